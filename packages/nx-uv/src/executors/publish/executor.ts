@@ -1,0 +1,3 @@
+import { notBuiltYet } from '../not-built-yet';
+
+export default notBuiltYet('publish');

@@ -1,0 +1,43 @@
+/** The options a user gives the plugin in nx.json (`plugins: [{ plugin: "nx-uv", options }]`). */
+export interface NxUvPluginOptions {
+  /**
+   * Template of the Nx project name; `{name}` is the PEP 503 normalised distribution name.
+   * Default `{name}`.
+   */
+  projectName?: string;
+  /** Name of the Nx project for a virtual uv workspace root. Default `uv-workspace`. */
+  workspaceProjectName?: string;
+  /** Names of the inferred targets; set one to `false` to infer no such target. */
+  targetNames?: Partial<Record<TargetKey, string | false>>;
+  /** Git tag of a package release; `{name}` and `{version}` (PEP 440 normalised). Default `{name}-v{version}`. */
+  tagFormat?: string;
+  /** Folder (relative to the project root) where `build` writes sdist and wheel. Default `dist`. */
+  buildOutputPath?: string;
+  /** Named release groups: projects by Nx name pattern (glob) or by `tag:<nx tag>`. */
+  groups?: Record<string, { projects: string[] }>;
+}
+
+export type TargetKey =
+  | 'version'
+  | 'tag'
+  | 'pin'
+  | 'build'
+  | 'publish'
+  | 'releasePlan'
+  | 'releasePr'
+  | 'notify';
+
+export const DEFAULT_TARGET_NAMES: Record<TargetKey, string> = {
+  version: 'version',
+  tag: 'tag',
+  pin: 'pin',
+  build: 'build',
+  publish: 'publish',
+  releasePlan: 'release-plan',
+  releasePr: 'release-pr',
+  notify: 'notify',
+};
+
+export const DEFAULT_TAG_FORMAT = '{name}-v{version}';
+export const DEFAULT_BUILD_OUTPUT = 'dist';
+export const DEFAULT_WORKSPACE_PROJECT_NAME = 'uv-workspace';

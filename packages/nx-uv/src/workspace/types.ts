@@ -1,0 +1,88 @@
+/**
+ * The uv workspace model: what uv itself would say the members and their internal edges are.
+ * Pure data. Paths are POSIX and relative to the uv workspace root unless named `abs*`.
+ */
+
+/** A PEP 508 requirement as written in a pyproject.toml array. */
+export interface Requirement {
+  /** The exact string from the TOML array. */
+  raw: string;
+  /** The distribution name as written (`Pkg_A`). */
+  name: string;
+  /** PEP 503 normalised name (`pkg-a`). */
+  normalizedName: string;
+  /** Extras as written, in order (`["x", "y"]`). */
+  extras: string[];
+  /** Version specifier without spaces collapsed, as written (`>=1.0,<2`), or '' when none. */
+  specifier: string;
+  /** Direct reference (`name @ url`), when present. */
+  url?: string;
+  /** Environment marker after `;`, trimmed, when present. */
+  marker?: string;
+}
+
+/** Where an internal dependency is declared. */
+export type DependencyKind = 'runtime' | 'optional' | 'group' | 'dev';
+
+export interface InternalDependency {
+  /** Normalised name of the member that is depended on. */
+  target: string;
+  kind: DependencyKind;
+  /**
+   * The TOML key path of the array that holds it: `project.dependencies`,
+   * `project.optional-dependencies.<extra>`, `dependency-groups.<group>`, `tool.uv.dev-dependencies`.
+   */
+  section: string;
+  requirement: Requirement;
+}
+
+export type VersionSource =
+  /** `[project] version = "…"`. */
+  | { kind: 'static'; version: string; file: string }
+  /** `dynamic = ["version"]` with `[tool.hatch.version] path = "…"`; `file` is that file. */
+  | { kind: 'hatch-file'; version: string; file: string }
+  /** Dynamic and not readable from a file (VCS-derived, a plugin, …): reported, never guessed. */
+  | { kind: 'dynamic'; reason: string }
+  /** No `[project]` table: a virtual workspace root. */
+  | { kind: 'none' };
+
+export interface Member {
+  /** PEP 503 normalised distribution name; for a virtual root, '' (it has none). */
+  name: string;
+  /** `[project].name` as written. */
+  distributionName: string;
+  /** Directory relative to the workspace root; '.' for the root itself. */
+  root: string;
+  /** `<root>/pyproject.toml`, relative to the workspace root. */
+  pyprojectPath: string;
+  isWorkspaceRoot: boolean;
+  /** False for `[tool.uv] package = false` and for a virtual root: never built or published. */
+  isPackage: boolean;
+  version: VersionSource;
+  /** Internal dependencies only, in file order. */
+  dependencies: InternalDependency[];
+}
+
+export interface UvWorkspace {
+  /** Absolute path of the directory that holds the root pyproject.toml with `[tool.uv.workspace]`. */
+  absRoot: string;
+  /** The root has no `[project]` table. */
+  virtual: boolean;
+  /** Every member, sorted by `name`; a project root (non-virtual) is included as a member. */
+  members: Member[];
+  /** The virtual root, when `virtual` (not a member; carries workspace-level targets in Nx). */
+  virtualRoot?: Member;
+}
+
+/** Raised for any input uv would reject or that nx-uv cannot model. */
+export class UvWorkspaceError extends Error {
+  constructor(
+    message: string,
+    /** The file at fault, relative to the workspace root or absolute. */
+    readonly file?: string,
+    readonly line?: number,
+  ) {
+    super(message);
+    this.name = 'UvWorkspaceError';
+  }
+}

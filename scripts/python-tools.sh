@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs the pinned Python tools that nx-uv's tests, demo and benchmarks use (uv, pypiserver)
+# into .tools/ at the repository root. Idempotent: a second run with the same pins does nothing.
+# Only PyPI is needed. Prints nothing on a no-op run except one line.
+set -euo pipefail
+
+UV_VERSION=0.13.9
+PYPISERVER_VERSION=2.4.2
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+tools="$here/.tools"
+venv="$tools/venv"
+stamp="$tools/.installed"
+HATCHLING_VERSION=1.27.0
+want="uv==$UV_VERSION pypiserver[passlib]==$PYPISERVER_VERSION"
+# Build backends for the sample and fixture workspaces, kept as a local wheelhouse so that tests
+# build offline (UV_OFFLINE=1 UV_FIND_LINKS=.tools/wheels): the tests' only network is loopback.
+UV_BUILD_VERSION=0.13.6
+wheels="uv_build==$UV_BUILD_VERSION hatchling==$HATCHLING_VERSION"
+
+if [[ -f "$stamp" && "$(cat "$stamp")" == "$want $wheels" && -x "$venv/bin/uv" && -x "$venv/bin/pypi-server" ]]; then
+  echo "python tools ready: $("$venv/bin/uv" --version), pypiserver $PYPISERVER_VERSION"
+  exit 0
+fi
+
+python="${PYTHON:-python3}"
+rm -rf "$venv"
+mkdir -p "$tools"
+"$python" -m venv "$venv"
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input $want
+rm -rf "$tools/wheels"
+"$venv/bin/python" -m pip download --quiet --disable-pip-version-check --no-input -d "$tools/wheels" $wheels
+echo "$want $wheels" > "$stamp"
+echo "python tools installed: $("$venv/bin/uv" --version), pypiserver $PYPISERVER_VERSION"
