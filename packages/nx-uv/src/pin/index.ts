@@ -1,0 +1,22 @@
+export { pinRequirement, splitRequirement, type RequirementParts } from './requirement-pin';
+export { applyPins, currentVersions, planPins, planWorkspacePins, type PinPlan, type RequirementPin } from './plan';
+export {
+  JOURNAL_FORMAT,
+  PinRestoreError,
+  defaultJournalDir,
+  hasJournal,
+  pinChanges,
+  pinFiles,
+  readJournal,
+  restorePins,
+  withPins,
+  type FileChange,
+  type JournalFile,
+  type PinConflict,
+  type PinJournal,
+  type PinOptions,
+  type RestoreOptions,
+  type RestoreReport,
+  type WithPinsOptions,
+} from './pin-journal';
+export { atomicWriteFileSync, fsyncDir, removeStrayTemps, tempPathFor } from './atomic-write';
