@@ -1,0 +1,5 @@
+export * from './render';
+export * from './prepend';
+export * from './extract';
+export * from './repo-url';
+export { headingVersion } from './headings';

@@ -1,0 +1,408 @@
+/**
+ * The release plan: which packages get which next version, why, and which requirement strings on
+ * internal packages must change. Pure: the git layer supplies the last released version of each
+ * member (from tags) and the commits since then, already mapped to members.
+ *
+ * Rules:
+ * - A package with no release tag is a first release: its current version is released as is.
+ * - A package whose pyproject.toml version is newer than its last release (set by hand, or a release
+ *   whose tag was never pushed) is released as is.
+ * - Otherwise the level comes from its commits (`bumpType: 'auto'`, Conventional Commits with the 0.x
+ *   policy) or from `bumpType` when the package has any commit since its last release. `force`
+ *   releases every selected package, with `bumpType` or patch when nothing asks for more.
+ * - A package on a pre-release with no pre-release requested graduates even without new commits; a
+ *   request for a later phase (beta → rc) moves it up even without new commits.
+ * - Propagation: when a package gets a new version, every member that depends on it at runtime or
+ *   through an extra (what goes into published metadata) is bumped by `dependentBump`, transitively,
+ *   across group boundaries (a note says so). Dependency groups and dev dependencies are not published:
+ *   their requirement strings are updated but they force no release.
+ */
+import type { DependencyKind, InternalDependency } from '../workspace/types';
+import { DEFAULT_ZERO_MAJOR_POLICY, levelForImpacts, ZERO_MAJOR_POLICIES } from './bump-level';
+import { analyzeCommits, ClassifiedCommit, CommitInput } from './commits';
+import { BumpLevel, compareLevels, currentPhase, nextVersion } from './next-version';
+import { compareVersions, formatVersion, isPrereleaseVersion, parseVersion, VersionError } from './pep440-version';
+import {
+  PlanInput,
+  PlanMember,
+  PlanOptions,
+  PlannedAction,
+  PlannedCommit,
+  PlannedPackage,
+  ReleasePlan,
+  ReleasePlanError,
+  RequirementUpdate,
+} from './plan-types';
+import { comparePhases, normalizePrerelease, PrereleaseRequest } from './prerelease';
+import { requirementAdmits, updateRequirementSpecifier } from './requirement-update';
+
+export * from './plan-types';
+export { planMembersFromWorkspace } from './plan-members';
+
+const PUBLISHED_KINDS: ReadonlySet<DependencyKind> = new Set<DependencyKind>(['runtime', 'optional']);
+
+function normalizeName(name: string): string {
+  return name.replace(/[-_.]+/g, '-').toLowerCase();
+}
+
+function byName(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function short(hash: string): string {
+  return hash.slice(0, 7);
+}
+
+function resolveOptions(options: PlanOptions | undefined) {
+  const bumpType = options?.bumpType ?? 'auto';
+  if (!['auto', 'patch', 'minor', 'major'].includes(bumpType)) {
+    throw new ReleasePlanError(`invalid bumpType ${JSON.stringify(bumpType)}: use auto, patch, minor or major`);
+  }
+  const dependentBump = options?.dependentBump ?? 'patch';
+  if (!['patch', 'minor', 'none'].includes(dependentBump)) {
+    throw new ReleasePlanError(`invalid dependentBump ${JSON.stringify(dependentBump)}: use patch, minor or none`);
+  }
+  const zeroMajorPolicy = options?.zeroMajorPolicy ?? DEFAULT_ZERO_MAJOR_POLICY;
+  if (!ZERO_MAJOR_POLICIES.includes(zeroMajorPolicy)) {
+    throw new ReleasePlanError(
+      `invalid zeroMajorPolicy ${JSON.stringify(zeroMajorPolicy)}: use ${ZERO_MAJOR_POLICIES.join(', ')}`,
+    );
+  }
+  let prerelease: PrereleaseRequest | undefined;
+  try {
+    prerelease = normalizePrerelease(options?.prerelease, 'the prerelease option');
+  } catch (e) {
+    throw new ReleasePlanError((e as Error).message);
+  }
+  return { bumpType, dependentBump, zeroMajorPolicy, prerelease, force: options?.force === true };
+}
+
+function plannedCommit(c: ClassifiedCommit): PlannedCommit {
+  return {
+    hash: c.hash,
+    subject: c.subject,
+    type: c.type,
+    scope: c.scope,
+    description: c.description,
+    breaking: c.breaking,
+    breakingNotes: c.breakingNotes,
+  };
+}
+
+function commitReason(c: ClassifiedCommit): string {
+  const footerOnly = c.breaking && !/^\w+(?:\([^)]*\))?!:/.test(c.subject);
+  return `${c.subject}${footerOnly ? ' [BREAKING CHANGE]' : ''} (${short(c.hash)})`;
+}
+
+interface State {
+  member: PlanMember;
+  kind: 'first-release' | 'as-set' | 'bump';
+  /** The version a bump starts from (max of current and last release). */
+  base: string;
+  level: BumpLevel;
+  reasons: string[];
+  commits: PlannedCommit[];
+  /** Names of released dependencies that forced this release. */
+  causes: Set<string>;
+  next?: string;
+  action?: PlannedAction;
+}
+
+/** Builds the release plan. Throws ReleasePlanError (or VersionError) on input it cannot plan. */
+export function planRelease(input: PlanInput): ReleasePlan {
+  const opts = resolveOptions(input.options);
+  const notes = new Set<string>();
+  const members = new Map<string, PlanMember>();
+  for (const m of input.members) {
+    const name = m.name === '' ? '' : normalizeName(m.name);
+    if (members.has(name)) throw new ReleasePlanError(`member ${JSON.stringify(m.name)} is listed twice`);
+    members.set(name, { ...m, name });
+  }
+  const lastRelease = new Map<string, string>();
+  for (const [name, version] of Object.entries(input.lastReleases ?? {})) {
+    if (version === undefined || version === null || version === '') continue;
+    try {
+      lastRelease.set(normalizeName(name), formatVersion(parseVersion(version)));
+    } catch {
+      throw new ReleasePlanError(`last release of ${name} is ${JSON.stringify(version)}, not a PEP 440 version`);
+    }
+  }
+
+  let inGroup = (_name: string) => true;
+  if (input.options?.group) {
+    const group = input.options.group;
+    const selected = new Set<string>();
+    for (const p of group.projects) {
+      const n = normalizeName(p);
+      if (!members.has(n)) {
+        throw new ReleasePlanError(
+          `release group ${JSON.stringify(group.name)} lists ${JSON.stringify(p)}, which is not a member of the uv workspace`,
+        );
+      }
+      if (!members.get(n)!.isPackage) notes.add(`${n} in group ${group.name} is not a package (package = false): never released`);
+      selected.add(n);
+    }
+    inGroup = (name) => selected.has(name);
+  }
+
+  const commitsOf = new Map<string, CommitInput[]>();
+  for (const mc of input.commits) {
+    for (const raw of mc.members) {
+      const n = raw === '' ? '' : normalizeName(raw);
+      if (!members.has(n)) {
+        throw new ReleasePlanError(`commit ${short(mc.commit.hash)} is mapped to ${JSON.stringify(raw)}, which is not a member`);
+      }
+      const list = commitsOf.get(n) ?? [];
+      if (!list.some((c) => c.hash === mc.commit.hash)) list.push(mc.commit);
+      commitsOf.set(n, list);
+    }
+  }
+
+  const requireVersion = (m: PlanMember, why: string): string => {
+    if (m.version === undefined) {
+      throw new ReleasePlanError(
+        `package ${m.name} must be released (${why}) but ${m.versionProblem ?? 'its version is unknown'}: ` +
+          'nx-uv cannot compute or write its next version; set [project] version, or a [tool.hatch.version] path',
+      );
+    }
+    try {
+      return formatVersion(parseVersion(m.version, `${m.name}'s version`));
+    } catch (e) {
+      throw new ReleasePlanError(`package ${m.name}: ${(e as Error).message}`);
+    }
+  };
+
+  /** A released member's starting state, or undefined when it is not released on its own account. */
+  const initialState = (m: PlanMember, why: string): State => {
+    const current = requireVersion(m, why);
+    const last = lastRelease.get(m.name);
+    const base: State = { member: m, kind: 'bump', base: current, level: 'none', reasons: [], commits: [], causes: new Set() };
+    if (last === undefined) {
+      return { ...base, kind: 'first-release', reasons: ['first release (no release tag found): releases the version in pyproject.toml'] };
+    }
+    const order = compareVersions(current, last);
+    if (order > 0) {
+      return {
+        ...base,
+        kind: 'as-set',
+        reasons: [`version ${current} in pyproject.toml is newer than the last release ${last}: released as set`],
+      };
+    }
+    if (order < 0) {
+      notes.add(`${m.name}: pyproject.toml says ${current} but ${last} is already released: bumping from ${last}`);
+      return { ...base, base: last };
+    }
+    return base;
+  };
+
+  const states = new Map<string, State>();
+  const skipped: ReleasePlan['skipped'] = [];
+
+  // 1. Packages released on their own account.
+  for (const m of [...members.values()].sort((a, b) => byName(a.name, b.name))) {
+    if (!m.isPackage || m.name === '' || !inGroup(m.name)) continue;
+    const analysis = analyzeCommits(commitsOf.get(m.name) ?? []);
+    analysis.notes.forEach((n) => notes.add(n));
+    const releasable = analysis.commits.filter((c) => c.impact !== 'none');
+    const last = lastRelease.get(m.name);
+
+    if (m.version === undefined) {
+      // Decide whether it would be released before complaining about its version.
+      const wouldRelease = last === undefined || opts.force || (opts.bumpType === 'auto' ? releasable.length > 0 : analysis.commits.length > 0);
+      if (!wouldRelease) {
+        skipped.push({ name: m.name, reason: `no releasable commits since ${last}` });
+        continue;
+      }
+    }
+    const state = initialState(m, last === undefined ? 'first release' : 'it has changes');
+    state.commits = analysis.commits.map(plannedCommit);
+    if (state.kind !== 'bump') {
+      states.set(m.name, state);
+      continue;
+    }
+
+    let level: BumpLevel = 'none';
+    if (opts.bumpType === 'auto') {
+      level = levelForImpacts(releasable.map((c) => c.impact), state.base, opts.zeroMajorPolicy);
+      state.reasons.push(...releasable.map(commitReason));
+    } else if (analysis.commits.length > 0) {
+      level = opts.bumpType;
+      const n = analysis.commits.length;
+      state.reasons.push(`bumpType ${opts.bumpType} requested; ${n} commit${n === 1 ? '' : 's'} since ${last}`);
+    }
+    if (level === 'none' && opts.force) {
+      level = opts.bumpType === 'auto' ? 'patch' : opts.bumpType;
+      state.reasons.push(`forced (${level})`);
+    }
+    const baseParts = parseVersion(state.base);
+    if (level === 'none' && isPrereleaseVersion(baseParts)) {
+      if (!opts.prerelease) {
+        state.reasons.push(`graduates the pre-release ${state.base}`);
+      } else if (comparePhases(opts.prerelease.phase, currentPhase(baseParts)!) > 0) {
+        state.reasons.push(`moves ${state.base} to the ${opts.prerelease.phase} phase`);
+      } else {
+        skipped.push({ name: m.name, reason: `no releasable commits since ${last}` });
+        continue;
+      }
+    } else if (level === 'none') {
+      const n = analysis.commits.length;
+      skipped.push({
+        name: m.name,
+        reason:
+          n === 0
+            ? `no commits since ${last}`
+            : `${n} commit${n === 1 ? '' : 's'} since ${last}, none releasable (no feat, fix, perf or breaking change)`,
+      });
+      continue;
+    }
+    state.level = level;
+    states.set(m.name, state);
+  }
+
+  // 2. Propagation to dependents, to a fixed point (levels only go up, so it ends).
+  const dependents = new Map<string, { member: PlanMember; dep: InternalDependency }[]>();
+  for (const m of members.values()) {
+    for (const dep of m.dependencies) {
+      const target = normalizeName(dep.target);
+      const list = dependents.get(target) ?? [];
+      list.push({ member: m, dep });
+      dependents.set(target, list);
+    }
+  }
+  const changesVersion = (s: State) => s.kind !== 'first-release';
+  const queue = [...states.values()].filter(changesVersion).map((s) => s.member.name);
+  const dependentLevel: BumpLevel = opts.dependentBump === 'none' ? 'none' : opts.dependentBump;
+  while (queue.length > 0) {
+    const name = queue.shift()!;
+    for (const { member: d, dep } of dependents.get(name) ?? []) {
+      if (!PUBLISHED_KINDS.has(dep.kind) || !d.isPackage || d.name === '' || d.name === name) continue;
+      if (dependentLevel === 'none') {
+        notes.add(`${d.name} depends on ${name} (${dep.section}) but dependentBump is none: ${d.name} is not bumped`);
+        continue;
+      }
+      let s = states.get(d.name);
+      if (!s) {
+        s = initialState(d, `it depends on ${name}`);
+        if (input.options?.group && !inGroup(d.name)) {
+          notes.add(
+            `${d.name} is outside group ${input.options.group.name} but depends on ${name} (${dep.section}): released too`,
+          );
+        }
+        const analysis = analyzeCommits(commitsOf.get(d.name) ?? []);
+        s.commits = analysis.commits.map(plannedCommit);
+        s.causes.add(name);
+        if (s.kind === 'bump') s.level = dependentLevel;
+        states.set(d.name, s);
+        if (changesVersion(s)) queue.push(d.name);
+        continue;
+      }
+      s.causes.add(name);
+      if (s.kind === 'bump' && compareLevels(s.level, dependentLevel) < 0) {
+        s.level = dependentLevel;
+        queue.push(d.name);
+      }
+    }
+  }
+
+  // A package skipped for lack of commits may have been pulled in by a dependency.
+  const stillSkipped = skipped.filter((s) => !states.has(s.name));
+
+  // 3. Next versions.
+  for (const s of states.values()) {
+    const m = s.member;
+    if (s.kind !== 'bump') {
+      s.next = s.base;
+      s.action = s.kind;
+      if (opts.prerelease && !isPrereleaseVersion(parseVersion(s.base))) {
+        notes.add(`${m.name} is released as ${s.base} (${s.kind === 'first-release' ? 'first release' : 'as set in pyproject.toml'}): the pre-release request does not apply to it`);
+      }
+      const parts = parseVersion(s.base);
+      if (parts.local) {
+        throw new ReleasePlanError(
+          `package ${m.name}: version ${s.base} has a local label (+${parts.local}); package indexes reject local versions: remove it from pyproject.toml`,
+        );
+      }
+      continue;
+    }
+    try {
+      const result = nextVersion(s.base, { level: s.level, prerelease: opts.prerelease }, m.name);
+      s.next = result.version;
+      s.action = result.action;
+    } catch (e) {
+      if (e instanceof VersionError) throw new ReleasePlanError(`package ${m.name}: ${e.message}`);
+      throw e;
+    }
+  }
+
+  // 4. Requirement strings on released packages, and reasons that name the new versions.
+  const requirementUpdates: RequirementUpdate[] = [];
+  for (const m of [...members.values()].sort((a, b) => byName(a.name, b.name))) {
+    for (const dep of m.dependencies) {
+      const target = states.get(normalizeName(dep.target));
+      if (!target || target.member.name === m.name) continue;
+      const req = dep.requirement;
+      const to = changesVersion(target)
+        ? updateRequirementSpecifier(req, target.next!)
+        : requirementAdmits(req, target.next!)
+          ? undefined
+          : updateRequirementSpecifier(req, target.next!);
+      if (to !== undefined) {
+        requirementUpdates.push({
+          member: m.name,
+          ...(m.pyprojectPath ? { pyprojectPath: m.pyprojectPath } : {}),
+          section: dep.section,
+          kind: dep.kind,
+          dependency: target.member.name,
+          from: req.raw,
+          to,
+        });
+      }
+    }
+  }
+
+  const packages: PlannedPackage[] = [...states.values()]
+    .sort((a, b) => byName(a.member.name, b.member.name))
+    .map((s) => {
+      const deps = new Map<string, { name: string; from: string | null; to: string }>();
+      for (const dep of s.member.dependencies) {
+        const t = states.get(normalizeName(dep.target));
+        if (!t || !changesVersion(t) || t === s) continue;
+        if (!PUBLISHED_KINDS.has(dep.kind)) continue;
+        deps.set(t.member.name, { name: t.member.name, from: lastRelease.get(t.member.name) ?? null, to: t.next! });
+      }
+      const reasons = [...s.reasons];
+      for (const cause of [...s.causes].sort()) {
+        const d = deps.get(cause);
+        if (d) reasons.push(`dependency ${cause} ${d.from ?? '(new)'} → ${d.to}`);
+      }
+      return {
+        name: s.member.name,
+        current: formatVersion(parseVersion(s.member.version!)),
+        next: s.next!,
+        lastRelease: lastRelease.get(s.member.name) ?? null,
+        bump: s.level,
+        action: s.action!,
+        prerelease: isPrereleaseVersion(parseVersion(s.next!)),
+        reasons,
+        commits: s.commits,
+        dependencyUpdates: [...deps.values()].sort((a, b) => byName(a.name, b.name)),
+      };
+    });
+
+  return {
+    packages,
+    requirementUpdates,
+    skipped: stillSkipped,
+    notes: [...notes],
+    options: {
+      bumpType: opts.bumpType,
+      prerelease: opts.prerelease
+        ? `${opts.prerelease.phase}${opts.prerelease.minNumber !== undefined ? `.${opts.prerelease.minNumber}` : ''}`
+        : null,
+      force: opts.force,
+      group: input.options?.group?.name ?? null,
+      dependentBump: opts.dependentBump,
+      zeroMajorPolicy: opts.zeroMajorPolicy,
+    },
+  };
+}
