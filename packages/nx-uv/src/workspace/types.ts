@@ -13,7 +13,10 @@ export interface Requirement {
   normalizedName: string;
   /** Extras as written, in order (`["x", "y"]`). */
   extras: string[];
-  /** Version specifier without spaces collapsed, as written (`>=1.0,<2`), or '' when none. */
+  /**
+   * Version specifiers in written order with all whitespace (and the optional parentheses) removed:
+   * `foo ( >= 1.0 , < 2 )` → `>=1.0,<2`; '' when none (always '' when `url` is set).
+   */
   specifier: string;
   /** Direct reference (`name @ url`), when present. */
   url?: string;
@@ -37,10 +40,14 @@ export interface InternalDependency {
 }
 
 export type VersionSource =
-  /** `[project] version = "…"`. */
+  /** `[project] version = "…"`; `file` is the pyproject.toml, relative to the workspace root. */
   | { kind: 'static'; version: string; file: string }
-  /** `dynamic = ["version"]` with `[tool.hatch.version] path = "…"`; `file` is that file. */
-  | { kind: 'hatch-file'; version: string; file: string }
+  /**
+   * `dynamic = ["version"]` with `[tool.hatch.version] path = "…"`; `file` is that file (relative to
+   * the workspace root); `pattern` is the custom `[tool.hatch.version] pattern`, when one is set
+   * (see `findHatchVersion` for the exact spot hatch rewrites).
+   */
+  | { kind: 'hatch-file'; version: string; file: string; pattern?: string }
   /** Dynamic and not readable from a file (VCS-derived, a plugin, …): reported, never guessed. */
   | { kind: 'dynamic'; reason: string }
   /** No `[project]` table: a virtual workspace root. */
@@ -56,7 +63,11 @@ export interface Member {
   /** `<root>/pyproject.toml`, relative to the workspace root. */
   pyprojectPath: string;
   isWorkspaceRoot: boolean;
-  /** False for `[tool.uv] package = false` and for a virtual root: never built or published. */
+  /**
+   * Whether uv treats it as a package (built, installed, publishable), exactly as uv decides:
+   * `[tool.uv] package` when set, otherwise whether `[build-system]` is declared (uv locks a project
+   * without one as `virtual`). Always false for a virtual root. Non-packages are never built or published.
+   */
   isPackage: boolean;
   version: VersionSource;
   /** Internal dependencies only, in file order. */

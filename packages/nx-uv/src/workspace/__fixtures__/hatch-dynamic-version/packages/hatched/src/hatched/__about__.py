@@ -1,0 +1,3 @@
+"""Version of hatched."""
+
+__version__ = "1.4.0rc2"

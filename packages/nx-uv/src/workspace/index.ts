@@ -1,0 +1,12 @@
+/** The uv workspace model: public API (see CONTRACTS.md, "Workspace model API"). */
+export * from './types';
+export { normalizeName, isValidName } from './normalize-name';
+export { parseRequirement, formatRequirement } from './requirement';
+export { validateMarker } from './marker';
+export { diskReader, memoryReader, parseTomlText } from './reader';
+export type { WorkspaceReader, DirEntry } from './reader';
+export { isUvWorkspaceRootToml, modelUvWorkspace, loadUvWorkspace, findUvWorkspaceRoot } from './model';
+export { topologicalOrder, dependentsOf, PUBLISHED_DEPENDENCY_KINDS, ALL_DEPENDENCY_KINDS } from './order';
+export { findHatchVersion } from './version-source';
+export type { HatchVersionMatch } from './version-source';
+export { compileGlob, matchGlob } from './glob';
