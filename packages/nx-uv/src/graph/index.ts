@@ -1,0 +1,10 @@
+export { createNodes, createNodesFromPyprojects, PYPROJECT_GLOB } from './create-nodes';
+export { createDependencies, dependenciesFromEntries, pyprojectsInFileMap } from './create-dependencies';
+export { inferGraph, computeGraph, graphOptionsKey, mayDeclareUvWorkspace } from './infer-graph';
+export type { GraphRun, GraphContext } from './infer-graph';
+export { inferMemberTargets, inferWorkspaceTargets } from './targets';
+export { inferWorkspaceProjects } from './projects';
+export type { InferredProject, InferredWorkspace, GraphEdge } from './projects';
+export { resolveGraphOptions } from './plugin-options';
+export type { ResolvedGraphOptions } from './plugin-options';
+export { resetGraphMemo, workspaceDataDirectory } from './cache';

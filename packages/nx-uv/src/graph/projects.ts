@@ -1,0 +1,173 @@
+/**
+ * From one modelled uv workspace to Nx project configurations and dependency edges. Pure.
+ */
+import type { ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
+import type { Member, UvWorkspace } from '../workspace';
+import { memberProjectName, ResolvedGraphOptions } from './plugin-options';
+import { inferMemberTargets, inferWorkspaceTargets, targetGroupsFor, TargetContext, TECHNOLOGIES } from './targets';
+
+export const TAG_PYTHON = 'lang:python';
+export const TAG_MEMBER = 'uv:member';
+export const TAG_VIRTUAL = 'uv:virtual';
+export const TAG_NO_PACKAGE = 'uv:no-package';
+
+export interface InferredProject {
+  /** The project's pyproject.toml, relative to the Nx workspace root. */
+  file: string;
+  /** The project root relative to the Nx workspace root; `.` for the Nx root itself. */
+  root: string;
+  config: ProjectConfiguration;
+}
+
+/**
+ * A static edge: the source project's pyproject.toml (relative to the Nx root; the source project
+ * is the one at its directory) and the target project's root. Names are resolved by root when the
+ * edge is handed to Nx, so a project renamed by a project.json keeps its edges.
+ */
+export type GraphEdge = readonly [sourceFile: string, targetRoot: string];
+
+/** What project inference needs of a member: no dependencies, a plain version. */
+export interface SlimMember {
+  name: string;
+  distributionName: string;
+  root: string;
+  pyprojectPath: string;
+  isWorkspaceRoot: boolean;
+  isPackage: boolean;
+  version?: string;
+}
+
+/** What project inference needs of a workspace (small enough for the cache file). */
+export interface SlimWorkspace {
+  /** The uv root relative to the Nx root; `.` for the same. */
+  uvRoot: string;
+  members: SlimMember[];
+  virtualRoot?: SlimMember;
+}
+
+export interface InferredWorkspace {
+  projects: InferredProject[];
+  edges: GraphEdge[];
+}
+
+/** Joins POSIX relative paths where `.` (or '') stands for "here". */
+export function joinRel(base: string, rel: string): string {
+  if (base === '.' || base === '') return rel === '' ? '.' : rel;
+  if (rel === '.' || rel === '') return base;
+  return `${base}/${rel}`;
+}
+
+function slimMember(m: Member): SlimMember {
+  const slim: SlimMember = {
+    name: m.name,
+    distributionName: m.distributionName,
+    root: m.root,
+    pyprojectPath: m.pyprojectPath,
+    isWorkspaceRoot: m.isWorkspaceRoot,
+    isPackage: m.isPackage,
+  };
+  if (m.version.kind === 'static' || m.version.kind === 'hatch-file') slim.version = m.version.version;
+  return slim;
+}
+
+export function slimWorkspace(ws: UvWorkspace, uvRoot: string): SlimWorkspace {
+  const slim: SlimWorkspace = { uvRoot, members: ws.members.map(slimMember) };
+  if (ws.virtualRoot) slim.virtualRoot = slimMember(ws.virtualRoot);
+  return slim;
+}
+
+/** One project per member (and one for a virtual root), sorted by pyproject.toml path. */
+export function inferProjects(
+  ws: SlimWorkspace,
+  options: ResolvedGraphOptions,
+  namedInput: string,
+): InferredProject[] {
+  const uvRoot = ws.uvRoot;
+  const ctx: TargetContext = { options, namedInput, uvRoot };
+  const projects: InferredProject[] = [];
+  const all: SlimMember[] = ws.virtualRoot ? [ws.virtualRoot, ...ws.members] : ws.members;
+  for (const m of all) {
+    const isVirtualRoot = m === ws.virtualRoot;
+    const name = isVirtualRoot ? options.workspaceProjectName : memberProjectName(options.projectName, m.name);
+    const root = joinRel(uvRoot, m.root);
+    const targets: Record<string, TargetConfiguration> = isVirtualRoot ? {} : inferMemberTargets(m, name, ctx);
+    if (m.isWorkspaceRoot || isVirtualRoot) Object.assign(targets, inferWorkspaceTargets(name, ctx));
+
+    const tags = [TAG_PYTHON];
+    if (isVirtualRoot) tags.push(TAG_VIRTUAL);
+    else {
+      tags.push(TAG_MEMBER);
+      if (!m.isPackage) tags.push(TAG_NO_PACKAGE);
+    }
+    tags.sort();
+
+    const uvMeta: Record<string, unknown> = isVirtualRoot
+      ? { workspaceRoot: uvRoot, virtual: true }
+      : {
+          name: m.name,
+          distributionName: m.distributionName,
+          ...(m.version !== undefined ? { version: m.version } : {}),
+          workspaceRoot: uvRoot,
+          isWorkspaceRoot: m.isWorkspaceRoot,
+          isPackage: m.isPackage,
+        };
+
+    projects.push({
+      file: joinRel(uvRoot, m.pyprojectPath),
+      root,
+      config: {
+        root,
+        name,
+        projectType: 'library',
+        tags,
+        targets,
+        metadata: {
+          technologies: [...TECHNOLOGIES],
+          targetGroups: targetGroupsFor(targets),
+          uv: uvMeta,
+        },
+      },
+    });
+  }
+  return projects.sort((a, b) => cmp(a.file, b.file));
+}
+
+/** One edge per (source pyproject, target member) over every internal dependency kind; sorted. */
+export function inferEdges(ws: UvWorkspace, uvRoot: string): GraphEdge[] {
+  const byName = new Map<string, Member>();
+  for (const m of ws.members) byName.set(m.name, m);
+  const seen = new Set<string>();
+  const edges: GraphEdge[] = [];
+  const all: Member[] = ws.virtualRoot ? [ws.virtualRoot, ...ws.members] : ws.members;
+  for (const m of all) {
+    const sourceFile = joinRel(uvRoot, m.pyprojectPath);
+    for (const dep of m.dependencies) {
+      const t = byName.get(dep.target);
+      if (!t || t === m) continue;
+      const targetRoot = joinRel(uvRoot, t.root);
+      const key = `${sourceFile}\0${targetRoot}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      edges.push([sourceFile, targetRoot]);
+    }
+  }
+  return edges.sort(compareEdges);
+}
+
+/** Projects and edges of one modelled uv workspace whose root is `uvRoot` (relative to the Nx root). */
+export function inferWorkspaceProjects(
+  ws: UvWorkspace,
+  uvRoot: string,
+  options: ResolvedGraphOptions,
+  namedInput: string,
+): InferredWorkspace {
+  return { projects: inferProjects(slimWorkspace(ws, uvRoot), options, namedInput), edges: inferEdges(ws, uvRoot) };
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function compareEdges(a: GraphEdge, b: GraphEdge): number {
+  return cmp(a[0], b[0]) || cmp(a[1], b[1]);
+}

@@ -1,0 +1,163 @@
+import type { Member } from '../workspace';
+import { resolveGraphOptions } from './plugin-options';
+import { inferMemberTargets, inferWorkspaceTargets, TargetContext, workspaceFileToken } from './targets';
+
+function member(overrides: Partial<Member> = {}): Member {
+  return {
+    name: 'pkg-a',
+    distributionName: 'Pkg_A',
+    root: 'packages/a',
+    pyprojectPath: 'packages/a/pyproject.toml',
+    isWorkspaceRoot: false,
+    isPackage: true,
+    version: { kind: 'static', version: '1.0.0', file: 'packages/a/pyproject.toml' },
+    dependencies: [],
+    ...overrides,
+  };
+}
+
+function ctx(opts: Parameters<typeof resolveGraphOptions>[0] = {}, namedInput = 'default', uvRoot = '.'): TargetContext {
+  return { options: resolveGraphOptions(opts), namedInput, uvRoot };
+}
+
+describe('inferMemberTargets', () => {
+  it('infers version, tag, pin, build, publish with their executors, in that order', () => {
+    const targets = inferMemberTargets(member(), 'pkg-a', ctx());
+    expect(Object.keys(targets)).toEqual(['version', 'tag', 'pin', 'build', 'publish']);
+    expect(Object.fromEntries(Object.entries(targets).map(([k, t]) => [k, t.executor]))).toEqual({
+      version: 'nx-uv:version',
+      tag: 'nx-uv:tag',
+      pin: 'nx-uv:pin',
+      build: 'nx-uv:build',
+      publish: 'nx-uv:publish',
+    });
+    for (const name of ['version', 'tag', 'pin', 'publish']) expect(targets[name].cache).toBe(false);
+    expect(targets.build.cache).toBe(true);
+  });
+
+  it('makes build cacheable with named inputs, uv.lock and the uv root pyproject, and outputs the dist folder', () => {
+    const t = inferMemberTargets(member(), 'pkg-a', ctx({}, 'default')).build;
+    expect(t.inputs).toEqual([
+      'default',
+      '^default',
+      '!{projectRoot}/dist/**/*',
+      '{workspaceRoot}/uv.lock',
+      '{workspaceRoot}/pyproject.toml',
+    ]);
+    expect(t.outputs).toEqual(['{projectRoot}/dist']);
+    expect(t.options).toEqual({ outputPath: 'dist' });
+  });
+
+  it.each([
+    ['production', '.', ['production', '^production', '!{projectRoot}/dist/**/*', '{workspaceRoot}/uv.lock', '{workspaceRoot}/pyproject.toml']],
+    ['default', 'python', ['default', '^default', '!{projectRoot}/dist/**/*', '{workspaceRoot}/python/uv.lock', '{workspaceRoot}/python/pyproject.toml']],
+    ['production', 'libs/py', ['production', '^production', '!{projectRoot}/dist/**/*', '{workspaceRoot}/libs/py/uv.lock', '{workspaceRoot}/libs/py/pyproject.toml']],
+  ])('build inputs with %s named input and uv root %s', (namedInput, uvRoot, expected) => {
+    expect(inferMemberTargets(member(), 'pkg-a', ctx({}, namedInput, uvRoot)).build.inputs).toEqual(expected);
+  });
+
+  it('uses buildOutputPath for outputs, the executor option and the exclusion from inputs', () => {
+    const t = inferMemberTargets(member(), 'pkg-a', ctx({ buildOutputPath: './out/wheels/' })).build;
+    expect(t.outputs).toEqual(['{projectRoot}/out/wheels']);
+    expect(t.options).toEqual({ outputPath: 'out/wheels' });
+    expect(t.inputs).toContain('!{projectRoot}/out/wheels/**/*');
+  });
+
+  it('publish depends on build and on publish of dependencies, forwarding options (dry runs stay dry)', () => {
+    const targets = inferMemberTargets(member(), 'pkg-a', ctx());
+    expect(targets.publish.dependsOn).toEqual(['build', { target: 'publish', dependencies: true, params: 'forward' }]);
+    expect(targets.version.dependsOn).toEqual([{ target: 'version', dependencies: true, params: 'forward' }]);
+    expect(targets.tag.dependsOn).toBeUndefined();
+    expect(targets.build.dependsOn).toBeUndefined();
+  });
+
+  it('renames targets and points dependsOn at the new names', () => {
+    const targets = inferMemberTargets(
+      member(),
+      'pkg-a',
+      ctx({ targetNames: { build: 'py-build', publish: 'pypi-publish', version: 'bump' } }),
+    );
+    expect(Object.keys(targets)).toEqual(['bump', 'tag', 'pin', 'py-build', 'pypi-publish']);
+    expect(targets['pypi-publish'].dependsOn).toEqual([
+      'py-build',
+      { target: 'pypi-publish', dependencies: true, params: 'forward' },
+    ]);
+    expect(targets.bump.dependsOn).toEqual([{ target: 'bump', dependencies: true, params: 'forward' }]);
+    expect(targets['py-build'].metadata?.help?.command).toBe('npx nx run pkg-a:py-build --help');
+  });
+
+  it('leaves out disabled targets, and publish no longer depends on a disabled build', () => {
+    const targets = inferMemberTargets(member(), 'pkg-a', ctx({ targetNames: { pin: false, build: false } }));
+    expect(Object.keys(targets)).toEqual(['version', 'tag', 'publish']);
+    expect(targets.publish.dependsOn).toEqual([{ target: 'publish', dependencies: true, params: 'forward' }]);
+  });
+
+  it('gives package = false members no targets', () => {
+    expect(inferMemberTargets(member({ isPackage: false }), 'pkg-a', ctx())).toEqual({});
+  });
+
+  it('describes every target for Nx (technologies, description, help)', () => {
+    const targets = { ...inferMemberTargets(member(), 'pkg-a', ctx()), ...inferWorkspaceTargets('ws', ctx()) };
+    for (const [name, t] of Object.entries(targets)) {
+      expect(t.metadata?.technologies).toEqual(['python', 'uv']);
+      expect(typeof t.metadata?.description).toBe('string');
+      expect(t.metadata?.description?.length).toBeGreaterThan(10);
+      expect(t.metadata?.help?.command).toMatch(new RegExp(`:${name} --help$`));
+    }
+  });
+});
+
+describe('inferWorkspaceTargets', () => {
+  it('gives the workspace project release-plan, release-pr and notify, not cached', () => {
+    const targets = inferWorkspaceTargets('uv-workspace', ctx());
+    expect(Object.keys(targets)).toEqual(['release-plan', 'release-pr', 'notify']);
+    expect(targets['release-plan']).toMatchObject({ executor: 'nx-uv:release-plan', cache: false });
+    expect(targets['release-pr']).toMatchObject({ executor: 'nx-uv:release-pr', cache: false });
+    expect(targets.notify).toMatchObject({ executor: 'nx-uv:notify', cache: false });
+  });
+
+  it('renames and disables workspace targets', () => {
+    const targets = inferWorkspaceTargets('ws', ctx({ targetNames: { releasePr: 'open-release-pr', notify: false } }));
+    expect(Object.keys(targets)).toEqual(['release-plan', 'open-release-pr']);
+  });
+});
+
+describe('resolveGraphOptions', () => {
+  it('fills the defaults', () => {
+    expect(resolveGraphOptions(undefined)).toEqual({
+      projectName: '{name}',
+      workspaceProjectName: 'uv-workspace',
+      buildOutputPath: 'dist',
+      targetNames: {
+        version: 'version',
+        tag: 'tag',
+        pin: 'pin',
+        build: 'build',
+        publish: 'publish',
+        releasePlan: 'release-plan',
+        releasePr: 'release-pr',
+        notify: 'notify',
+      },
+    });
+  });
+
+  it.each([
+    [{ projectName: 'py' }, /projectName.*\{name\}/],
+    [{ workspaceProjectName: '' }, /workspaceProjectName/],
+    [{ targetNames: { bulid: 'x' } }, /unknown key "targetNames.bulid"/],
+    [{ targetNames: { build: 'publish' } }, /"targetNames.build" and "targetNames.publish" are both "publish"/],
+    [{ targetNames: { tag: '' } }, /targetNames.tag/],
+    [{ buildOutputPath: '../dist' }, /buildOutputPath/],
+    [{ buildOutputPath: '.' }, /buildOutputPath/],
+  ])('rejects %j naming nx.json', (opts, message) => {
+    expect(() => resolveGraphOptions(opts as never)).toThrow(message);
+    expect(() => resolveGraphOptions(opts as never)).toThrow(/nx\.json/);
+  });
+});
+
+describe('workspaceFileToken', () => {
+  it('has no ./ segment at the Nx root', () => {
+    expect(workspaceFileToken('.', 'uv.lock')).toBe('{workspaceRoot}/uv.lock');
+    expect(workspaceFileToken('py', 'uv.lock')).toBe('{workspaceRoot}/py/uv.lock');
+  });
+});

@@ -1,0 +1,150 @@
+/**
+ * Target inference: which Nx targets a uv member (or the uv workspace project) gets, with their
+ * executor, caching, inputs, outputs, dependsOn and metadata. Pure.
+ */
+import type { TargetConfiguration } from '@nx/devkit';
+import type { TargetKey } from '../options';
+import type { ResolvedGraphOptions } from './plugin-options';
+import type { SlimMember } from './projects';
+
+export interface TargetContext {
+  options: ResolvedGraphOptions;
+  /** `production` when nx.json defines that named input, else `default`. */
+  namedInput: string;
+  /** The uv workspace root relative to the Nx workspace root, POSIX; `.` when they are the same. */
+  uvRoot: string;
+}
+
+export const TECHNOLOGIES = ['python', 'uv'];
+export const RELEASE_TARGET_GROUP = 'release';
+
+/** Member targets in the order they are emitted. */
+export const MEMBER_TARGET_KEYS: TargetKey[] = ['version', 'tag', 'pin', 'build', 'publish'];
+/** Workspace-level targets, carried by the uv root project. */
+export const WORKSPACE_TARGET_KEYS: TargetKey[] = ['releasePlan', 'releasePr', 'notify'];
+
+const EXECUTOR: Record<TargetKey, string> = {
+  version: 'nx-uv:version',
+  tag: 'nx-uv:tag',
+  pin: 'nx-uv:pin',
+  build: 'nx-uv:build',
+  publish: 'nx-uv:publish',
+  releasePlan: 'nx-uv:release-plan',
+  releasePr: 'nx-uv:release-pr',
+  notify: 'nx-uv:notify',
+};
+
+const DESCRIPTION: Record<TargetKey, string> = {
+  version: 'Bump the PEP 440 version from Conventional Commits, write the changelog, update dependents and uv.lock',
+  tag: 'Create the release tag and the GitHub Release of this package',
+  pin: 'Pin internal requirements to the exact versions being released (journalled; --restore puts them back)',
+  build: 'Build the sdist and wheel with uv build, internal requirements pinned',
+  publish: 'Upload the built files with uv publish and wait until the index serves them',
+  releasePlan: 'Print the release plan of the whole uv workspace',
+  releasePr: 'Apply the release plan on a release branch and open or update the release pull request',
+  notify: 'Send repository_dispatch to downstream repositories with the released packages',
+};
+
+const HELP_EXAMPLE: Record<TargetKey, Record<string, unknown>> = {
+  version: { bumpType: 'minor', dryRun: true },
+  tag: { dryRun: true },
+  pin: { restore: true },
+  build: { outputPath: 'dist' },
+  publish: { target: 'testpypi', dryRun: true },
+  releasePlan: { json: true },
+  releasePr: { dryRun: true, baseBranch: 'main' },
+  notify: { dryRun: true },
+};
+
+/** `{workspaceRoot}/<uvRoot>/<file>` with no `./` segment when the uv root is the Nx root. */
+export function workspaceFileToken(uvRoot: string, file: string): string {
+  return uvRoot === '.' || uvRoot === '' ? `{workspaceRoot}/${file}` : `{workspaceRoot}/${uvRoot}/${file}`;
+}
+
+function metadata(key: TargetKey, project: string, targetName: string, overrides: Record<string, unknown> = {}) {
+  return {
+    technologies: [...TECHNOLOGIES],
+    description: DESCRIPTION[key],
+    help: {
+      command: `npx nx run ${project}:${targetName} --help`,
+      example: { options: { ...HELP_EXAMPLE[key], ...overrides } },
+    },
+  };
+}
+
+/**
+ * A dependency on the same target of the project's dependencies, forwarding the command-line
+ * options: `nx run a:publish --dryRun --target=testpypi` must not do a real upload of `a`'s
+ * dependencies to PyPI, and `nx run a:version --dryRun` must not write files of its dependencies.
+ */
+function sameTargetOnDependencies(target: string) {
+  return { target, dependencies: true as const, params: 'forward' as const };
+}
+
+/** The release targets of one member; none for `package = false` members and virtual roots. */
+export function inferMemberTargets(
+  member: Pick<SlimMember, 'isPackage'>,
+  project: string,
+  ctx: TargetContext,
+): Record<string, TargetConfiguration> {
+  const targets: Record<string, TargetConfiguration> = {};
+  if (!member.isPackage) return targets;
+  const names = ctx.options.targetNames;
+  const out = ctx.options.buildOutputPath;
+
+  if (names.version) {
+    targets[names.version] = {
+      executor: EXECUTOR.version,
+      cache: false,
+      dependsOn: [sameTargetOnDependencies(names.version)],
+      metadata: metadata('version', project, names.version),
+    };
+  }
+  if (names.tag) {
+    targets[names.tag] = { executor: EXECUTOR.tag, cache: false, metadata: metadata('tag', project, names.tag) };
+  }
+  if (names.pin) {
+    targets[names.pin] = { executor: EXECUTOR.pin, cache: false, metadata: metadata('pin', project, names.pin) };
+  }
+  if (names.build) {
+    targets[names.build] = {
+      executor: EXECUTOR.build,
+      cache: true,
+      inputs: [
+        ctx.namedInput,
+        `^${ctx.namedInput}`,
+        `!{projectRoot}/${out}/**/*`,
+        workspaceFileToken(ctx.uvRoot, 'uv.lock'),
+        workspaceFileToken(ctx.uvRoot, 'pyproject.toml'),
+      ],
+      outputs: [`{projectRoot}/${out}`],
+      options: { outputPath: out },
+      metadata: metadata('build', project, names.build, { outputPath: out }),
+    };
+  }
+  if (names.publish) {
+    targets[names.publish] = {
+      executor: EXECUTOR.publish,
+      cache: false,
+      dependsOn: [...(names.build ? [names.build] : []), sameTargetOnDependencies(names.publish)],
+      metadata: metadata('publish', project, names.publish),
+    };
+  }
+  return targets;
+}
+
+/** The workspace-level targets (release-plan, release-pr, notify) of the uv root project. */
+export function inferWorkspaceTargets(project: string, ctx: TargetContext): Record<string, TargetConfiguration> {
+  const targets: Record<string, TargetConfiguration> = {};
+  for (const key of WORKSPACE_TARGET_KEYS) {
+    const name = ctx.options.targetNames[key];
+    if (name) targets[name] = { executor: EXECUTOR[key], cache: false, metadata: metadata(key, project, name) };
+  }
+  return targets;
+}
+
+/** `metadata.targetGroups` for a project with these targets (empty groups left out). */
+export function targetGroupsFor(targets: Record<string, TargetConfiguration>): Record<string, string[]> {
+  const names = Object.keys(targets);
+  return names.length > 0 ? { [RELEASE_TARGET_GROUP]: names } : {};
+}
