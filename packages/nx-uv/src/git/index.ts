@@ -1,0 +1,11 @@
+/** Effects over the real `git` binary: one process per operation, never one per package. */
+export { readHistory, historyArgs, HistoryParser } from './history';
+export type { Commit, ReadHistoryOptions } from './history';
+export { listTags, createAnnotatedTag, pushTags } from './tags';
+export type { TagInfo, TagPattern, CreatedTag, PushOptions, GitEnvOption } from './tags';
+export { dirtyFiles, isClean, assertClean, DirtyWorkingTreeError } from './status';
+export type { DirtyFile, CleanOptions } from './status';
+export { currentCommit, currentBranch, remoteUrl, isAncestor, commitAll, createOrResetBranch, pushBranch, fetchTags } from './repo';
+export type { PushBranchOptions } from './repo';
+export { runGit, GitError, redactCredentials } from './run-git';
+export type { GitRunOptions, GitResult } from './run-git';
