@@ -26,7 +26,7 @@ function copyAssets(dir) {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (entry.name === '__fixtures__' || entry.name === 'testing') continue;
+      if (entry.name === '__fixtures__' || entry.name === '__snapshots__' || entry.name === 'testing') continue;
       copyAssets(full);
     } else if (!entry.name.endsWith('.ts')) {
       const dest = path.join(out, path.relative(src, full));

@@ -1,0 +1,335 @@
+import type { WorkflowConfig } from './normalize-options';
+import { shellWord } from './shell';
+
+/** Third-party actions, pinned by major tag. */
+export const ACTIONS = {
+  checkout: 'actions/checkout@v4',
+  setupNode: 'actions/setup-node@v4',
+  setupUv: 'astral-sh/setup-uv@v6',
+  attest: 'actions/attest-build-provenance@v2',
+  uploadArtifact: 'actions/upload-artifact@v4',
+} as const;
+
+/** Repository secrets the workflow reads (all optional but the dispatch token for notify). */
+export const SECRETS = {
+  publishToken: 'UV_PUBLISH_TOKEN',
+  testPypiToken: 'TESTPYPI_TOKEN',
+  dispatchToken: 'NX_UV_DISPATCH_TOKEN',
+} as const;
+
+/** Environment variables through which dispatch inputs reach the scripts (never `${{ }}` inside `run:`). */
+export const INPUT_ENV = {
+  dry_run: 'WF_DRY_RUN',
+  force_prepare: 'WF_FORCE',
+  group: 'WF_GROUP',
+  bump_type: 'WF_BUMP_TYPE',
+  prerelease: 'WF_PRERELEASE',
+  target: 'WF_TARGET',
+  skip_publish: 'WF_SKIP_PUBLISH',
+  concurrency: 'WF_CONCURRENCY',
+  max_retries: 'WF_MAX_RETRIES',
+} as const;
+
+type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+type Step = { [key: string]: Json };
+type Job = { [key: string]: Json };
+
+const DISPATCH = "github.event_name == 'workflow_dispatch'";
+/** Not a dispatch run with dry_run or skip_publish: the files really go to the index. */
+const REALLY_PUBLISHING = `!(${DISPATCH} && (inputs.dry_run || inputs.skip_publish))`;
+/** The commit a release is made from: the merge commit of the release PR, else the commit of the run. */
+const RELEASE_COMMIT = '${{ github.event.pull_request.merge_commit_sha || github.sha }}';
+const BOT_NAME = 'github-actions[bot]';
+const BOT_EMAIL = '41898282+github-actions[bot]@users.noreply.github.com';
+
+/** A string literal of the GitHub expression language. */
+function exprString(value: string): string {
+  return `'${value.split("'").join("''")}'`;
+}
+
+function input(name: keyof typeof INPUT_ENV): string {
+  return `\${{ inputs.${name} }}`;
+}
+
+function script(lines: string[]): string {
+  return `${lines.join('\n')}\n`;
+}
+
+const DRY_RUN_LINE = 'if [ "$WF_DRY_RUN" = true ]; then args+=(--dryRun); fi';
+const CONCURRENCY_LINES = [
+  'case "$WF_CONCURRENCY" in',
+  "  '' | 0) ;;",
+  "  *[!0-9]*) echo '::error::The concurrency input must be a whole number (0 = auto).'; exit 1 ;;",
+  '  *) nx_args+=("--parallel=$WF_CONCURRENCY") ;;',
+  'esac',
+];
+
+function setupSteps(config: WorkflowConfig, checkout: { ref?: string; persistCredentials: boolean }): Step[] {
+  const checkoutWith: Step = { 'fetch-depth': 0 };
+  if (checkout.ref) checkoutWith.ref = checkout.ref;
+  if (!checkout.persistCredentials) checkoutWith['persist-credentials'] = false;
+  const uvWith: Step = { 'enable-cache': true };
+  if (config.pythonVersion !== undefined) uvWith['python-version'] = config.pythonVersion;
+  return [
+    { name: 'Check out (full history and tags)', uses: ACTIONS.checkout, with: checkoutWith },
+    { name: 'Set up Node.js', uses: ACTIONS.setupNode, with: { 'node-version': config.nodeVersion, cache: 'npm' } },
+    { name: 'Set up uv', uses: ACTIONS.setupUv, with: uvWith },
+    { name: 'Install npm dependencies', run: 'npm ci' },
+  ];
+}
+
+const GIT_IDENTITY: Step = {
+  GIT_AUTHOR_NAME: BOT_NAME,
+  GIT_AUTHOR_EMAIL: BOT_EMAIL,
+  GIT_COMMITTER_NAME: BOT_NAME,
+  GIT_COMMITTER_EMAIL: BOT_EMAIL,
+};
+
+function prepareJob(config: WorkflowConfig): Job {
+  const command = ['npx', 'nx', 'run', `${config.workspaceProject}:${config.targets.releasePr}`, '--'];
+  return {
+    name: 'Prepare the release PR',
+    if: `github.event_name == 'push' || (${DISPATCH} && inputs.action == 'prepare')`,
+    'runs-on': 'ubuntu-latest',
+    'timeout-minutes': 30,
+    permissions: { contents: 'write', 'pull-requests': 'write' },
+    env: GIT_IDENTITY,
+    steps: [
+      ...setupSteps(config, { persistCredentials: true }),
+      {
+        name: 'Open or update the release PR',
+        env: {
+          GITHUB_TOKEN: '${{ github.token }}',
+          WF_GROUP: input('group'),
+          WF_BUMP_TYPE: input('bump_type'),
+          WF_PRERELEASE: input('prerelease'),
+          WF_FORCE: input('force_prepare'),
+          WF_DRY_RUN: input('dry_run'),
+        },
+        run: script([
+          `args=(${shellWord(`--baseBranch=${config.branch}`)})`,
+          'if [ -n "$WF_GROUP" ]; then args+=("--group=$WF_GROUP"); fi',
+          'if [ -n "$WF_BUMP_TYPE" ] && [ "$WF_BUMP_TYPE" != auto ]; then args+=("--bumpType=$WF_BUMP_TYPE"); fi',
+          'if [ -n "$WF_PRERELEASE" ]; then args+=("--prerelease=$WF_PRERELEASE"); fi',
+          'if [ "$WF_FORCE" = true ]; then args+=(--force); fi',
+          DRY_RUN_LINE,
+          'set -x',
+          `${command.map(shellWord).join(' ')} "\${args[@]}"`,
+        ]),
+      },
+    ],
+  };
+}
+
+function releaseJob(config: WorkflowConfig): Job {
+  const merged = [
+    "github.event_name == 'pull_request'",
+    'github.event.pull_request.merged == true',
+    'github.event.pull_request.head.repo.full_name == github.repository',
+    `contains(github.event.pull_request.labels.*.name, ${exprString(config.releaseLabel)})`,
+  ].join(' && ');
+  return {
+    name: 'Tag and create GitHub Releases',
+    if: `(${merged}) || (${DISPATCH} && inputs.action == 'release')`,
+    'runs-on': 'ubuntu-latest',
+    'timeout-minutes': 30,
+    permissions: { contents: 'write', 'pull-requests': 'write' },
+    env: GIT_IDENTITY,
+    steps: [
+      ...setupSteps(config, { ref: RELEASE_COMMIT, persistCredentials: true }),
+      {
+        name: 'Tag the released packages',
+        env: { GITHUB_TOKEN: '${{ github.token }}', WF_DRY_RUN: input('dry_run') },
+        run: script([
+          'args=()',
+          DRY_RUN_LINE,
+          'set -x',
+          `npx nx run-many -t ${shellWord(config.targets.tag)} -- "\${args[@]}"`,
+        ]),
+      },
+    ],
+  };
+}
+
+function publishJob(config: WorkflowConfig): Job {
+  const distLines = config.distGlobs.join('\n');
+  const digests = '$RUNNER_TEMP/nx-uv-dists.sha256';
+  return {
+    name: 'Build, attest and publish to the package index',
+    needs: 'release',
+    if: "needs.release.result == 'success'",
+    'runs-on': 'ubuntu-latest',
+    'timeout-minutes': 60,
+    permissions: { contents: 'read', 'id-token': 'write', attestations: 'write' },
+    environment: config.environment,
+    steps: [
+      ...setupSteps(config, { ref: RELEASE_COMMIT, persistCredentials: false }),
+      {
+        name: 'Build sdists and wheels (internal dependencies pinned)',
+        env: { WF_CONCURRENCY: input('concurrency') },
+        run: script([
+          'nx_args=()',
+          ...CONCURRENCY_LINES,
+          'set -x',
+          `npx nx run-many -t ${shellWord(config.targets.build)} "\${nx_args[@]}"`,
+        ]),
+      },
+      {
+        name: 'Record the digests of the built files',
+        env: { WF_DIST_GLOBS: distLines },
+        run: script([
+          'shopt -s nullglob',
+          "IFS=$'\\n'",
+          'files=($WF_DIST_GLOBS)',
+          'unset IFS',
+          'if [ "${#files[@]}" -eq 0 ]; then',
+          "  echo '::error::The build left no .whl or .tar.gz file in any member build output folder.'",
+          '  exit 1',
+          'fi',
+          `sha256sum "\${files[@]}" | tee "${digests}"`,
+        ]),
+      },
+      {
+        name: 'Attest build provenance',
+        if: REALLY_PUBLISHING,
+        uses: ACTIONS.attest,
+        with: { 'subject-path': distLines },
+      },
+      {
+        name: 'Keep the built files as a workflow artifact',
+        uses: ACTIONS.uploadArtifact,
+        with: { name: `${config.name}-dists`, path: distLines, 'if-no-files-found': 'error', 'retention-days': 14 },
+      },
+      {
+        name: 'Publish in dependency order and wait for the index',
+        env: {
+          [SECRETS.publishToken]: `\${{ secrets.${SECRETS.publishToken} }}`,
+          [SECRETS.testPypiToken]: `\${{ secrets.${SECRETS.testPypiToken} }}`,
+          WF_TARGET: `\${{ inputs.target || ${exprString(config.target)} }}`,
+          WF_CONCURRENCY: input('concurrency'),
+          WF_MAX_RETRIES: input('max_retries'),
+          WF_DRY_RUN: input('dry_run'),
+          WF_SKIP_PUBLISH: input('skip_publish'),
+        },
+        run: script([
+          '# Without a token secret, uv publish uses trusted publishing (OIDC).',
+          `if [ -z "$${SECRETS.publishToken}" ]; then unset ${SECRETS.publishToken}; fi`,
+          `if [ -z "$${SECRETS.testPypiToken}" ]; then unset ${SECRETS.testPypiToken}; fi`,
+          'case "$WF_TARGET" in',
+          '  pypi | testpypi) ;;',
+          "  *) echo '::error::The target input must be pypi or testpypi.'; exit 1 ;;",
+          'esac',
+          'nx_args=()',
+          ...CONCURRENCY_LINES,
+          'args=("--target=$WF_TARGET")',
+          'case "$WF_MAX_RETRIES" in',
+          "  '') ;;",
+          "  *[!0-9]*) echo '::error::The max_retries input must be a whole number.'; exit 1 ;;",
+          '  *) args+=("--maxRetries=$WF_MAX_RETRIES") ;;',
+          'esac',
+          DRY_RUN_LINE,
+          'if [ "$WF_SKIP_PUBLISH" = true ]; then args+=(--skipPublish); fi',
+          'set -x',
+          // Executor options go after `--`: `nx run-many` reads `--target` as its own `--targets`.
+          `npx nx run-many -t ${shellWord(config.targets.publish)} "\${nx_args[@]}" -- "\${args[@]}"`,
+        ]),
+      },
+      {
+        name: 'Check that the published files are the attested ones',
+        run: script([`sha256sum --check --strict "${digests}"`]),
+      },
+    ],
+  };
+}
+
+function notifyJob(config: WorkflowConfig, notifyTarget: string): Job {
+  const repositories = config.notifyRepositories.map((r) => shellWord(`--repositories=${r}`));
+  return {
+    name: 'Notify downstream repositories',
+    needs: ['release', 'publish'],
+    if: `needs.publish.result == 'success' && !(${DISPATCH} && inputs.skip_publish)`,
+    'runs-on': 'ubuntu-latest',
+    'timeout-minutes': 15,
+    // Only what actions/checkout needs to clone a private repository; GitHub is called with the dispatch token.
+    permissions: { contents: 'read' },
+    steps: [
+      ...setupSteps(config, { ref: RELEASE_COMMIT, persistCredentials: false }),
+      {
+        name: 'Send repository_dispatch',
+        env: { GITHUB_TOKEN: `\${{ secrets.${SECRETS.dispatchToken} }}`, WF_DRY_RUN: input('dry_run') },
+        run: script([
+          `args=(${repositories.join(' ')})`,
+          DRY_RUN_LINE,
+          'set -x',
+          `npx nx run ${shellWord(`${config.workspaceProject}:${notifyTarget}`)} -- "\${args[@]}"`,
+        ]),
+      },
+    ],
+  };
+}
+
+function dispatchInputs(config: WorkflowConfig): Json {
+  return {
+    action: {
+      description: 'Stage to run: prepare (open or update the release PR) or release (tag, publish, notify)',
+      type: 'choice',
+      options: ['prepare', 'release'],
+      default: 'release',
+    },
+    target: {
+      description: 'Package index to publish to',
+      type: 'choice',
+      options: ['pypi', 'testpypi'],
+      default: config.target,
+    },
+    dry_run: { description: 'Simulate: no PR, tag, upload or dispatch', type: 'boolean', default: true },
+    force_prepare: { description: 'Open the release PR even when no package needs a bump', type: 'boolean', default: false },
+    group: { description: 'Release group to limit the release to (empty = all packages)', type: 'string', default: '' },
+    bump_type: {
+      description: 'Version bump: auto (from Conventional Commits) or forced',
+      type: 'choice',
+      options: ['auto', 'patch', 'minor', 'major'],
+      default: 'auto',
+    },
+    prerelease: { description: 'PEP 440 prerelease kind, e.g. rc, a, b, dev (empty = final release)', type: 'string', default: '' },
+    skip_publish: { description: 'Tag and build, but upload nothing (and notify nobody)', type: 'boolean', default: false },
+    concurrency: { description: 'Parallel build and publish tasks (0 = auto)', type: 'string', default: '0' },
+    max_retries: { description: 'Retries of a failed upload', type: 'string', default: '2' },
+  };
+}
+
+/** The header comment of the workflow file (without `#`). */
+export function headerComment(config: WorkflowConfig): string {
+  return [
+    ` Generated by nx-uv. Do not edit: the generator owns this file and rewrites it. Regenerate with`,
+    ...config.regenerateCommand.split('\n').map((line) => `   ${line}`),
+    ` Push to ${config.branch} -> prepare (release PR). Merged PR labelled "${config.releaseLabel}" -> release -> publish -> notify.`,
+    ' Manual runs (workflow_dispatch) do either stage and are dry runs unless dry_run is unticked.',
+    ` Secrets: ${SECRETS.publishToken} (optional; trusted publishing otherwise), ${SECRETS.testPypiToken} (testpypi),`,
+    ` ${SECRETS.dispatchToken} (notify; a token that may send repository_dispatch to the downstream repositories).`,
+  ].join('\n');
+}
+
+/** The workflow as a plain object, keys in the order they are written. */
+export function buildWorkflow(config: WorkflowConfig): { [key: string]: Json } {
+  const push: { [key: string]: Json } = { branches: [config.branch] };
+  if (config.paths.length > 0) push.paths = config.paths;
+  const jobs: { [key: string]: Json } = {
+    prepare: prepareJob(config),
+    release: releaseJob(config),
+    publish: publishJob(config),
+  };
+  if (config.targets.notify !== false) jobs.notify = notifyJob(config, config.targets.notify);
+  return {
+    name: config.name,
+    on: {
+      push,
+      pull_request: { types: ['closed'], branches: [config.branch] },
+      workflow_dispatch: { inputs: dispatchInputs(config) },
+    },
+    permissions: {},
+    concurrency: { group: `${config.name}-\${{ github.ref }}`, 'cancel-in-progress': false },
+    defaults: { run: { shell: 'bash' } },
+    jobs,
+  };
+}
