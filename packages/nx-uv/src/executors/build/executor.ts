@@ -1,3 +1,125 @@
-import { notBuiltYet } from '../not-built-yet';
+/**
+ * `nx-uv:build`: `uv build --package <name>` of one member into its output folder, with the member's
+ * internal requirements (runtime and extras) pinned to the exact current versions while uv runs
+ * (journalled; restored in all cases, and by the next nx-uv run after a crash). The folder is emptied
+ * first; afterwards the metadata of the built wheel and sdist must carry those exact pins, or the build
+ * fails and the folder is emptied again.
+ */
+import { logger, type ExecutorContext } from '@nx/devkit';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DEFAULT_BUILD_OUTPUT } from '../../options';
+import { defaultJournalDir, pinChanges, PinRestoreError, planWorkspacePins, withPins } from '../../pin';
+import { formatKeyPath } from '../../toml';
+import { runUv } from '../../uv';
+import { distributionKind } from '../../wheel';
+import { displayPath, nxUvPluginOptions, resolveUvProject, runNxUvExecutor, type ExecutorResult, type UvProject } from '../shared';
+import { auditDistribution, formatAuditProblems, pinExpectation, type FileAudit } from './audit';
+import { emptyOutputDir, resolveOutputDir } from './output-dir';
 
-export default notBuiltYet('build');
+/** Options of the executor (schema.json). */
+export interface BuildExecutorOptions {
+  /** Folder for the sdist and wheel, relative to the project root. Default: the plugin option buildOutputPath, else `dist`. */
+  outputPath?: string;
+}
+
+export interface BuildDependencies {
+  /** The environment of uv (default process.env). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The arguments of `uv build` for a member. */
+export function uvBuildArgs(distributionName: string, outDir: string): string[] {
+  // --no-sources: build as any other tool (and an installer from the index) would, without
+  // [tool.uv.sources], as uv recommends for publishing.
+  return ['build', '--package', distributionName, '--out-dir', outDir, '--no-sources'];
+}
+
+function clearQuietly(dir: string): void {
+  try {
+    for (const n of fs.readdirSync(dir)) fs.rmSync(path.join(dir, n), { force: true, recursive: true });
+  } catch {
+    // nothing there
+  }
+}
+
+async function build(project: UvProject, options: BuildExecutorOptions, context: ExecutorContext, env: NodeJS.ProcessEnv): Promise<boolean> {
+  const { workspace: ws, member, workspaceRoot } = project;
+  const name = member.distributionName;
+  if (!member.isPackage) {
+    logger.info(`nx-uv build: ${name || member.root} is not a package (no [build-system], or [tool.uv] package = false); nothing to build.`);
+    return true;
+  }
+  const outDir = resolveOutputDir(project, options.outputPath ?? nxUvPluginOptions(context).buildOutputPath ?? DEFAULT_BUILD_OUTPUT);
+  const plans = planWorkspacePins(ws, [member.name]);
+  const expectation = pinExpectation(ws, member);
+  const shownOut = displayPath(workspaceRoot, outDir);
+  emptyOutputDir(outDir, workspaceRoot);
+
+  const pins = plans.flatMap((p) => p.pins.map((pin) => ({ file: p.file, ...pin })));
+  if (pins.length > 0) {
+    logger.info(`nx-uv build: ${name}: pinning ${pins.length} internal requirement(s) for the build:`);
+    for (const p of pins) logger.info(`  [${formatKeyPath(p.keyPath)}] ${JSON.stringify(p.from)} -> ${JSON.stringify(p.to)}`);
+  }
+  const args = uvBuildArgs(name, outDir);
+  const state: { uv: 'not run' | 'running' | 'done' } = { uv: 'not run' };
+  try {
+    const result = await withPins(defaultJournalDir(workspaceRoot), pinChanges(ws.absRoot, plans), async () => {
+      state.uv = 'running';
+      const r = await runUv(args, { cwd: ws.absRoot, env });
+      state.uv = 'done';
+      return r;
+    });
+    if (context.isVerbose) logger.info((result.stderr + result.stdout).trim());
+  } catch (err) {
+    clearQuietly(outDir);
+    // Only a failure of uv itself is reported as one; pinning or restoring errors speak for themselves.
+    if (state.uv !== 'running' || err instanceof PinRestoreError || /while handling an earlier error/.test((err as Error).message)) throw err;
+    throw new Error(`uv build of ${name} failed; its pyproject.toml is back as it was and ${shownOut} was emptied.\n${(err as Error).message}`);
+  }
+
+  const files = fs
+    .readdirSync(outDir)
+    .filter((n) => distributionKind(n) !== undefined)
+    .sort()
+    .map((n) => path.join(outDir, n));
+  if (!files.some((f) => distributionKind(f) === 'wheel')) {
+    clearQuietly(outDir);
+    throw new Error(`uv build of ${name} reported success but wrote no wheel to ${shownOut}`);
+  }
+  let audits: FileAudit[];
+  try {
+    audits = files.map((f) => auditDistribution(f, expectation));
+  } catch (err) {
+    clearQuietly(outDir);
+    throw err;
+  }
+  const problems = audits.flatMap((a) => a.problems);
+  if (problems.length > 0) {
+    clearQuietly(outDir);
+    throw new Error(
+      `the distributions built for ${name} do not pin their workspace dependencies exactly, so they were deleted from ${shownOut}:\n` +
+        formatAuditProblems(problems),
+    );
+  }
+  for (const a of audits) if (a.note) logger.warn(`nx-uv build: ${a.file}: ${a.note}`);
+  const internal = expectation.versions.size;
+  logger.info(
+    `nx-uv build: built ${audits.map((a) => a.file).join(', ')} in ${shownOut}` +
+      (internal > 0 ? `; every internal requirement is pinned exactly (${[...expectation.versions].map(([n, v]) => `${n}==${v}`).join(', ')})` : ''),
+  );
+  return true;
+}
+
+/** The executor with its dependencies injectable (tests give uv's environment). */
+export async function runBuildExecutor(
+  options: BuildExecutorOptions,
+  context: ExecutorContext,
+  deps: BuildDependencies = {},
+): Promise<ExecutorResult> {
+  return runNxUvExecutor('build', context, () => build(resolveUvProject(context), options, context, deps.env ?? process.env));
+}
+
+export default async function buildExecutor(options: BuildExecutorOptions, context: ExecutorContext): Promise<ExecutorResult> {
+  return runBuildExecutor(options, context);
+}

@@ -1,3 +1,215 @@
-import { notBuiltYet } from '../not-built-yet';
+/**
+ * `nx-uv:publish`: uploads this member's sdist and wheel(s) of its current version and succeeds only
+ * once the index serves every file with the right sha256 — so a dependent published next (Nx runs
+ * `^publish` first) can resolve it.
+ *
+ * Order of things: non-package members succeed at once; `skipPublish` succeeds without touching the
+ * index; the index and the credentials are settled before anything else happens (missing credentials
+ * fail a real run at once, naming the variables); then the files are collected from the build output
+ * folder (other versions are ignored); a dry run lists them (with what the index already has, when it
+ * can be read) and never runs uv; a real run hands them to publishDistributions: list what the index
+ * has, skip identical files, stop on a changed file under an existing name, upload the rest with
+ * `uv publish` (credentials only in its environment), retry transient failures (re-listing first, so
+ * nothing is uploaded twice), then poll until served.
+ * Everything printed, and every failure message, is redacted of the credentials and secret variables.
+ */
+import { logger, type ExecutorContext } from '@nx/devkit';
+import {
+  publishDistributions,
+  resolveIndexTarget,
+  UploadConflictError,
+  type IndexTarget,
+  type RetryOptions,
+  type SimpleRequestOptions,
+  type UploadPlan,
+  type WaitOptions,
+} from '../../registry';
+import {
+  credentialSecrets,
+  MissingCredentialsError,
+  redact,
+  resolvePublishCredentials,
+  secretsFromEnv,
+  uvPublish,
+  type PublishCredentials,
+} from '../../uv';
+import { displayPath, resolveUvProject, runNxUvExecutor, type ExecutorResult, type UvProject } from '../shared';
+import { collectDistributions, memberVersion } from './collect-distributions';
+import { resolveDistDir } from './dist-dir';
+import { normalizePublishOptions, type NormalizedPublishOptions } from './options';
+import { describeIndex, dryRunLines, failureMessage } from './report';
+import type { PublishExecutorOptions } from './schema';
 
-export default notBuiltYet('publish');
+export interface PublishDependencies {
+  /** Environment for URLs, credentials and uv (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** Backoff of retries (tests make it short); maxRetries comes from the options. */
+  retry?: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs' | 'random' | 'sleep'>;
+  /** Pacing of the wait until served (tests); its time-out comes from pollTimeoutSeconds. */
+  wait?: Pick<WaitOptions, 'initialDelayMs' | 'maxDelayMs' | 'sleep' | 'now'>;
+}
+
+/** A failure whose message (and stack) were redacted. */
+class PublishFailedError extends Error {
+  override readonly name = 'PublishFailedError';
+}
+
+/**
+ * Credentials for reading the check URL: only for a custom index whose listing lives on the same
+ * origin as its upload endpoint (a private index that protects reads). Never for PyPI/TestPyPI, never
+ * to another host.
+ */
+export function listingRequestOptions(index: IndexTarget, credentials: PublishCredentials | undefined): SimpleRequestOptions {
+  if (index.target !== 'custom' || !credentials || credentials.kind === 'trusted') return {};
+  if (new URL(index.publishUrl).origin !== new URL(index.checkUrl).origin) return {};
+  return credentials.kind === 'token'
+    ? { basicAuth: { username: '__token__', password: credentials.token } }
+    : { basicAuth: { username: credentials.username, password: credentials.password } };
+}
+
+async function publish(
+  project: UvProject,
+  options: NormalizedPublishOptions,
+  context: ExecutorContext,
+  env: NodeJS.ProcessEnv,
+  deps: PublishDependencies,
+  secrets: string[],
+): Promise<boolean> {
+  const { member, workspaceRoot, projectName, absProjectRoot } = project;
+  const info = (m: string) => logger.info(redact(m, secrets));
+  const warn = (m: string) => logger.warn(redact(m, secrets));
+  const version = memberVersion(member);
+  const label = `${member.distributionName || member.root}${version ? ` ${version}` : ''}`;
+
+  if (!member.isPackage) {
+    info(
+      `nx-uv publish: ${label} is not a package (no [build-system], or [tool.uv] package = false): uv never builds it, so there is nothing to publish.`,
+    );
+    return true;
+  }
+  if (options.skipPublish) {
+    info(`nx-uv publish: ${label}: skipped (skipPublish); the index was not contacted and nothing was uploaded.`);
+    return true;
+  }
+
+  // The index and the credentials first: a misconfigured run stops before it reads or sends anything.
+  const index = resolveIndexTarget({ target: options.target, publishUrl: options.publishUrl, checkUrl: options.checkUrl, env });
+  let credentials: PublishCredentials | undefined;
+  try {
+    credentials = resolvePublishCredentials(index.target, env);
+    secrets.push(...credentialSecrets(credentials));
+  } catch (err) {
+    if (!(options.dryRun && err instanceof MissingCredentialsError)) throw err;
+    warn(`nx-uv publish (dry run): ${err.message} A real run would stop here.`);
+  }
+
+  const dist = resolveDistDir(context, projectName, absProjectRoot, options.distPath);
+  const shownDir = displayPath(workspaceRoot, dist.dir);
+  const collected = await collectDistributions(dist.dir, member, { shownDir, projectName, buildTarget: dist.buildTarget });
+  const fullLabel = `${member.distributionName} ${collected.version}`;
+  if (version === undefined) {
+    info(`nx-uv publish: the version of ${member.distributionName} is dynamic; publishing the one version built in ${shownDir}: ${collected.version}.`);
+  }
+  if (collected.selection.otherVersions.length > 0) {
+    info(
+      `nx-uv publish: ${fullLabel}: ignoring files of other versions in ${shownDir}: ` +
+        collected.selection.otherVersions.map((p) => p.filename).join(', '),
+    );
+  }
+  if (collected.selection.foreign.length > 0 && context.isVerbose) {
+    info(`nx-uv publish: ${fullLabel}: ignoring files that are not its distributions: ${collected.selection.foreign.join(', ')}`);
+  }
+  const request = listingRequestOptions(index, credentials);
+  const files = collected.files.map(({ path, filename, sha256 }) => ({ path, filename, sha256 }));
+
+  if (options.dryRun) {
+    let plan: UploadPlan | undefined;
+    try {
+      const preview = await publishDistributions({
+        project: member.distributionName,
+        files,
+        checkUrl: index.checkUrl,
+        dryRun: true,
+        upload: async () => {
+          throw new Error('nx-uv publish: a dry run never uploads');
+        },
+        retry: { maxRetries: 0 },
+        request,
+      });
+      plan = preview.initialPlan;
+    } catch (err) {
+      if (err instanceof UploadConflictError) throw new Error(failureMessage(fullLabel, index, err) + '\n(found in a dry run)');
+      warn(`nx-uv publish (dry run): cannot read what ${index.checkUrl} already has (${(err as Error).message}); listing the local files only.`);
+    }
+    info(
+      `nx-uv publish (dry run): ${fullLabel} → ${describeIndex(index)}` +
+        (credentials ? `, credentials from ${credentials.source}` : ', no credentials') +
+        `; ${files.length} file(s) from ${shownDir}:`,
+    );
+    for (const line of dryRunLines(collected.files, plan)) info(line);
+    info(`nx-uv publish (dry run): nothing was uploaded and uv publish was not run.`);
+    return true;
+  }
+
+  const creds = credentials as PublishCredentials;
+  info(`nx-uv publish: ${fullLabel} → ${describeIndex(index)}, credentials from ${creds.source}`);
+  let result;
+  try {
+    result = await publishDistributions({
+      project: member.distributionName,
+      files,
+      checkUrl: index.checkUrl,
+      upload: async (batch) => {
+        const r = await uvPublish({
+          files: batch.map((f) => f.path),
+          publishUrl: index.publishUrl,
+          checkUrl: index.checkUrl,
+          credentials: creds,
+          cwd: absProjectRoot,
+          env,
+        });
+        if (r.skipped.length > 0) info(`nx-uv publish: uv found ${r.skipped.join(', ')} already on the index (identical) and skipped it`);
+        if (context.isVerbose && r.stderr.trim()) info(r.stderr.trim());
+      },
+      retry: { ...deps.retry, maxRetries: options.maxRetries },
+      wait: { ...deps.wait, timeoutMs: options.pollTimeoutMs },
+      request,
+      log: (m) => info(`nx-uv publish: ${m}`),
+    });
+  } catch (err) {
+    throw new Error(failureMessage(fullLabel, index, err, creds.source), { cause: err });
+  }
+  const served = result.wait ? ` after ${result.wait.polls} poll(s), ${(result.wait.elapsedMs / 1000).toFixed(1)} s` : '';
+  info(
+    `nx-uv publish: ${fullLabel}: ` +
+      (result.uploaded.length > 0 ? `uploaded ${result.uploaded.join(', ')}` : 'nothing to upload') +
+      (result.skipped.length > 0 ? `; already on the index (identical): ${result.skipped.join(', ')}` : '') +
+      `; ${index.checkUrl} serves all ${files.length} file(s) with the right sha256${served}.`,
+  );
+  return true;
+}
+
+/** The executor with its dependencies injectable (tests give the environment and short backoffs). */
+export async function runPublishExecutor(
+  options: PublishExecutorOptions,
+  context: ExecutorContext,
+  deps: PublishDependencies = {},
+): Promise<ExecutorResult> {
+  const env = deps.env ?? process.env;
+  const secrets = secretsFromEnv(env);
+  return runNxUvExecutor('publish', context, async () => {
+    try {
+      const normalized = normalizePublishOptions(options, env);
+      return await publish(resolveUvProject(context), normalized, context, env, deps, secrets);
+    } catch (err) {
+      const error = err instanceof Error ? err : new Error(String(err));
+      const safe = new PublishFailedError(redact(error.message, secrets));
+      safe.stack = redact(error.stack ?? error.message, secrets);
+      throw safe;
+    }
+  });
+}
+
+export default async function publishExecutor(options: PublishExecutorOptions, context: ExecutorContext): Promise<ExecutorResult> {
+  return runPublishExecutor(options, context);
+}

@@ -1,0 +1,66 @@
+/**
+ * The build output folder: where it is, and emptying it safely before a build (so that files of an
+ * earlier build never ship) — it must be a folder of its own, holding only built distributions.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { UvProject } from '../shared';
+import { displayPath } from '../shared';
+
+function isInside(child: string, parent: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+}
+
+/** Files a build output folder may hold: distributions (and uv's `.gitignore`, dotfiles). */
+export function isDistributionArtifact(name: string): boolean {
+  return name.startsWith('.') || /\.(whl|tar\.gz|zip)$/i.test(name);
+}
+
+/**
+ * The absolute output folder for `outputPath` (relative to the project root). Throws when it is empty,
+ * lies outside the Nx workspace, or is (or holds) the uv workspace root or any member's directory.
+ */
+export function resolveOutputDir(project: UvProject, outputPath: string): string {
+  const option = `outputPath ${JSON.stringify(outputPath)} of project '${project.projectName}'`;
+  if (outputPath.trim() === '') throw new Error(`nx-uv: ${option} is empty; give a folder such as "dist"`);
+  const abs = path.resolve(project.absProjectRoot, outputPath);
+  if (!isInside(abs, project.workspaceRoot)) {
+    throw new Error(`nx-uv: ${option} resolves to ${abs}, outside the Nx workspace ${project.workspaceRoot}; use a folder inside the project`);
+  }
+  const ws = project.workspace;
+  const guarded = [project.workspaceRoot, ws.absRoot, ...ws.members.map((m) => path.resolve(ws.absRoot, m.root))];
+  for (const dir of guarded) {
+    if (abs === dir || isInside(dir, abs)) {
+      throw new Error(
+        `nx-uv: ${option} resolves to ${displayPath(project.workspaceRoot, abs) || '.'}, which is or contains ${displayPath(project.workspaceRoot, dir) || 'the workspace root'}; ` +
+          'the build empties its output folder, so give it a folder of its own such as "dist"',
+      );
+    }
+  }
+  return abs;
+}
+
+/**
+ * Creates `dir` or empties it. Refuses (throws, deleting nothing) when it holds anything but built
+ * distributions: a misdirected outputPath must never delete sources.
+ */
+export function emptyOutputDir(dir: string, workspaceRoot: string): string[] {
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  const foreign = names.filter((n) => !isDistributionArtifact(n) || !fs.lstatSync(path.join(dir, n)).isFile());
+  if (foreign.length > 0) {
+    throw new Error(
+      `nx-uv: the build output folder ${displayPath(workspaceRoot, dir)} holds ${foreign.map((n) => JSON.stringify(n)).join(', ')}, ` +
+        'which are not built distributions; nx-uv empties that folder before each build, so it deleted nothing. ' +
+        'Move those files away or point outputPath at a folder of its own.',
+    );
+  }
+  for (const n of names) fs.rmSync(path.join(dir, n), { force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  return names;
+}

@@ -1,0 +1,22 @@
+import type { IndexTargetName } from '../../registry';
+
+export interface PublishExecutorOptions {
+  /** Which index. Default: 'custom' when publishUrl or UV_PUBLISH_URL is set, else 'pypi'. */
+  target?: IndexTargetName;
+  /** Alias of `target` that `nx run-many` does not swallow (it takes `--target` for itself). */
+  index?: IndexTargetName;
+  /** Upload URL. Default: the target's preset, else UV_PUBLISH_URL. */
+  publishUrl?: string;
+  /** Simple index base. Default: the target's preset, else UV_PUBLISH_CHECK_URL, else derived. */
+  checkUrl?: string;
+  /** Print the plan, upload nothing, never run uv. Default: NX_DRY_RUN === 'true'. */
+  dryRun?: boolean;
+  /** Do nothing (successfully), without contacting the index. */
+  skipPublish?: boolean;
+  /** Retries after a transient failure. Default 2. */
+  maxRetries?: number;
+  /** Budget of the wait until the index serves the files. Default 300. */
+  pollTimeoutSeconds?: number;
+  /** Folder of the built files, relative to the project root. Default: build target outputPath, plugin buildOutputPath, 'dist'. */
+  distPath?: string;
+}

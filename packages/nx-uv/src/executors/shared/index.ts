@@ -1,0 +1,5 @@
+/** Helpers every nx-uv executor uses. */
+export { NotAUvMemberError, nxProjectOf, resolveUvProject, type UvProject } from './uv-project';
+export { displayPath, restoreLeftoverPins } from './leftover-pins';
+export { runNxUvExecutor, type ExecutorResult } from './run-executor';
+export { nxUvPluginOptions, PLUGIN_NAME } from './plugin-options';

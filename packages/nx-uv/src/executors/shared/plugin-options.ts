@@ -1,0 +1,20 @@
+/**
+ * The nx-uv plugin options from nx.json as an executor sees them (for defaults of options a target
+ * was configured without, e.g. a hand-written target).
+ */
+import type { ExecutorContext } from '@nx/devkit';
+import type { NxUvPluginOptions } from '../../options';
+
+export const PLUGIN_NAME = 'nx-uv';
+
+/** The options of the first `nx-uv` entry in nx.json `plugins` ({} when it has none or is not registered). */
+export function nxUvPluginOptions(context: Pick<ExecutorContext, 'nxJsonConfiguration'>): NxUvPluginOptions {
+  for (const entry of context.nxJsonConfiguration?.plugins ?? []) {
+    if (entry === PLUGIN_NAME) return {};
+    if (typeof entry === 'object' && entry !== null && entry.plugin === PLUGIN_NAME) {
+      const options = entry.options;
+      return typeof options === 'object' && options !== null && !Array.isArray(options) ? (options as NxUvPluginOptions) : {};
+    }
+  }
+  return {};
+}
