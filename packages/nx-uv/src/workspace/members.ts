@@ -71,7 +71,7 @@ export function expandGlob(
   found: (rel: string, isDirectory: boolean | undefined) => void,
 ): void {
   const last = components.length - 1;
-  const sorted = (dir: string) => (reader.listDir(dir) ?? []).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const sorted = (dir: string) => (reader.listDir(dir) ?? []).slice().sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
   // Continue matching `components[idx..]` below `dir`.
   const walk = (dir: string, idx: number): void => {

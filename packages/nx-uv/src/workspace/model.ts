@@ -157,7 +157,10 @@ function detach(section: RequirementSection): RequirementSection {
   return section.key === undefined ? { kind: section.kind, entries: [] } : { kind: section.kind, key: section.key, entries: [] };
 }
 
-/** `modelUvWorkspace(absRoot, diskReader(absRoot))`. */
+/**
+ * `modelUvWorkspace(absRoot, diskReader(absRoot))`, with a reader that does not memoise: the model
+ * reads each file once anyway, and dropping each parse tree early keeps garbage collection cheap.
+ */
 export function loadUvWorkspace(absRoot: string): UvWorkspace {
   const root = path.resolve(absRoot);
   return modelUvWorkspace(root, diskReader(root, { memoise: false }));

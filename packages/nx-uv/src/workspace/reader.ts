@@ -17,7 +17,7 @@ export interface WorkspaceReader {
   readText(rel: string): string | undefined;
   /** Parsed TOML, memoised; undefined when missing; throws UvWorkspaceError (file + line) on bad TOML. */
   readToml(rel: string): Record<string, unknown> | undefined;
-  /** Directory entries (symlinks reported as what they point to) in a fresh array the caller may reorder, or undefined when not a directory. */
+  /** Directory entries in any order (symlinks reported as what they point to), or undefined when not a directory. */
   listDir(rel: string): DirEntry[] | undefined;
 }
 

@@ -34,12 +34,12 @@ function fix(project: ProjectFile, name: string): string {
 }
 
 /**
- * True when `requirement` (from `entry`, a section of `project`) is an internal (workspace) dependency; throws
+ * True when `requirement` (from `section` of `project`) is an internal (workspace) dependency; throws
  * where uv would refuse the workspace.
  */
 export function isWorkspaceDependency(
   project: ProjectFile,
-  entry: RequirementSection,
+  section: RequirementSection,
   requirement: Requirement,
   memberNames: ReadonlySet<string>,
   rootSources: ReadonlyMap<string, SourceEntry[]>,
@@ -48,12 +48,12 @@ export function isWorkspaceDependency(
   if (name === project.name) return false; // self-reference, e.g. `pkg[extra]` inside pkg
   const declared = project.sources.get(name) ?? rootSources.get(name);
   if (declared === undefined && !memberNames.has(name)) return false; // the common external case
-  const sources = declared && applicableSources(declared, entry);
+  const sources = declared && applicableSources(declared, section);
 
   if (!memberNames.has(name)) {
     if (sources?.some((source) => source.kind === 'workspace' && source.workspace === true)) {
       throw new UvWorkspaceError(
-        `In ${where(project, entry)}: \`${name}\` references a workspace in \`tool.uv.sources\` (e.g., \`${name} = { workspace = true }\`), but is not a workspace member. ` +
+        `In ${where(project, section)}: \`${name}\` references a workspace in \`tool.uv.sources\` (e.g., \`${name} = { workspace = true }\`), but is not a workspace member. ` +
           `Add its directory to [tool.uv.workspace] members, or give it a non-workspace source.`,
         project.pyprojectPath,
       );
@@ -63,21 +63,21 @@ export function isWorkspaceDependency(
 
   if (!sources) {
     throw new UvWorkspaceError(
-      `In ${where(project, entry)}: \`${name}\` is included as a workspace member, but is missing an entry in \`tool.uv.sources\` (e.g., \`${name} = { workspace = true }\`). ${fix(project, name)}.`,
+      `In ${where(project, section)}: \`${name}\` is included as a workspace member, but is missing an entry in \`tool.uv.sources\` (e.g., \`${name} = { workspace = true }\`). ${fix(project, name)}.`,
       project.pyprojectPath,
     );
   }
   for (const source of sources) {
     if (source.kind !== 'workspace') {
       throw new UvWorkspaceError(
-        `In ${where(project, entry)}: \`${name}\` is included as a workspace member, but references a ${KIND_WORDS[source.kind]} in \`tool.uv.sources\`. ` +
+        `In ${where(project, section)}: \`${name}\` is included as a workspace member, but references a ${KIND_WORDS[source.kind]} in \`tool.uv.sources\`. ` +
           `Workspace members must be declared as workspace sources: use \`${name} = { workspace = true }\` instead.`,
         project.pyprojectPath,
       );
     }
     if (source.workspace !== true) {
       throw new UvWorkspaceError(
-        `In ${where(project, entry)}: \`${name}\` is included as a workspace member, but does not use \`workspace = true\` in \`tool.uv.sources\`. ` +
+        `In ${where(project, section)}: \`${name}\` is included as a workspace member, but does not use \`workspace = true\` in \`tool.uv.sources\`. ` +
           `Use \`${name} = { workspace = true }\`.`,
         project.pyprojectPath,
       );
