@@ -1,0 +1,548 @@
+#!/usr/bin/env node
+// Graph benchmark (not a test): how long nx-uv takes to turn a 1,000-member uv workspace into Nx
+// projects and edges, against (a) the floor — reading and parsing every pyproject.toml with
+// smol-toml — and (c) @nxlv/python's createDependencies on the same tree.
+//
+//   npm run bench:graph                       # = npm run build && node bench/graph.bench.js
+//   node bench/graph.bench.js --members=1000 --processes=5 --calls=5 [--keep] [--json=out.json] [--dist=<built nx-uv>]
+//
+// Every measurement is a median. "cold" is the first call in a fresh Node process with an empty
+// cache directory (module loading timed apart); "warm-disk" is the first call in a fresh process
+// whose cache directory a previous process filled (what a `nx` run without the daemon sees);
+// "warm" is a repeated call in the same process (what the daemon sees). nx-uv is called as Nx
+// calls it: the createNodes batch function with every pyproject.toml path, then createDependencies
+// with { projects, nxJsonConfiguration, workspaceRoot, fileMap, filesToProcess, externalNodes }
+// built from its result (filesToProcess = every file: a whole-graph recompute).
+//
+// @nxlv/python is installed for the benchmark only, into bench/.deps (npm registry needed once).
+// It infers no projects, so its copy of the tree gets a project.json per member and a uv.lock
+// (written by the pinned uv from .tools, offline); it is timed on createDependencies.
+'use strict';
+
+const { spawnSync, execFileSync } = require('node:child_process');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const repoRoot = path.resolve(__dirname, '..');
+let distDir = path.join(repoRoot, 'dist', 'packages', 'nx-uv');
+const depsDir = path.join(__dirname, '.deps');
+const NXLV_VERSION = '23.1.1';
+const rootPackageJson = require(path.join(repoRoot, 'package.json'));
+const NX_VERSION = rootPackageJson.devDependencies.nx;
+const DEVKIT_VERSION = rootPackageJson.devDependencies['@nx/devkit'];
+const toolsBin = path.join(repoRoot, '.tools', 'venv', 'bin');
+const uvBin = path.join(toolsBin, 'uv');
+
+const now = () => Number(process.hrtime.bigint()) / 1e6;
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+function parseArgs(argv) {
+  const args = { members: 1000, processes: 5, calls: 5, keep: false, json: undefined, dist: distDir };
+  for (const arg of argv) {
+    const [key, value] = arg.replace(/^--/, '').split('=');
+    if (key === 'keep') args.keep = true;
+    else if (key === 'json' || key === 'dist') args[key] = value;
+    else if (key in args) args[key] = Number(value);
+    else throw new Error(`unknown argument ${arg}`);
+  }
+  return args;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The generated workspace
+
+/** Deterministic PRNG (mulberry32) so that every run benchmarks the same tree. */
+function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const memberName = (i) => `acme-pkg-${String(i).padStart(4, '0')}`;
+const memberDir = (i) => `packages/pkg-${String(i).padStart(4, '0')}`;
+const moduleName = (i) => `acme_pkg_${String(i).padStart(4, '0')}`;
+
+/**
+ * 1,000 members under packages/*, a virtual root. Member i depends on min(3, i) distinct earlier
+ * members (skewed towards the low, "core" ones), each as runtime, optional (an extra) or
+ * dependency-group requirement; workspace sources half in the root table, half in the member's.
+ * Returns the files and the expected internal edges, split by kind.
+ */
+function generateWorkspace(count) {
+  const random = prng(20261125);
+  const files = {};
+  const edges = { runtime: [], optional: [], group: [] };
+  const rootSources = [];
+  for (let i = 0; i < count; i++) {
+    const deps = new Set();
+    while (deps.size < Math.min(3, i)) deps.add(Math.floor(i * random() * random()));
+    const runtime = [];
+    const optional = [];
+    const group = [];
+    const ownSources = [];
+    for (const d of deps) {
+      const roll = random();
+      const spec = `${memberName(d)}${roll < 0.2 ? '[extra]' : ''}>=0.${d % 10}`;
+      if (roll < 0.6) (runtime.push(spec), edges.runtime.push([memberName(i), memberName(d)]));
+      else if (roll < 0.8) (optional.push(spec), edges.optional.push([memberName(i), memberName(d)]));
+      else (group.push(spec), edges.group.push([memberName(i), memberName(d)]));
+      if (d % 2 === 0) rootSources.push(d);
+      else ownSources.push(d);
+    }
+    const q = (s) => `"${s}"`;
+    files[`${memberDir(i)}/pyproject.toml`] = `[project]
+name = "${memberName(i)}"
+version = "0.${i % 10}.${i % 7}"
+description = "Generated member ${i} of the nx-uv graph benchmark"
+readme = "README.md"
+requires-python = ">=3.10"
+license = "MIT"
+authors = [{ name = "Acme Platform Team", email = "platform@acme.invalid" }]
+keywords = ["acme", "benchmark", "member-${i}"]
+classifiers = [
+    "Programming Language :: Python :: 3",
+    "Operating System :: OS Independent",
+]
+dependencies = [
+${['packaging>=20', ...runtime].map((s) => `    ${q(s)},`).join('\n')}
+]
+
+[project.optional-dependencies]
+extra = ["pluggy>=1.0"]
+${optional.length ? `plugins = [${optional.map(q).join(', ')}]\n` : ''}
+[project.urls]
+Homepage = "https://acme.invalid/${memberName(i)}"
+
+[dependency-groups]
+dev = [${['pluggy', ...group].map(q).join(', ')}]
+
+[build-system]
+requires = ["uv_build>=0.13,<0.14"]
+build-backend = "uv_build"
+
+[tool.uv.build-backend]
+module-name = "${moduleName(i)}"
+${ownSources.length ? `\n[tool.uv.sources]\n${ownSources.map((d) => `${memberName(d)} = { workspace = true }`).join('\n')}\n` : ''}
+[tool.ruff]
+line-length = 110
+
+[tool.pytest.ini_options]
+testpaths = ["tests"]
+`;
+    files[`${memberDir(i)}/README.md`] = `# ${memberName(i)}\n`;
+    files[`${memberDir(i)}/src/${moduleName(i)}/__init__.py`] = `"""${memberName(i)}."""\n__all__ = []\n`;
+    files[`${memberDir(i)}/tests/test_${moduleName(i)}.py`] = `def test_import():\n    import ${moduleName(i)}\n`;
+  }
+  const sources = [...new Set(rootSources)].sort((a, b) => a - b);
+  files['pyproject.toml'] = `# Virtual root of the generated benchmark workspace.
+[tool.uv.workspace]
+members = ["packages/*"]
+
+[tool.uv.sources]
+${sources.map((d) => `${memberName(d)} = { workspace = true }`).join('\n')}
+
+[dependency-groups]
+lint = ["packaging"]
+
+[tool.ruff]
+line-length = 110
+`;
+  files['nx.json'] = JSON.stringify({ plugins: ['nx-uv'] }, null, 2) + '\n';
+  files['package.json'] = JSON.stringify({ name: 'bench-workspace', private: true }, null, 2) + '\n';
+  return { files, edges };
+}
+
+function writeTree(dir, files) {
+  for (const [rel, content] of Object.entries(files)) {
+    const full = path.join(dir, rel);
+    fs.mkdirSync(path.dirname(full), { recursive: true });
+    fs.writeFileSync(full, content);
+  }
+}
+
+/** Every file under dir (POSIX, relative), without .nx/ and node_modules/. */
+function listFiles(dir, rel = '') {
+  const out = [];
+  for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+    const child = rel ? `${rel}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) {
+      if (entry.name !== '.nx' && entry.name !== 'node_modules') out.push(...listFiles(dir, child));
+    } else out.push(child);
+  }
+  return out.sort();
+}
+
+function uvLock(dir) {
+  if (!fs.existsSync(uvBin)) throw new Error(`uv is missing at ${uvBin}: run \`npm run python-tools\` first`);
+  execFileSync(uvBin, ['lock', '--quiet'], {
+    cwd: dir,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: {
+      ...process.env,
+      PATH: `${toolsBin}${path.delimiter}${process.env.PATH}`,
+      UV_OFFLINE: '1',
+      UV_FIND_LINKS: path.join(repoRoot, '.tools', 'wheels'),
+      UV_NO_PROGRESS: '1',
+      UV_PYTHON_DOWNLOADS: 'never',
+      UV_CACHE_DIR: path.join(repoRoot, '.tools', 'uv-cache'),
+    },
+  });
+}
+
+/** What @nxlv/python needs beside the uv tree: a project.json per member (as its generator writes). */
+function nxlvProjectJson(i) {
+  const root = memberDir(i);
+  return JSON.stringify(
+    {
+      name: memberName(i),
+      $schema: '../../node_modules/nx/schemas/project-schema.json',
+      projectType: 'library',
+      sourceRoot: `${root}/src/${moduleName(i)}`,
+      targets: {
+        lock: { executor: '@nxlv/python:run-commands', options: { command: 'uv lock', cwd: root } },
+        sync: { executor: '@nxlv/python:sync', options: {} },
+        build: {
+          executor: '@nxlv/python:build',
+          outputs: ['{projectRoot}/dist'],
+          options: { outputPath: `${root}/dist`, publish: false, lockedVersions: true, bundleLocalDependencies: true },
+          cache: true,
+        },
+        test: { executor: '@nxlv/python:run-commands', outputs: [], options: { command: 'uv run pytest tests/', cwd: root } },
+      },
+      tags: [],
+    },
+    null,
+    2,
+  );
+}
+
+/** The file map Nx hands to createDependencies: every file under the deepest project root. */
+function buildFileMap(dir, projects) {
+  const roots = Object.entries(projects)
+    .map(([name, p]) => [name, p.root === '.' ? '' : p.root])
+    .sort((a, b) => b[1].length - a[1].length);
+  const projectFileMap = Object.fromEntries(Object.keys(projects).map((name) => [name, []]));
+  const nonProjectFiles = [];
+  for (const file of listFiles(dir)) {
+    const hash = crypto.createHash('sha1').update(fs.readFileSync(path.join(dir, file))).digest('hex').slice(0, 20);
+    const owner = roots.find(([, root]) => root === '' || file === root || file.startsWith(`${root}/`));
+    if (owner) projectFileMap[owner[0]].push({ file, hash });
+    else nonProjectFiles.push({ file, hash });
+  }
+  return { projectFileMap, nonProjectFiles };
+}
+
+/** Nx's merge of createNodes results into `projects` (by root; name from the configuration). */
+function mergeCreateNodesResults(results) {
+  const byRoot = {};
+  for (const [, result] of results) {
+    for (const [root, config] of Object.entries(result?.projects ?? {})) {
+      byRoot[root] = { ...(byRoot[root] ?? {}), ...config, root };
+    }
+  }
+  const projects = {};
+  for (const config of Object.values(byRoot)) projects[config.name ?? config.root] = config;
+  return projects;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Workers: one fresh Node process per cold sample
+
+async function worker(kind, spec) {
+  const env = JSON.parse(fs.readFileSync(spec, 'utf8'));
+  distDir = env.dist;
+  process.env.NX_DAEMON = 'false';
+  process.env.NX_WORKSPACE_DATA_DIRECTORY = env.cacheDir;
+  process.env.NX_CACHE_DIRECTORY = path.join(env.cacheDir, 'cache');
+  process.chdir(env.root); // Nx runs plugins with the workspace root as cwd
+  const files = env.pyprojects;
+  const samples = [];
+  let loadMs = 0;
+  let edgeCount = 0;
+  let projectCount = 0;
+  let edgeKinds = {};
+
+  if (kind === 'floor') {
+    const t0 = now();
+    const { parse } = require(require.resolve('smol-toml', { paths: [repoRoot] }));
+    loadMs = now() - t0;
+    for (let c = 0; c < env.calls; c++) {
+      const t = now();
+      for (const f of files) parse(fs.readFileSync(path.join(env.root, f), 'utf8'));
+      samples.push({ total: now() - t });
+    }
+  } else if (kind === 'nx-uv') {
+    const t0 = now();
+    const plugin = require(path.join(distDir, 'src', 'index.js'));
+    loadMs = now() - t0;
+    const tuple = plugin.createNodesV2 ?? plugin.createNodes;
+    if (!Array.isArray(tuple) || typeof tuple[1] !== 'function') {
+      throw new Error(`${distDir}: the plugin exports no createNodesV2/createNodes tuple (is it built?)`);
+    }
+    if (typeof plugin.createDependencies !== 'function') throw new Error(`${distDir}: no createDependencies export`);
+    const nxJsonConfiguration = JSON.parse(fs.readFileSync(path.join(env.root, 'nx.json'), 'utf8'));
+    const fileMap = env.fileMap;
+    for (let c = 0; c < env.calls; c++) {
+      const t = now();
+      const results = await tuple[1](files, undefined, { nxJsonConfiguration, workspaceRoot: env.root });
+      const tNodes = now();
+      const projects = mergeCreateNodesResults(results);
+      const tMerge = now();
+      const deps = await plugin.createDependencies(undefined, {
+        projects,
+        nxJsonConfiguration,
+        workspaceRoot: env.root,
+        fileMap,
+        filesToProcess: fileMap,
+        externalNodes: {},
+      });
+      const tDeps = now();
+      samples.push({ nodes: tNodes - t, deps: tDeps - tMerge, total: tNodes - t + (tDeps - tMerge) });
+      projectCount = Object.keys(projects).length;
+      const unique = new Set(deps.map((d) => `${d.source} ${d.target}`));
+      edgeCount = unique.size;
+      edgeKinds = {};
+      for (const d of deps) edgeKinds[d.type] = (edgeKinds[d.type] ?? 0) + 1;
+      for (const d of deps) {
+        if (d.type === 'static' && !d.sourceFile) throw new Error(`nx-uv: static edge without sourceFile ${d.source} -> ${d.target}`);
+      }
+    }
+  } else if (kind === 'nxlv') {
+    const t0 = now();
+    const nxlv = require(require.resolve('@nxlv/python', { paths: [depsDir] }));
+    loadMs = now() - t0;
+    if (typeof nxlv.createDependencies !== 'function') throw new Error('@nxlv/python exports no createDependencies');
+    const nxJsonConfiguration = JSON.parse(fs.readFileSync(path.join(env.root, 'nx.json'), 'utf8'));
+    for (let c = 0; c < env.calls; c++) {
+      // Nx's own project.json plugin hands it the projects; that read is timed apart.
+      const tRead = now();
+      const projects = {};
+      for (const f of env.projectJsons) {
+        const config = JSON.parse(fs.readFileSync(path.join(env.root, f), 'utf8'));
+        projects[config.name] = { ...config, root: path.posix.dirname(f) };
+      }
+      const t = now();
+      const deps = await nxlv.createDependencies(undefined, {
+        projects,
+        nxJsonConfiguration,
+        workspaceRoot: env.root,
+        fileMap: env.fileMap,
+        filesToProcess: env.fileMap,
+        externalNodes: {},
+      });
+      samples.push({ nodes: t - tRead, deps: now() - t, total: now() - t });
+      projectCount = Object.keys(projects).length;
+      edgeCount = new Set(deps.map((d) => `${d.source} ${d.target}`)).size;
+      edgeKinds = {};
+      for (const d of deps) edgeKinds[d.type] = (edgeKinds[d.type] ?? 0) + 1;
+    }
+  } else {
+    throw new Error(`unknown worker ${kind}`);
+  }
+  process.stdout.write(`\n@@RESULT ${JSON.stringify({ loadMs, samples, edgeCount, projectCount, edgeKinds })}\n`);
+}
+
+function runWorker(kind, specFile, extraArgs = []) {
+  const res = spawnSync(process.execPath, [...extraArgs, __filename, `--worker=${kind}`, specFile], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, NX_DAEMON: 'false' },
+  });
+  const line = (res.stdout ?? '').split('\n').find((l) => l.startsWith('@@RESULT '));
+  if (res.status !== 0 || !line) {
+    throw new Error(`benchmark worker ${kind} failed (exit ${res.status})\n${res.stdout}\n${res.stderr}`);
+  }
+  return JSON.parse(line.slice('@@RESULT '.length));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Driver
+
+function ensureNxlv() {
+  const manifest = path.join(depsDir, 'node_modules', '@nxlv', 'python', 'package.json');
+  if (fs.existsSync(manifest) && JSON.parse(fs.readFileSync(manifest, 'utf8')).version === NXLV_VERSION) return;
+  console.log(`installing @nxlv/python@${NXLV_VERSION} into ${path.relative(repoRoot, depsDir)} (benchmark only)…`);
+  fs.mkdirSync(depsDir, { recursive: true });
+  const pkg = {
+    name: 'nx-uv-bench-deps',
+    private: true,
+    description: 'Installed by bench/graph.bench.js; not part of nx-uv',
+    dependencies: { '@nxlv/python': NXLV_VERSION, '@nx/devkit': DEVKIT_VERSION, nx: NX_VERSION },
+    allowScripts: { nx: true, '@parcel/watcher': true },
+  };
+  fs.writeFileSync(path.join(depsDir, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
+  execFileSync('npm', ['install', '--prefix', depsDir, '--no-audit', '--no-fund', '--loglevel=error'], {
+    stdio: 'inherit',
+    cwd: depsDir,
+  });
+}
+
+function fmt(ms) {
+  return ms >= 100 ? `${ms.toFixed(0)} ms` : `${ms.toFixed(1)} ms`;
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  distDir = path.resolve(args.dist);
+  if (!fs.existsSync(path.join(distDir, 'src', 'index.js'))) {
+    throw new Error(`${distDir}/src/index.js is missing: run \`npm run build\` first (npm run bench:graph does)`);
+  }
+  ensureNxlv();
+
+  const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'nx-uv-bench-')));
+  try {
+    const uvRoot = path.join(tmp, 'uv');
+    const nxlvRoot = path.join(tmp, 'nxlv');
+    const t0 = now();
+    const { files, edges } = generateWorkspace(args.members);
+    writeTree(uvRoot, files);
+    uvLock(uvRoot);
+    fs.cpSync(uvRoot, nxlvRoot, { recursive: true });
+    const projectJsons = [];
+    for (let i = 0; i < args.members; i++) {
+      const rel = `${memberDir(i)}/project.json`;
+      fs.writeFileSync(path.join(nxlvRoot, rel), nxlvProjectJson(i));
+      projectJsons.push(rel);
+    }
+    const pyprojects = listFiles(uvRoot).filter((f) => f === 'pyproject.toml' || f.endsWith('/pyproject.toml'));
+    const bytes = pyprojects.reduce((n, f) => n + fs.statSync(path.join(uvRoot, f)).size, 0);
+    console.log(
+      `generated ${args.members} members (${pyprojects.length} pyproject.toml, ${(bytes / 1024).toFixed(0)} KiB; ` +
+        `edges: ${edges.runtime.length} runtime, ${edges.optional.length} optional, ${edges.group.length} group) ` +
+        `+ uv.lock in ${fmt(now() - t0)} under ${tmp}`,
+    );
+
+    // The file maps are Nx's work (native, before any plugin runs): computed here, not timed.
+    const memberProjects = Object.fromEntries(
+      Array.from({ length: args.members }, (_, i) => [memberName(i), { root: memberDir(i) }]),
+    );
+    const uvFileMap = buildFileMap(uvRoot, { ...memberProjects, 'uv-workspace': { root: '.' } });
+    const nxlvFileMap = buildFileMap(nxlvRoot, memberProjects);
+
+    let specN = 0;
+    const spec = (data) => {
+      const file = path.join(tmp, `spec-${specN++}.json`);
+      fs.writeFileSync(file, JSON.stringify(data));
+      return file;
+    };
+    const freshCache = () => fs.mkdtempSync(path.join(tmp, 'cache-'));
+    const base = { pyprojects, calls: args.calls, dist: distDir };
+
+    // One round = one cold process + one warm-disk process of each kind, interleaved, so that a
+    // busy machine slows all three alike instead of whichever happened to run at the time.
+    const kinds = {
+      floor: { root: uvRoot, fileMap: uvFileMap, extra: {} },
+      'nx-uv': { root: uvRoot, fileMap: uvFileMap, extra: {} },
+      nxlv: { root: nxlvRoot, fileMap: nxlvFileMap, extra: { projectJsons } },
+    };
+    const raw = Object.fromEntries(
+      Object.keys(kinds).map((k) => [k, { cold: [], warmDisk: [], warm: [], coldNodes: [], coldDeps: [], warmNodes: [], warmDeps: [] }]),
+    );
+    const last = {};
+    console.log(`measuring: ${args.processes} rounds × (cold process with ${args.calls} calls + warm-disk process), medians…`);
+    for (let p = 0; p < args.processes; p++) {
+      for (const [kind, { root, fileMap, extra }] of Object.entries(kinds)) {
+        const r = raw[kind];
+        const cacheDir = freshCache();
+        fs.rmSync(path.join(root, '.nx'), { recursive: true, force: true });
+        const result = runWorker(kind, spec({ ...base, ...extra, root, fileMap, cacheDir }));
+        const [first, ...rest] = result.samples;
+        r.cold.push(first.total);
+        r.coldNodes.push(first.nodes ?? 0);
+        r.coldDeps.push(first.deps ?? 0);
+        for (const sample of rest) {
+          r.warm.push(sample.total);
+          r.warmNodes.push(sample.nodes ?? 0);
+          r.warmDeps.push(sample.deps ?? 0);
+        }
+        // A new process on the cache directory the previous one filled.
+        const again = runWorker(kind, spec({ ...base, ...extra, root, fileMap, cacheDir, calls: 1 }));
+        r.warmDisk.push(again.samples[0].total);
+        last[kind] = result;
+      }
+    }
+    const summary = (kind) => ({
+      ...Object.fromEntries(Object.entries(raw[kind]).map(([key, xs]) => [key, median(xs)])),
+      loadMs: last[kind].loadMs,
+      edgeCount: last[kind].edgeCount,
+      projectCount: last[kind].projectCount,
+      edgeKinds: last[kind].edgeKinds,
+    });
+    const floor = summary('floor');
+    const nxuv = summary('nx-uv');
+    const nxlv = summary('nxlv');
+
+    const expectedAll = edges.runtime.length + edges.optional.length + edges.group.length;
+    const expectedNxlv = edges.runtime.length + edges.group.length;
+    const rows = [
+      ['', 'cold', 'warm-disk', 'warm', 'module load', 'projects', 'edges'],
+      ['(a) floor: read + smol-toml parse', fmt(floor.cold), fmt(floor.warmDisk), fmt(floor.warm), fmt(floor.loadMs), '–', '–'],
+      [
+        '(b) nx-uv createNodes + createDependencies',
+        fmt(nxuv.cold),
+        fmt(nxuv.warmDisk),
+        fmt(nxuv.warm),
+        fmt(nxuv.loadMs),
+        String(nxuv.projectCount),
+        `${nxuv.edgeCount}/${expectedAll}`,
+      ],
+      ['      of which createNodes', fmt(nxuv.coldNodes), '', fmt(nxuv.warmNodes), '', '', ''],
+      ['      of which createDependencies', fmt(nxuv.coldDeps), '', fmt(nxuv.warmDeps), '', '', ''],
+      [
+        '(c) @nxlv/python createDependencies',
+        fmt(nxlv.cold),
+        fmt(nxlv.warmDisk),
+        fmt(nxlv.warm),
+        fmt(nxlv.loadMs),
+        String(nxlv.projectCount),
+        `${nxlv.edgeCount}/${expectedNxlv}†`,
+      ],
+      ['      + reading its project.json files', fmt(nxlv.coldNodes), '', fmt(nxlv.warmNodes), '', '', ''],
+      ['(b)/(a)', `${(nxuv.cold / floor.cold).toFixed(2)}x`, `${(nxuv.warmDisk / floor.warmDisk).toFixed(2)}x`, `${(nxuv.warm / floor.warm).toFixed(2)}x`, '', '', ''],
+      ['(c)/(b)', `${(nxlv.cold / nxuv.cold).toFixed(1)}x`, `${(nxlv.warmDisk / nxuv.warmDisk).toFixed(1)}x`, `${(nxlv.warm / nxuv.warm).toFixed(1)}x`, '', '', ''],
+    ];
+    const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+    console.log('');
+    for (const [r, row] of rows.entries()) {
+      console.log(row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
+      if (r === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+    }
+    console.log(
+      `\nnode ${process.version}, ${os.cpus().length}× ${os.cpus()[0]?.model ?? 'cpu'}; edge types nx-uv ${JSON.stringify(nxuv.edgeKinds)}, ` +
+        `@nxlv ${JSON.stringify(nxlv.edgeKinds)}\n† @nxlv/python makes no edges for optional dependencies (expected count excludes them).`,
+    );
+    const target = nxuv.cold / floor.cold <= 1.5 && nxuv.warm / floor.warm <= 1.5;
+    console.log(`target (b) within 1.5x of (a), cold and warm: ${target ? 'met' : 'MISSED'}`);
+    if (nxuv.edgeCount !== expectedAll) {
+      console.log(`WARNING: nx-uv returned ${nxuv.edgeCount} distinct edges, the generator made ${expectedAll}`);
+    }
+    if (nxuv.projectCount !== args.members + 1) {
+      console.log(`WARNING: nx-uv returned ${nxuv.projectCount} projects, expected ${args.members + 1} (members + uv-workspace)`);
+    }
+    if (args.json) {
+      fs.writeFileSync(args.json, JSON.stringify({ members: args.members, floor, nxuv, nxlv, expectedAll, expectedNxlv, raw }, null, 2));
+    }
+  } finally {
+    if (args.keep) console.log(`kept ${tmp}`);
+    else fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+const args = process.argv.slice(2);
+const workerArg = args.find((a) => a.startsWith('--worker='));
+const run = workerArg ? worker(workerArg.slice('--worker='.length), args[1]) : main();
+run.catch((error) => {
+  console.error(error instanceof Error ? error.stack ?? error.message : error);
+  process.exit(1);
+});
