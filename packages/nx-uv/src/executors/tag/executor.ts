@@ -1,3 +1,126 @@
-import { notBuiltYet } from '../not-built-yet';
+/**
+ * `nx-uv:tag`: tags the member's current version at HEAD (annotated tag named by the plugin option
+ * `tagFormat`), pushes the tag, creates the GitHub Release (body = the member's CHANGELOG.md section)
+ * and moves the merged release PR from `autorelease: pending` to `autorelease: tagged`.
+ * Idempotent: a tag already at HEAD is not recreated but its release is ensured (a re-run completes a
+ * failed release); a tag of the current version on an older commit means nothing new to release.
+ */
+import { logger, type ExecutorContext } from '@nx/devkit';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { extractChangelogSection } from '../../changelog';
+import { gitHubClientFromEnv, RELEASE_LABEL_PENDING, RELEASE_LABEL_TAGGED, type GitHubClient } from '../../forge';
+import { createAnnotatedTag, currentBranch, currentCommit, listTags, pushTags } from '../../git';
+import type { Member, UvWorkspace } from '../../workspace';
+import { isPrereleaseVersion, normalizeVersion, parseVersion } from '../../versioning';
+import { displayPath, nxUvPluginOptions, resolveUvProject, runNxUvExecutor, type ExecutorResult } from '../shared';
+import { formatReleaseTag } from './tag-name';
 
-export default notBuiltYet('tag');
+/** Options of the executor (schema.json). */
+export interface TagExecutorOptions {
+  /** Print what would be tagged and released; touch nothing. */
+  dryRun?: boolean;
+  /** Git remote to push the tag to. Default `origin`. */
+  remote?: string;
+}
+
+/** What the tag executor releases for one member. */
+export interface ReleaseSpec {
+  tag: string;
+  version: string;
+  /** `<distribution name> <version>`. */
+  name: string;
+  body: string;
+  prerelease: boolean;
+}
+
+/** The member's current version; throws for dynamic versions (nx-uv cannot tell what to tag). */
+export function memberVersion(workspace: UvWorkspace, member: Member): { version: string; file: string } {
+  const source = member.version;
+  if (source.kind === 'static' || source.kind === 'hatch-file') {
+    return { version: normalizeVersion(source.version, `${source.file} (${member.distributionName})`), file: source.file };
+  }
+  const where = path.join(workspace.absRoot, member.pyprojectPath);
+  if (source.kind === 'dynamic') {
+    throw new Error(
+      `nx-uv: cannot tag ${member.distributionName}: its version is dynamic (${source.reason}) in ${where}; ` +
+        'nx-uv tags versions it can read: set [project] version, or [tool.hatch.version] path to a file holding __version__',
+    );
+  }
+  throw new Error(`nx-uv: cannot tag ${member.root}: ${where} has no [project] table, so no version to tag`);
+}
+
+/** The release of `member` at `version`: tag, title, changelog body (or a fallback line), prerelease flag. */
+export function releaseSpec(workspace: UvWorkspace, member: Member, version: string, tagFormat: string | undefined): ReleaseSpec {
+  const tag = formatReleaseTag(tagFormat, member.name, version);
+  const changelogPath = path.join(workspace.absRoot, member.root, 'CHANGELOG.md');
+  const changelog = fs.existsSync(changelogPath) ? fs.readFileSync(changelogPath, 'utf8') : undefined;
+  const section = changelog === undefined ? undefined : extractChangelogSection(changelog, version);
+  const body = section && section.trim() !== '' ? section : `Release ${member.distributionName} ${version}.\n`;
+  return { tag, version, name: `${member.distributionName} ${version}`, body, prerelease: isPrereleaseVersion(parseVersion(version)) };
+}
+
+async function relabelReleasePullRequest(client: GitHubClient, cwd: string, head: string): Promise<void> {
+  const base = (await currentBranch(cwd)) ?? (await client.getDefaultBranch());
+  const pr = await client.findMergedReleasePullRequest({ base, mergeCommitSha: head });
+  if (!pr) {
+    logger.info(`nx-uv tag: no merged release pull request labelled "${RELEASE_LABEL_PENDING}" for ${head.slice(0, 12)}; no label to move`);
+    return;
+  }
+  await client.relabel(pr.number, RELEASE_LABEL_PENDING, RELEASE_LABEL_TAGGED);
+  logger.info(`nx-uv tag: labelled release pull request #${pr.number} "${RELEASE_LABEL_TAGGED}"`);
+}
+
+async function tag(options: TagExecutorOptions, context: ExecutorContext): Promise<boolean> {
+  const { workspace, member, workspaceRoot } = resolveUvProject(context);
+  if (!member.isPackage) {
+    logger.info(`nx-uv tag: ${member.distributionName || member.root} is not a package (uv does not build it); nothing to tag.`);
+    return true;
+  }
+  const remote = options.remote ?? 'origin';
+  const cwd = workspaceRoot;
+  const { version } = memberVersion(workspace, member);
+  const spec = releaseSpec(workspace, member, version, nxUvPluginOptions(context).tagFormat);
+  const head = await currentCommit(cwd);
+  const existing = (await listTags(cwd, (n) => n === spec.tag))[0];
+
+  if (existing && existing.commit !== head) {
+    logger.info(
+      `nx-uv tag: ${member.distributionName} ${version} already released at ${spec.tag} (commit ${existing.commit.slice(0, 12)}); nothing new to release.`,
+    );
+    return true;
+  }
+
+  if (options.dryRun) {
+    const changelog = displayPath(workspaceRoot, path.join(workspace.absRoot, member.root, 'CHANGELOG.md'));
+    logger.info(`nx-uv tag (dry run): ${existing ? `tag ${spec.tag} already at HEAD; would ensure` : `would create annotated tag ${spec.tag} at ${head.slice(0, 12)}, push it to ${remote}, and create`} the GitHub Release:`);
+    logger.info(`  name: ${spec.name}${spec.prerelease ? ' (prerelease)' : ''}`);
+    logger.info(`  body (from ${changelog} or a fallback line):`);
+    for (const line of spec.body.trimEnd().split('\n')) logger.info(`    ${line}`);
+    logger.info(`  then move the merged release PR's label "${RELEASE_LABEL_PENDING}" to "${RELEASE_LABEL_TAGGED}"`);
+    return true;
+  }
+
+  // Settings and token first: nothing is created when the release could not be made.
+  const client = await gitHubClientFromEnv({ cwd, remote, log: { debug: () => undefined, info: () => undefined, warn: (m) => logger.warn(m), error: (m) => logger.error(m) } });
+
+  if (existing) {
+    logger.info(`nx-uv tag: tag ${spec.tag} already at HEAD; not recreated`);
+  } else {
+    await createAnnotatedTag(cwd, spec.tag, `${spec.name}\n`, head);
+    logger.info(`nx-uv tag: created tag ${spec.tag} at ${head.slice(0, 12)}`);
+  }
+  await pushTags(cwd, remote, [spec.tag]);
+  logger.info(`nx-uv tag: pushed ${spec.tag} to ${remote}`);
+
+  const release = await client.createRelease({ tag: spec.tag, name: spec.name, body: spec.body, prerelease: spec.prerelease, targetCommitish: head });
+  const verb = release.action === 'created' ? 'created' : release.action === 'updated' ? 'updated' : 'already up to date:';
+  logger.info(`nx-uv tag: ${verb} GitHub Release ${spec.name}${spec.prerelease ? ' (prerelease)' : ''} ${release.url}`);
+
+  await relabelReleasePullRequest(client, cwd, head);
+  return true;
+}
+
+export default async function tagExecutor(options: TagExecutorOptions, context: ExecutorContext): Promise<ExecutorResult> {
+  return runNxUvExecutor(options.dryRun ? 'tag --dryRun' : 'tag', context, () => tag(options, context));
+}
