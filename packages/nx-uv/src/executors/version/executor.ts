@@ -1,3 +1,127 @@
-import { notBuiltYet } from '../not-built-yet';
+/**
+ * `nx-uv:version` (per package; Nx runs it dependencies first via `dependsOn: ["^version"]`, possibly
+ * with `--parallel`): writes THIS project's part of the workspace release plan — its new version, its
+ * CHANGELOG.md section, and the requirement updates inside its own pyproject.toml (plus those of
+ * members without a version target — the virtual root, `package = false` members — that name it).
+ *
+ * - The plan is computed once per run from the state before any task wrote (plan-cache.ts) and
+ *   shared by all tasks; every file has exactly one writing task (release/apply.ts `requirementOwner`).
+ * - All tasks of a workspace take turns under `.nx-uv/version.lock` (compute-or-read the plan, check
+ *   the tree, write, maybe lock), so `--parallel` cannot race, across processes too.
+ * - uv.lock: run by the task that completes the plan — after its writes every edit of the plan is on
+ *   disk — so uv never sees a half-applied plan (a dependency bumped while a dependent still pins
+ *   `==old` would make an intermediate `uv lock` fail). Running only some version tasks leaves uv.lock
+ *   to the task that completes the plan later (the task says which files are pending).
+ * - The tree must be clean (except `.nx-uv/`) when the plan is computed; later tasks accept only the
+ *   files the plan writes (and uv.lock) as changes. Dry runs skip the check and write nothing.
+ */
+import { logger, type ExecutorContext } from '@nx/devkit';
+import * as path from 'node:path';
+import { DirtyWorkingTreeError, dirtyFiles, remoteUrl, runGit } from '../../git';
+import { computeWorkspacePlan, diskText, planFileEdits, planFiles, relock, requirementOwner, withFileLock, writeEdits, type ComputePlanOptions } from '../../release';
+import type { ReleasePlan } from '../../versioning';
+import type { UvWorkspace } from '../../workspace';
+import { planOptionsFor, type PlanExecutorOptions } from '../release-plan/options';
+import { resolveUvProject, runNxUvExecutor, type ExecutorResult } from '../shared';
+import { planKey, readCachedPlan, STATE_DIR, versionLockFile, writeCachedPlan, type CachedPlan } from './plan-cache';
 
-export default notBuiltYet('version');
+export interface VersionExecutorOptions extends PlanExecutorOptions {
+  /** Print this project's planned change; write nothing. */
+  dryRun?: boolean;
+}
+
+/** Plans computed by dry runs in this process (never written to disk), by cache key. */
+const dryRunMemo = new Map<string, CachedPlan>();
+
+function toPosix(p: string): string {
+  return p.split(path.sep).join('/');
+}
+
+async function newCachedPlan(ws: UvWorkspace, options: ComputePlanOptions, key: string, head: string): Promise<CachedPlan> {
+  const { plan } = await computeWorkspacePlan(ws.absRoot, options);
+  const repoUrl = await remoteUrl(ws.absRoot, 'origin', { env: options.env }).catch(() => undefined);
+  const now = new Date();
+  return { key, head, createdAt: now.toISOString(), date: now.toISOString().slice(0, 10), repoUrl, plan };
+}
+
+async function gitTopLevel(cwd: string): Promise<string> {
+  return (await runGit(cwd, ['rev-parse', '--show-toplevel'])).stdout.trim();
+}
+
+/**
+ * Throws DirtyWorkingTreeError for changed files (paths relative to the git top level) other than
+ * nx-uv's state dir and the `allowed` ones.
+ */
+async function assertTree(ws: UvWorkspace, gitRoot: string, nxRoot: string, allowed: Set<string>): Promise<void> {
+  const files = await dirtyFiles(ws.absRoot);
+  const state = toPosix(path.relative(gitRoot, path.join(nxRoot, STATE_DIR)));
+  const bad = files.filter((f) => !(f.path === state || f.path.startsWith(`${state}/`)) && !allowed.has(f.path));
+  if (bad.length > 0) throw new DirtyWorkingTreeError(gitRoot, bad);
+}
+
+function describe(plan: ReleasePlan, name: string): string[] {
+  const p = plan.packages.find((x) => x.name === name);
+  if (!p) {
+    const skipped = plan.skipped.find((s) => s.name === name);
+    return [`${name}: not released${skipped ? ` (${skipped.reason})` : ''}`];
+  }
+  const bump = p.action === 'first-release' ? 'first release' : p.action === 'as-set' ? 'as set' : p.bump === 'none' ? p.action : `${p.bump}, ${p.action}`;
+  return [`${name}: ${p.current} → ${p.next} (${bump})`, ...p.reasons.map((r) => `  - ${r}`)];
+}
+
+export default async function versionExecutor(options: VersionExecutorOptions, context: ExecutorContext): Promise<ExecutorResult> {
+  return runNxUvExecutor('version', context, async () => {
+    const { workspace: ws, member, workspaceRoot: nxRoot } = resolveUvProject(context);
+    if (!member.isPackage) {
+      logger.info(`nx-uv version: ${member.distributionName || member.root} is not a package (uv does not build it); nothing to version.`);
+      return true;
+    }
+    const planOptions = planOptionsFor(options, context, ws);
+    const uvRel = (file: string) => toPosix(path.relative(nxRoot, path.join(ws.absRoot, file)));
+
+    if (options.dryRun) {
+      const { key, head } = await planKey(ws, planOptions);
+      let cached = readCachedPlan(nxRoot, key) ?? dryRunMemo.get(key);
+      if (!cached) {
+        cached = await newCachedPlan(ws, planOptions, key, head);
+        dryRunMemo.set(key, cached);
+      }
+      const edits = planFileEdits(ws, cached.plan, diskText(ws), { date: cached.date, repoUrl: cached.repoUrl, tagFormat: planOptions.tagFormat, only: member.name });
+      const lines = [...describe(cached.plan, member.name)];
+      lines.push(edits.length === 0 ? '  would write nothing' : `  would write: ${edits.map((e) => uvRel(e.file)).join(', ')}`);
+      const ownReq = cached.plan.requirementUpdates.filter((u) => requirementOwner(ws, u) === member.name);
+      for (const u of ownReq) lines.push(`  ${u.pyprojectPath} ${u.section}: ${JSON.stringify(u.from)} → ${JSON.stringify(u.to)}`);
+      logger.info(`nx-uv version (dry run): ${lines.join('\n')}`);
+      return true;
+    }
+
+    return withFileLock(versionLockFile(nxRoot), async () => {
+      const { key, head } = await planKey(ws, planOptions);
+      const gitRoot = await gitTopLevel(ws.absRoot);
+      let cached = readCachedPlan(nxRoot, key);
+      if (!cached) {
+        await assertTree(ws, gitRoot, nxRoot, new Set());
+        cached = await newCachedPlan(ws, planOptions, key, head);
+        writeCachedPlan(nxRoot, cached);
+      } else {
+        const allowed = new Set([...planFiles(ws, cached.plan), 'uv.lock'].map((f) => toPosix(path.relative(gitRoot, path.join(ws.absRoot, f)))));
+        await assertTree(ws, gitRoot, nxRoot, allowed);
+      }
+      const plan = cached.plan;
+      const editOptions = { date: cached.date, repoUrl: cached.repoUrl, tagFormat: planOptions.tagFormat };
+      const edits = planFileEdits(ws, plan, diskText(ws), { ...editOptions, only: member.name });
+      writeEdits(ws, edits);
+      const written = edits.map((e) => uvRel(e.file));
+      const pending = planFileEdits(ws, plan, diskText(ws), editOptions);
+      if (edits.length > 0 && pending.length === 0 && (await relock(ws))) written.push(uvRel('uv.lock'));
+
+      const lines = describe(plan, member.name);
+      lines.push(written.length === 0 ? '  nothing to write' : `  wrote: ${written.join(', ')}`);
+      if (edits.length > 0 && pending.length > 0) {
+        lines.push(`  uv.lock: left to the version task that completes the plan (pending: ${pending.map((e) => uvRel(e.file)).join(', ')})`);
+      }
+      logger.info(`nx-uv version: ${lines.join('\n')}`);
+      return true;
+    });
+  });
+}

@@ -1,0 +1,51 @@
+/**
+ * Options shared by release-plan and version: from executor options and plugin options to the
+ * planner's options (group resolved against the Nx projects). Also finds the uv root of the
+ * workspace project.
+ */
+import type { ExecutorContext } from '@nx/devkit';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { resolveReleaseGroup, type ComputePlanOptions } from '../../release';
+import type { BumpType } from '../../versioning';
+import { findUvWorkspaceRoot, loadUvWorkspace, type UvWorkspace } from '../../workspace';
+import { nxProjectOf, nxUvPluginOptions } from '../shared';
+
+export interface PlanExecutorOptions {
+  group?: string;
+  bumpType?: BumpType;
+  prerelease?: string;
+  force?: boolean;
+}
+
+/** The planner options of an executor run; `ws` is used to resolve the group. */
+export function planOptionsFor(options: PlanExecutorOptions, context: ExecutorContext, ws: UvWorkspace): ComputePlanOptions {
+  const plugin = nxUvPluginOptions(context);
+  const out: ComputePlanOptions = {
+    tagFormat: plugin.tagFormat,
+    bumpType: options.bumpType ?? 'auto',
+    prerelease: options.prerelease || undefined,
+    force: options.force === true,
+  };
+  if (options.group) {
+    out.group = resolveReleaseGroup(options.group, plugin, context.projectsConfigurations?.projects ?? {}, ws, context.root);
+  }
+  return out;
+}
+
+/** The uv root of the workspace project (the uv root itself, or a root member): absolute. */
+export function workspaceUvRoot(context: ExecutorContext): string {
+  const { projectName, absProjectRoot } = nxProjectOf(context);
+  const found = findUvWorkspaceRoot(absProjectRoot);
+  if (found) return found;
+  if (fs.existsSync(path.join(absProjectRoot, 'pyproject.toml'))) return absProjectRoot;
+  throw new Error(
+    `nx-uv: project '${projectName}' (${path.relative(context.root, absProjectRoot) || '.'}) is not in a uv workspace: ` +
+      'no pyproject.toml with [tool.uv.workspace] there or above; run this target on the uv workspace project',
+  );
+}
+
+/** Loads the uv workspace (for group resolution before planning). */
+export function loadWorkspaceOf(context: ExecutorContext): UvWorkspace {
+  return loadUvWorkspace(workspaceUvRoot(context));
+}

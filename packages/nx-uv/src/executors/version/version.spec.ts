@@ -1,0 +1,167 @@
+import { logger } from '@nx/devkit';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { GIT_TEST_IDENTITY } from '../../testing/git-repo';
+import { uvTestEnv } from '../../testing/tools';
+import { loadUvWorkspace, topologicalOrder } from '../../workspace';
+import {
+  APP_PYPROJECT,
+  CORE_PYPROJECT,
+  createReleaseRepo,
+  MID_PYPROJECT,
+  OLD_CHANGELOG,
+  OTHER_PYPROJECT,
+  releaseContext,
+  ROOT_PYPROJECT,
+  snapshotTree,
+  uv,
+  type ReleaseRepo,
+} from '../../release/__fixtures__/release-workspace';
+import { captureLogger, type LogCapture } from '../shared/__fixtures__/uv-workspace';
+import versionExecutor, { type VersionExecutorOptions } from './executor';
+import { planCacheFile } from './plan-cache';
+
+const savedEnv = { ...process.env };
+let log: LogCapture;
+
+beforeAll(() => {
+  // uv offline from the wheelhouse for the `uv lock` the executor runs; git identity for the test's own commits.
+  Object.assign(process.env, uvTestEnv(), GIT_TEST_IDENTITY, { GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' });
+});
+afterAll(() => {
+  for (const k of Object.keys(process.env)) if (!(k in savedEnv)) delete process.env[k];
+  Object.assign(process.env, savedEnv);
+});
+beforeEach(() => {
+  log = captureLogger(logger);
+});
+afterEach(() => log.restore());
+
+const PACKAGES_IN_ORDER = (r: ReleaseRepo) => topologicalOrder(loadUvWorkspace(r.uvRoot)).map((m) => m.name).filter((n) => n !== '');
+
+async function runAll(r: ReleaseRepo, options: VersionExecutorOptions = {}, order = PACKAGES_IN_ORDER(r)): Promise<boolean[]> {
+  const results: boolean[] = [];
+  for (const name of order) results.push((await versionExecutor(options, releaseContext(r.repo.dir, name))).success);
+  return results;
+}
+
+const TODAY = () => new Date().toISOString().slice(0, 10);
+
+describe('version executor', () => {
+  let r: ReleaseRepo;
+  beforeEach(async () => {
+    r = await createReleaseRepo();
+  });
+  afterEach(() => r.cleanup());
+
+  it('dry run prints the planned change of the project and writes nothing', async () => {
+    const before = snapshotTree(r.repo.dir);
+    expect(await runAll(r, { dryRun: true })).toEqual([true, true, true, true]);
+    expect(snapshotTree(r.repo.dir)).toEqual(before);
+    expect(fs.existsSync(path.join(r.repo.dir, '.nx-uv'))).toBe(false);
+    const text = log.info.join('\n');
+    expect(text).toContain('nx-uv version (dry run): core: 1.2.0 → 1.3.0 (minor, release)');
+    expect(text).toContain('would write: py/packages/core/CHANGELOG.md, py/packages/core/pyproject.toml, py/pyproject.toml');
+    expect(text).toContain('nx-uv version (dry run): mid: 0.4.1 → 0.4.2 (patch, release)');
+    expect(text).toContain(`packages/mid/pyproject.toml project.dependencies: "core[fast] >=1.2.0, <2 ; python_version >= '3.8'" → "core[fast] >=1.3.0, <2 ; python_version >= '3.8'"`);
+    expect(text).toMatch(/other: not released \(1 commit since 0\.1\.0, none releasable/);
+  });
+
+  it('runs every project in topological order: versions, requirements, changelogs, uv.lock', async () => {
+    const lockBefore = r.read('py/uv.lock');
+    expect(await runAll(r)).toEqual([true, true, true, true]);
+    expect(log.error).toEqual([]);
+    expect(r.read('py/pyproject.toml')).toBe(ROOT_PYPROJECT.replace('"core>=1.2.0"', '"core>=1.3.0"'));
+    expect(r.read('py/packages/core/pyproject.toml')).toBe(CORE_PYPROJECT.replace('version = "1.2.0"', 'version = "1.3.0"'));
+    expect(r.read('py/packages/mid/pyproject.toml')).toBe(
+      MID_PYPROJECT.replace("version = '0.4.1'", "version = '0.4.2'").replace('core[fast] >=1.2.0, <2', 'core[fast] >=1.3.0, <2'),
+    );
+    expect(r.read('py/packages/app/pyproject.toml')).toBe(
+      APP_PYPROJECT.replace('version = "2.0.0"', 'version = "2.0.1"').replace('"mid==0.4.1", "core>=1.0"', '"mid==0.4.2", "core>=1.3.0"'),
+    );
+    expect(r.read('py/packages/other/pyproject.toml')).toBe(OTHER_PYPROJECT);
+    expect(fs.existsSync(path.join(r.uvRoot, 'packages/other/CHANGELOG.md'))).toBe(false);
+
+    const core = r.read('py/packages/core/CHANGELOG.md');
+    expect(core).toMatch(new RegExp(`^# Changelog\\n\\n## 1\\.3\\.0 \\(${TODAY()}\\)\\n\\n### Features\\n\\n- \\*\\*core:\\*\\* add a speed knob \\([0-9a-f]{7}\\)\\n\\n## 1\\.2\\.0`));
+    expect(core.endsWith(OLD_CHANGELOG.slice('# Changelog\n\n'.length))).toBe(true);
+    expect(r.read('py/packages/mid/CHANGELOG.md')).toBe(`# Changelog\n\n## 0.4.2 (${TODAY()})\n\n### Dependencies\n\n- core 1.2.0 → 1.3.0\n`);
+    expect(r.read('py/packages/app/CHANGELOG.md')).toContain('### Bug fixes\n\n- **app:** handle empty input (');
+
+    const lock = r.read('py/uv.lock');
+    expect(lock).not.toBe(lockBefore);
+    expect(lock).toMatch(/name = "app"\nversion = "2\.0\.1"/);
+    const check = await uv(r.uvRoot, ['lock', '--check']);
+    expect(check.exitCode === 0 ? 'ok' : check.all).toBe('ok');
+    // Only app (the task that completed the plan) ran uv lock; the others said so.
+    expect(log.info.filter((l) => l.includes('py/uv.lock')).map((l) => l.split(':')[1].trim())).toEqual(['app']);
+    expect(log.info.find((l) => l.startsWith('nx-uv version: core:'))).toMatch(/uv\.lock: left to the version task that completes the plan/);
+
+    // The plan was computed once, before any write, and is keyed by HEAD.
+    const cached = JSON.parse(fs.readFileSync(planCacheFile(r.repo.dir), 'utf8'));
+    expect(cached.head).toBe(r.repo.head());
+
+    // Running again at the same HEAD changes nothing.
+    const after = snapshotTree(r.repo.dir);
+    log.reset();
+    expect(await runAll(r)).toEqual([true, true, true, true]);
+    expect(snapshotTree(r.repo.dir)).toEqual(after);
+  });
+
+  it('parallel tasks in one process (any order) give the same bytes as the topological run', async () => {
+    const other = await createReleaseRepo();
+    try {
+      await runAll(other);
+      const expected = snapshotTree(other.repo.dir);
+      const results = await Promise.all(['app', 'other', 'mid', 'core'].map((n) => versionExecutor({}, releaseContext(r.repo.dir, n))));
+      expect(results.every((x) => x.success)).toBe(true);
+      const got = snapshotTree(r.repo.dir);
+      const strip = (t: Record<string, string>) => Object.fromEntries(Object.entries(t).filter(([k]) => !k.startsWith('.nx-uv/')));
+      expect(strip(got)).toEqual(strip(expected));
+      expect((await uv(r.uvRoot, ['lock', '--check'])).exitCode).toBe(0);
+    } finally {
+      other.cleanup();
+    }
+  });
+
+  it('refuses a dirty work tree and writes nothing', async () => {
+    r.repo.write({ 'py/packages/core/src/core/extra.py': 'x = 1\n' });
+    const before = snapshotTree(r.repo.dir);
+    expect(await versionExecutor({}, releaseContext(r.repo.dir, 'core'))).toEqual({ success: false });
+    expect(log.error.join('\n')).toMatch(/^nx-uv version \(core\) failed: the git working tree at .* has uncommitted changes; commit or stash them first:\n  \?\? py\/packages\/core\/src\/core\/extra\.py$/);
+    const after = snapshotTree(r.repo.dir);
+    expect(Object.fromEntries(Object.entries(after).filter(([k]) => !k.startsWith('.nx-uv/')))).toEqual(before);
+    expect(fs.existsSync(planCacheFile(r.repo.dir))).toBe(false);
+  });
+
+  it('fails on an unknown group, listing the known ones', async () => {
+    const nxJson = { plugins: [{ plugin: 'nx-uv', options: { groups: { libs: { projects: ['core'] } } } }] };
+    const before = snapshotTree(r.repo.dir);
+    expect(await versionExecutor({ group: 'apps' }, releaseContext(r.repo.dir, 'core', nxJson))).toEqual({ success: false });
+    expect(log.error).toEqual(['nx-uv version (core) failed: unknown release group "apps"; the groups in nx.json (plugins → "nx-uv" → options.groups) are: libs']);
+    expect(snapshotTree(r.repo.dir)).toEqual(before);
+  });
+
+  it('continues a prerelease series: 1.3.0rc1, then rc2 after another feat and the tags', async () => {
+    expect(await runAll(r, { prerelease: 'rc' })).toEqual([true, true, true, true]);
+    expect(r.read('py/packages/core/pyproject.toml')).toContain('version = "1.3.0rc1"');
+    expect(r.read('py/packages/mid/pyproject.toml')).toContain("version = '0.4.2rc1'");
+    expect(r.read('py/packages/app/pyproject.toml')).toContain('"mid==0.4.2rc1", "core>=1.3.0rc1"');
+    expect((await uv(r.uvRoot, ['lock', '--check'])).exitCode).toBe(0);
+
+    // Release commit and tags, as the release PR and the tag executor would make them.
+    r.repo.commit('chore(release): publish');
+    for (const t of ['core-v1.3.0rc1', 'mid-v0.4.2rc1', 'app-v2.0.1rc1']) r.repo.tag(t, { message: t });
+    r.repo.commit('feat(core): another knob', { 'py/packages/core/src/core/__init__.py': 'SPEED = 1\nKNOB = 2\n' });
+
+    log.reset();
+    expect(await runAll(r, { prerelease: 'rc' })).toEqual([true, true, true, true]);
+    expect(r.read('py/packages/core/pyproject.toml')).toContain('version = "1.3.0rc2"');
+    expect(r.read('py/packages/mid/pyproject.toml')).toContain("version = '0.4.2rc2'");
+    expect(r.read('py/packages/app/pyproject.toml')).toContain('"mid==0.4.2rc2", "core>=1.3.0rc2"');
+    const core = r.read('py/packages/core/CHANGELOG.md');
+    expect(core).toMatch(/^# Changelog\n\n## 1\.3\.0rc2 \(.*\)\n\n### Features\n\n- \*\*core:\*\* another knob \([0-9a-f]{7}\)\n\n## 1\.3\.0rc1 /);
+    expect(core).not.toMatch(/1\.3\.0rc2[\s\S]*speed knob[\s\S]*1\.3\.0rc1/);
+    expect((await uv(r.uvRoot, ['lock', '--check'])).exitCode).toBe(0);
+  });
+});

@@ -1,0 +1,236 @@
+/**
+ * Writing a release plan into the workspace: new versions (pyproject.toml `[project] version`, or the
+ * hatch version file), requirement strings on released members (only the specifier changes; the
+ * name, extras and marker stay byte for byte), a CHANGELOG.md section per released package, then
+ * `uv lock` once so `uv lock --check` passes.
+ *
+ * Who writes what (the version executor applies one member's part at a time; see `owner`):
+ * - a package's version file and CHANGELOG.md: that package;
+ * - a requirement update inside member M's pyproject.toml: M when M is a package (it has a version
+ *   target); otherwise (the virtual root, `package = false` members) the released package it names.
+ * Every edit is computed before any file is written (nothing half-done on a bad input), and every edit
+ * is idempotent: applying the same plan twice changes nothing the second time.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { prependChangelogSection, renderChangelogSection } from '../changelog';
+import { mapArrayStrings, setPythonVersionAssignment, setStringValue } from '../toml';
+import { runUv } from '../uv';
+import type { PlannedPackage, ReleasePlan, RequirementUpdate } from '../versioning';
+import type { Member, UvWorkspace } from '../workspace';
+import { releaseTagName } from './release-tags';
+
+export interface EditOptions {
+  /** Release date of the changelog sections: `YYYY-MM-DD` or a Date (its UTC day). */
+  date: string | Date;
+  /** Remote URL, for links in the changelog (GitHub only). */
+  repoUrl?: string;
+  /** The plugin option `tagFormat` (for compare links). */
+  tagFormat?: string;
+  /** Only the part of the plan owned by this member's version task (normalised name). */
+  only?: string;
+}
+
+export interface ApplyOptions extends EditOptions {
+  /** Run `uv lock` after writing (only when something changed and uv.lock exists). Default true. */
+  lock?: boolean;
+  /** Environment of `uv` (default process.env). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** One file's new text. `file` is POSIX, relative to the uv root. */
+export interface FileEdit {
+  file: string;
+  /** undefined when the file does not exist yet (a new CHANGELOG.md). */
+  before: string | undefined;
+  after: string;
+}
+
+export class ApplyPlanError extends Error {
+  override readonly name = 'ApplyPlanError';
+}
+
+function join(root: string, file: string): string {
+  return root === '.' || root === '' ? file : `${root}/${file}`;
+}
+
+/** TOML key path of a requirement section (`project.optional-dependencies.<extra>` may hold dots in the extra). */
+export function sectionKeyPath(section: string): string[] {
+  for (const prefix of ['project.optional-dependencies.', 'dependency-groups.']) {
+    if (section.startsWith(prefix)) return [...prefix.slice(0, -1).split('.'), section.slice(prefix.length)];
+  }
+  return section.split('.');
+}
+
+/** The member whose version task writes a requirement update (see the header). */
+export function requirementOwner(ws: UvWorkspace, update: RequirementUpdate): string {
+  const holder = ws.members.find((m) => m.name === update.member && m.name !== '');
+  return holder && holder.isPackage ? holder.name : update.dependency;
+}
+
+/** Changelog path of a member, relative to the uv root. */
+export function changelogPath(member: Member): string {
+  return join(member.root, 'CHANGELOG.md');
+}
+
+/** Every file the plan writes (relative to the uv root), whoever owns it; uv.lock not included. */
+export function planFiles(ws: UvWorkspace, plan: ReleasePlan): string[] {
+  const files = new Set<string>();
+  for (const p of plan.packages) {
+    const m = memberOf(ws, p.name);
+    if (m.version.kind === 'static' || m.version.kind === 'hatch-file') files.add(m.version.file);
+    files.add(changelogPath(m));
+  }
+  for (const u of plan.requirementUpdates) files.add(u.pyprojectPath ?? pyprojectOf(ws, u.member));
+  return [...files].sort();
+}
+
+function memberOf(ws: UvWorkspace, name: string): Member {
+  const m = ws.members.find((x) => x.name === name);
+  if (!m) throw new ApplyPlanError(`nx-uv: the release plan names ${JSON.stringify(name)}, which is not a member of the uv workspace at ${ws.absRoot}`);
+  return m;
+}
+
+function pyprojectOf(ws: UvWorkspace, member: string): string {
+  if (member === '' && ws.virtualRoot) return ws.virtualRoot.pyprojectPath;
+  return memberOf(ws, member).pyprojectPath;
+}
+
+function versionEdit(m: Member, p: PlannedPackage): { file: string; apply: (text: string) => string } | undefined {
+  const source = m.version;
+  if (source.kind === 'static') {
+    return { file: source.file, apply: (text) => setStringValue(text, ['project', 'version'], p.next, source.file) };
+  }
+  if (source.kind === 'hatch-file') {
+    return { file: source.file, apply: (text) => setPythonVersionAssignment(text, p.next, source.file, source.pattern) };
+  }
+  throw new ApplyPlanError(
+    `nx-uv: cannot write version ${p.next} of ${m.distributionName} (${m.pyprojectPath}): its version is ${source.kind === 'dynamic' ? `dynamic (${source.reason})` : 'not set'}; ` +
+      'set [project] version, or [tool.hatch.version] path',
+  );
+}
+
+/**
+ * The edits the plan makes (or, with `only`, the part that member's task owns), computed from the
+ * current text of each file (`read`, relative to the uv root). Pure. Edits that change nothing are
+ * left out. Throws ApplyPlanError/TomlEditError naming the file before anything is written.
+ */
+export function planFileEdits(ws: UvWorkspace, plan: ReleasePlan, read: (file: string) => string | undefined, options: EditOptions): FileEdit[] {
+  const texts = new Map<string, { before: string | undefined; after: string | undefined }>();
+  const edit = (file: string, fn: (text: string | undefined) => string) => {
+    let entry = texts.get(file);
+    if (!entry) {
+      const before = read(file);
+      entry = { before, after: before };
+      texts.set(file, entry);
+    }
+    entry.after = fn(entry.after);
+  };
+  const owns = (name: string) => options.only === undefined || options.only === name;
+
+  for (const p of plan.packages) {
+    if (!owns(p.name)) continue;
+    const m = memberOf(ws, p.name);
+    const v = versionEdit(m, p);
+    if (v) {
+      edit(v.file, (text) => {
+        if (text === undefined) throw new ApplyPlanError(`nx-uv: ${v.file} (version file of ${m.distributionName}) does not exist in ${ws.absRoot}`);
+        return v.apply(text);
+      });
+    }
+    const section = renderChangelogSection({
+      name: m.distributionName,
+      version: p.next,
+      date: options.date,
+      commits: p.commits,
+      tag: releaseTagName(options.tagFormat, p.name, p.next),
+      previousTag: p.lastRelease ? releaseTagName(options.tagFormat, p.name, p.lastRelease) : undefined,
+      repoUrl: options.repoUrl,
+      dependencyUpdates: p.dependencyUpdates,
+    });
+    edit(changelogPath(m), (text) => prependChangelogSection(text, section));
+  }
+
+  // Requirement updates, grouped by file and section so each array is rewritten once.
+  const groups = new Map<string, RequirementUpdate[]>();
+  for (const u of plan.requirementUpdates) {
+    if (!owns(requirementOwner(ws, u))) continue;
+    const file = u.pyprojectPath ?? pyprojectOf(ws, u.member);
+    const key = `${file}\0${u.section}`;
+    groups.set(key, [...(groups.get(key) ?? []), u]);
+  }
+  for (const [key, updates] of groups) {
+    const [file, section] = key.split('\0');
+    edit(file, (text) => {
+      if (text === undefined) throw new ApplyPlanError(`nx-uv: ${file} does not exist in ${ws.absRoot}`);
+      const seen = new Set<RequirementUpdate>();
+      const out = mapArrayStrings(
+        text,
+        sectionKeyPath(section),
+        (value) => {
+          const u = updates.find((x) => x.from === value || x.to === value);
+          if (!u) return undefined;
+          seen.add(u);
+          return u.to;
+        },
+        file,
+      );
+      const missing = updates.filter((u) => !seen.has(u));
+      if (missing.length > 0) {
+        throw new ApplyPlanError(
+          `nx-uv: ${file} \`${section}\` no longer holds ${missing.map((u) => JSON.stringify(u.from)).join(', ')} ` +
+            `(the release plan would change it to ${missing.map((u) => JSON.stringify(u.to)).join(', ')}): the file changed since the plan was made; run again`,
+        );
+      }
+      return out;
+    });
+  }
+
+  return [...texts.entries()]
+    .filter(([, e]) => e.after !== undefined && e.after !== e.before)
+    .map(([file, e]) => ({ file, before: e.before, after: e.after as string }))
+    .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+}
+
+/** A reader of files relative to the uv root (undefined when missing). */
+export function diskText(ws: UvWorkspace): (file: string) => string | undefined {
+  return (file) => {
+    try {
+      return fs.readFileSync(path.join(ws.absRoot, file), 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw e;
+    }
+  };
+}
+
+/** Writes computed edits (relative to the uv root). */
+export function writeEdits(ws: UvWorkspace, edits: readonly FileEdit[]): void {
+  for (const e of edits) {
+    const abs = path.join(ws.absRoot, e.file);
+    fs.mkdirSync(path.dirname(abs), { recursive: true });
+    fs.writeFileSync(abs, e.after);
+  }
+}
+
+/** Runs `uv lock` in the uv root when uv.lock exists; returns whether uv.lock changed. */
+export async function relock(ws: UvWorkspace, env?: NodeJS.ProcessEnv): Promise<boolean> {
+  const lockFile = path.join(ws.absRoot, 'uv.lock');
+  if (!fs.existsSync(lockFile)) return false;
+  const before = fs.readFileSync(lockFile);
+  await runUv(['lock'], { cwd: ws.absRoot, env });
+  return !before.equals(fs.readFileSync(lockFile));
+}
+
+/**
+ * Applies the plan (or one member's part with `only`) and, when anything changed, runs `uv lock` once
+ * (unless `lock: false`; skipped when the workspace has no uv.lock). Returns the files changed,
+ * relative to the uv root (uv.lock included when uv changed it), sorted.
+ */
+export async function applyPlan(ws: UvWorkspace, plan: ReleasePlan, options: ApplyOptions): Promise<string[]> {
+  const edits = planFileEdits(ws, plan, diskText(ws), options);
+  writeEdits(ws, edits);
+  const files = edits.map((e) => e.file);
+  if (edits.length > 0 && options.lock !== false && (await relock(ws, options.env))) files.push('uv.lock');
+  return files.sort();
+}

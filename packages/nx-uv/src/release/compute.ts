@@ -1,0 +1,30 @@
+/**
+ * The release plan of a whole uv workspace from the files on disk and git: load the workspace, read
+ * tags and history once (history.ts), and plan (versioning/planRelease).
+ */
+import { planMembersFromWorkspace, planRelease, type PlanOptions, type ReleasePlan } from '../versioning';
+import { loadUvWorkspace, type UvWorkspace } from '../workspace';
+import { readWorkspaceHistory, type WorkspaceHistory } from './history';
+
+export interface ComputePlanOptions extends PlanOptions {
+  /** The plugin option `tagFormat`; default `{name}-v{version}`. */
+  tagFormat?: string;
+  /** Environment of the git processes. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface WorkspacePlan {
+  ws: UvWorkspace;
+  plan: ReleasePlan;
+  history: WorkspaceHistory;
+}
+
+/** Plans the release of the uv workspace at `absRoot` (its root directory, absolute). */
+export async function computeWorkspacePlan(absRoot: string, options: ComputePlanOptions = {}): Promise<WorkspacePlan> {
+  const { tagFormat, env, ...planOptions } = options;
+  const ws = loadUvWorkspace(absRoot);
+  const history = await readWorkspaceHistory(ws, { tagFormat, env });
+  const lastReleases = Object.fromEntries(Object.entries(history.releases).map(([name, r]) => [name, r.version]));
+  const plan = planRelease({ members: planMembersFromWorkspace(ws), lastReleases, commits: history.mapped, options: planOptions });
+  return { ws, plan, history };
+}

@@ -1,0 +1,24 @@
+/**
+ * The release glue the release-plan, version and release-pr executors share: plan the whole uv
+ * workspace from git (one tag listing, one history read) and write a plan into the files.
+ */
+export { computeWorkspacePlan, type ComputePlanOptions, type WorkspacePlan } from './compute';
+export { readWorkspaceHistory, type ReadWorkspaceHistoryOptions, type WorkspaceHistory } from './history';
+export { lastReleaseTags, releaseTagName, type ReleaseTag } from './release-tags';
+export {
+  applyPlan,
+  ApplyPlanError,
+  changelogPath,
+  diskText,
+  planFileEdits,
+  planFiles,
+  relock,
+  requirementOwner,
+  sectionKeyPath,
+  writeEdits,
+  type ApplyOptions,
+  type EditOptions,
+  type FileEdit,
+} from './apply';
+export { resolveReleaseGroup, ReleaseGroupError, type NxProjectLike } from './group';
+export { withFileLock, type FileLockOptions } from './file-lock';
