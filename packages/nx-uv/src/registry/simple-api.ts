@@ -5,6 +5,7 @@
  */
 import { isRetryable } from './retry';
 import { decodeHtmlEntities, IndexHttpError, IndexRequestError, IndexResponseError, summarizeBody } from './errors';
+import { normalizeName } from '../workspace/normalize-name';
 
 export interface RemoteDistribution {
   filename: string;
@@ -37,7 +38,7 @@ const ACCEPT: Record<SimpleFormat, string> = {
 
 /** PEP 503 normalisation: lower case, runs of `-`, `_`, `.` become one `-`. */
 export function normalizeProjectName(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, '-');
+  return normalizeName(name);
 }
 
 /** `<checkUrl><normalized>/`. */
