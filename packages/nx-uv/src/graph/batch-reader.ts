@@ -6,7 +6,7 @@
  */
 import { hashArray } from '@nx/devkit';
 import * as path from 'node:path';
-import { diskReader, memoryReader, WorkspaceReader } from '../workspace';
+import { diskReader, parseTomlText, WorkspaceReader } from '../workspace';
 import { joinRel } from './projects';
 
 /** Nx-relative path → content hash (`null`: missing). */
@@ -65,8 +65,8 @@ function normalizeRel(rel: string): string {
 }
 
 /**
- * In-memory pyproject.toml texts, parsed lazily, at most once each, through the workspace model's
- * own parser (memoryReader: same TOML errors, naming file and line); parses are counted.
+ * In-memory pyproject.toml texts, parsed lazily through the workspace model's own parser (same TOML
+ * errors, naming file and line); only seeded documents (workspace roots) are kept; parses are counted.
  */
 export class TomlSource {
   private readonly docs = new Map<string, Record<string, unknown>>();
@@ -89,15 +89,17 @@ export class TomlSource {
     return this.docs.get(rel);
   }
 
+  /**
+   * The parsed document: a seeded one, else a fresh parse that is NOT kept (holding 1,000 parse
+   * trees until the batch ends costs more in garbage collection than parsing a root file twice).
+   */
   toml(rel: string): Record<string, unknown> | undefined {
     const done = this.docs.get(rel);
     if (done) return done;
     const text = this.texts.get(rel);
     if (text === undefined) return undefined;
     parseStats.parses++;
-    const doc = memoryReader({ [rel]: text }).readToml(rel) as Record<string, unknown>;
-    this.docs.set(rel, doc);
-    return doc;
+    return parseTomlText(text, rel);
   }
 }
 

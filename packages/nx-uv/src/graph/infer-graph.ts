@@ -153,7 +153,9 @@ export function computeGraph(
       if (!mayDeclareUvWorkspace(contents.get(f) as string)) continue;
       try {
         const doc = source.toml(f);
-        if (doc && isUvWorkspaceRootToml(doc)) roots.push(dirOf(f));
+        if (!doc) continue;
+        source.seed(f, doc); // kept: the model reads roots (and these few candidates) again
+        if (isUvWorkspaceRootToml(doc)) roots.push(dirOf(f));
       } catch (err) {
         parseErrors.set(f, err);
       }
