@@ -16,19 +16,37 @@ want="uv==$UV_VERSION pypiserver[passlib]==$PYPISERVER_VERSION"
 # Build backends for the sample and fixture workspaces, kept as a local wheelhouse so that tests
 # build offline (UV_OFFLINE=1 UV_FIND_LINKS=.tools/wheels): the tests' only network is loopback.
 UV_BUILD_VERSION=0.13.6
-wheels="uv_build==$UV_BUILD_VERSION hatchling==$HATCHLING_VERSION"
-
-if [[ -f "$stamp" && "$(cat "$stamp")" == "$want $wheels" && -x "$venv/bin/uv" && -x "$venv/bin/pypi-server" ]]; then
-  echo "python tools ready: $("$venv/bin/uv" --version), pypiserver $PYPISERVER_VERSION"
-  exit 0
-fi
+# editables: hatchling's editable-build requirement, which `uv lock` asks for on hatch members.
+EDITABLES_VERSION=0.5
+wheels="uv_build==$UV_BUILD_VERSION hatchling==$HATCHLING_VERSION editables==$EDITABLES_VERSION"
+wheels_stamp="$tools/wheels/.downloaded"
 
 python="${PYTHON:-python3}"
-rm -rf "$venv"
-mkdir -p "$tools"
-"$python" -m venv "$venv"
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input $want
-rm -rf "$tools/wheels"
-"$venv/bin/python" -m pip download --quiet --disable-pip-version-check --no-input -d "$tools/wheels" $wheels
-echo "$want $wheels" > "$stamp"
-echo "python tools installed: $("$venv/bin/uv" --version), pypiserver $PYPISERVER_VERSION"
+if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" && -x "$venv/bin/uv" && -x "$venv/bin/pypi-server" ]]; then
+  venv_ready=1
+else
+  venv_ready=0
+  rm -rf "$venv"
+  mkdir -p "$tools"
+  "$python" -m venv "$venv"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input $want
+  echo "$want" > "$stamp"
+fi
+
+# The wheelhouse is refreshed on its own, so that adding a wheel never rebuilds the venv.
+if [[ -f "$wheels_stamp" && "$(cat "$wheels_stamp")" == "$wheels" ]]; then
+  wheels_ready=1
+else
+  wheels_ready=0
+  rm -rf "$tools/wheels.new"
+  "$venv/bin/python" -m pip download --quiet --disable-pip-version-check --no-input -d "$tools/wheels.new" $wheels
+  echo "$wheels" > "$tools/wheels.new/.downloaded"
+  rm -rf "$tools/wheels"
+  mv "$tools/wheels.new" "$tools/wheels"
+fi
+
+if [[ $venv_ready == 1 && $wheels_ready == 1 ]]; then
+  echo "python tools ready: $("$venv/bin/uv" --version), pypiserver $PYPISERVER_VERSION"
+else
+  echo "python tools installed: $("$venv/bin/uv" --version), pypiserver $PYPISERVER_VERSION, wheelhouse: $wheels"
+fi
