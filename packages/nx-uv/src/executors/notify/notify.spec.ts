@@ -1,5 +1,6 @@
 import { logger } from '@nx/devkit';
 import { createTestRepo, GIT_TEST_IDENTITY, type TestRepo } from '../../testing/git-repo';
+import { preserveEnv } from '../../testing/executor-context';
 import { startFakeGitHub, type FakeGitHub } from '../../testing/github-fake';
 import { captureLogger, executorContext, workspaceFiles, type LogCapture } from '../shared/__fixtures__/uv-workspace';
 import notifyExecutor from './executor';
@@ -7,7 +8,6 @@ import notifyExecutor from './executor';
 const REPO = 'octo-org/octo-repo';
 const DOWNSTREAM = ['octo-org/docs-site', 'other-org/consumer'];
 const ENV_KEYS = ['GITHUB_TOKEN', 'GITHUB_API_URL', 'GITHUB_REPOSITORY', 'GIT_CONFIG_NOSYSTEM', 'GIT_CONFIG_GLOBAL', ...Object.keys(GIT_TEST_IDENTITY)];
-const savedEnv: Record<string, string | undefined> = {};
 
 let repo: TestRepo;
 let fake: FakeGitHub;
@@ -16,15 +16,7 @@ let head: string;
 
 const run = (options: Parameters<typeof notifyExecutor>[0]) => notifyExecutor(options, executorContext(repo.dir, 'uv-workspace'));
 
-beforeAll(() => {
-  for (const k of ENV_KEYS) savedEnv[k] = process.env[k];
-});
-afterAll(() => {
-  for (const k of ENV_KEYS) {
-    if (savedEnv[k] === undefined) delete process.env[k];
-    else process.env[k] = savedEnv[k];
-  }
-});
+preserveEnv(ENV_KEYS);
 
 beforeEach(async () => {
   repo = createTestRepo({ files: workspaceFiles() });

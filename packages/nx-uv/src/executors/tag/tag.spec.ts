@@ -1,6 +1,7 @@
 import { logger } from '@nx/devkit';
 import { Octokit } from '@octokit/rest';
 import { createTestRepo, GIT_TEST_IDENTITY, type TestRepo } from '../../testing/git-repo';
+import { preserveEnv } from '../../testing/executor-context';
 import { startFakeGitHub, type FakeGitHub } from '../../testing/github-fake';
 import { captureLogger, executorContext, workspaceFiles, type LogCapture } from '../shared/__fixtures__/uv-workspace';
 import tagExecutor from './executor';
@@ -22,7 +23,6 @@ const CHANGELOG_A = `# Changelog
 `;
 
 const ENV_KEYS = ['GITHUB_TOKEN', 'GITHUB_API_URL', 'GITHUB_REPOSITORY', 'GIT_CONFIG_NOSYSTEM', 'GIT_CONFIG_GLOBAL', 'GIT_TERMINAL_PROMPT', ...Object.keys(GIT_TEST_IDENTITY)];
-const savedEnv: Record<string, string | undefined> = {};
 
 let repo: TestRepo;
 let fake: FakeGitHub;
@@ -44,15 +44,7 @@ const localTags = (): string[] => repo.git(['tag', '--list']).split('\n').filter
 const posts = (): string[] => fake.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.operationId}`);
 const run = (project: string, options: Parameters<typeof tagExecutor>[0] = {}) => tagExecutor(options, executorContext(repo.dir, project));
 
-beforeAll(() => {
-  for (const k of ENV_KEYS) savedEnv[k] = process.env[k];
-});
-afterAll(() => {
-  for (const k of ENV_KEYS) {
-    if (savedEnv[k] === undefined) delete process.env[k];
-    else process.env[k] = savedEnv[k];
-  }
-});
+preserveEnv(ENV_KEYS);
 
 beforeEach(async () => {
   repo = createTestRepo({ files: workspaceFiles({ 'py/packages/a/CHANGELOG.md': CHANGELOG_A }) });

@@ -5,10 +5,10 @@
  * member's metadata) passes afterwards.
  */
 import { logger } from '@nx/devkit';
-import type { ExecutorContext } from '@nx/devkit';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createTestRepo, GIT_TEST_IDENTITY, type TestRepo } from '../../testing/git-repo';
+import { nxExecutorContext } from '../../testing/executor-context';
 import { uvTestEnv } from '../../testing/tools';
 import { uv } from '../../release/__fixtures__/release-workspace';
 import { loadUvWorkspace } from '../../workspace';
@@ -55,22 +55,8 @@ const savedEnv = { ...process.env };
 let log: LogCapture;
 let repo: TestRepo;
 
-function context(projectName: string): ExecutorContext {
-  const projects = { 'uv-workspace': '.', core: 'packages/core', app: 'packages/app' };
-  return {
-    root: repo.dir,
-    cwd: repo.dir,
-    projectName,
-    targetName: 'version',
-    isVerbose: false,
-    projectsConfigurations: {
-      version: 2,
-      projects: Object.fromEntries(Object.entries(projects).map(([name, root]) => [name, { name, root }])),
-    },
-    nxJsonConfiguration: {},
-    projectGraph: { nodes: {}, dependencies: {} },
-  };
-}
+const context = (projectName: string) =>
+  nxExecutorContext(repo.dir, projectName, { 'uv-workspace': '.', core: 'packages/core', app: 'packages/app' }, { targetName: 'version' });
 
 beforeAll(async () => {
   Object.assign(process.env, uvTestEnv(), GIT_TEST_IDENTITY, { GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' });

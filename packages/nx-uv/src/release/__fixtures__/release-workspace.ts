@@ -18,6 +18,7 @@ import execa from 'execa';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createTestRepo, type TestRepo } from '../../testing/git-repo';
+import { nxExecutorContext } from '../../testing/executor-context';
 import { uvBin, uvTestEnv } from '../../testing/tools';
 
 const UV_BUILD = `[build-system]
@@ -136,21 +137,7 @@ export async function createReleaseRepo(): Promise<ReleaseRepo> {
 
 /** An ExecutorContext for `projectName` in the fixture repository. */
 export function releaseContext(root: string, projectName: string, nxJson: ExecutorContext['nxJsonConfiguration'] = {}): ExecutorContext {
-  return {
-    root,
-    cwd: root,
-    projectName,
-    targetName: 'test',
-    isVerbose: false,
-    projectsConfigurations: {
-      version: 2,
-      projects: Object.fromEntries(
-        Object.entries(PROJECTS).map(([name, projectRoot]) => [name, { name, root: projectRoot, tags: name === 'app' ? ['scope:apps'] : [] }]),
-      ),
-    },
-    nxJsonConfiguration: nxJson,
-    projectGraph: { nodes: {}, dependencies: {} },
-  };
+  return nxExecutorContext(root, projectName, PROJECTS, { nxJson, tags: { app: ['scope:apps'] } });
 }
 
 /** Every file of the working tree (not .git) with its bytes. */

@@ -13,6 +13,7 @@ import type { ExecutorContext } from '@nx/devkit';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runUv } from '../../../uv';
+import { nxExecutorContext } from '../../../testing/executor-context';
 import { uvTestEnv, writeTree } from '../../../testing/tools';
 
 export const PROJECTS: Record<string, string> = {
@@ -102,19 +103,7 @@ export async function buildPkgAVariant(scratch: string, version: string, marker:
 
 /** An ExecutorContext as Nx gives it for `projectName`. */
 export function executorContext(root: string, projectName: string, isVerbose = false): ExecutorContext {
-  return {
-    root,
-    cwd: root,
-    projectName,
-    targetName: 'publish',
-    isVerbose,
-    projectsConfigurations: {
-      version: 2,
-      projects: Object.fromEntries(Object.entries(PROJECTS).map(([name, projectRoot]) => [name, { name, root: projectRoot }])),
-    },
-    nxJsonConfiguration: {},
-    projectGraph: { nodes: {}, dependencies: {} },
-  };
+  return nxExecutorContext(root, projectName, PROJECTS, { targetName: 'publish', isVerbose });
 }
 
 /** Captures everything printed through @nx/devkit's logger and the console. */

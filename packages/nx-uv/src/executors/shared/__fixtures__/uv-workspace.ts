@@ -11,6 +11,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { nxExecutorContext } from '../../../testing/executor-context';
 import { writeTree } from '../../../testing/tools';
 
 export const UV_ROOT = 'py';
@@ -123,19 +124,7 @@ export function snapshotPyprojects(dir: string): Record<string, Buffer> {
 
 /** An ExecutorContext as Nx gives it, for `projectName` of the fixture workspace at `root`. */
 export function executorContext(root: string, projectName: string, isVerbose = false): ExecutorContext {
-  return {
-    root,
-    cwd: root,
-    projectName,
-    targetName: 'test',
-    isVerbose,
-    projectsConfigurations: {
-      version: 2,
-      projects: Object.fromEntries(Object.entries(PROJECTS).map(([name, projectRoot]) => [name, { name, root: projectRoot }])),
-    },
-    nxJsonConfiguration: {},
-    projectGraph: { nodes: {}, dependencies: {} },
-  };
+  return nxExecutorContext(root, projectName, PROJECTS, { isVerbose });
 }
 
 /** Captures what the executors log through @nx/devkit's logger. */

@@ -1,0 +1,50 @@
+/**
+ * Test-only: an ExecutorContext as Nx hands it to an executor, for one project of a workspace whose
+ * projects are given as name → root (relative to the Nx root).
+ */
+import type { ExecutorContext } from '@nx/devkit';
+
+export interface ExecutorContextOptions {
+  targetName?: string;
+  isVerbose?: boolean;
+  nxJson?: ExecutorContext['nxJsonConfiguration'];
+  /** Nx tags per project name. */
+  tags?: Record<string, string[]>;
+}
+
+export function nxExecutorContext(
+  root: string,
+  projectName: string,
+  projects: Record<string, string>,
+  options: ExecutorContextOptions = {},
+): ExecutorContext {
+  return {
+    root,
+    cwd: root,
+    projectName,
+    targetName: options.targetName ?? 'test',
+    isVerbose: options.isVerbose ?? false,
+    projectsConfigurations: {
+      version: 2,
+      projects: Object.fromEntries(
+        Object.entries(projects).map(([name, projectRoot]) => [name, { name, root: projectRoot, tags: options.tags?.[name] ?? [] }]),
+      ),
+    },
+    nxJsonConfiguration: options.nxJson ?? {},
+    projectGraph: { nodes: {}, dependencies: {} },
+  };
+}
+
+/** Restores `keys` of process.env after the test file, as they were before it. */
+export function preserveEnv(keys: readonly string[]): void {
+  const saved: Record<string, string | undefined> = {};
+  beforeAll(() => {
+    for (const k of keys) saved[k] = process.env[k];
+  });
+  afterAll(() => {
+    for (const k of keys) {
+      if (saved[k] === undefined) delete process.env[k];
+      else process.env[k] = saved[k];
+    }
+  });
+}
