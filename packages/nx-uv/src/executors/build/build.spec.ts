@@ -166,12 +166,12 @@ describe('build executor (real uv)', () => {
     try {
       expect(await build('pkg-b')).toEqual({ success: false });
       const message = log.error.join('\n');
-      expect(message).toContain('nx-uv build (pkg-b) failed: uv build of Pkg_B failed; its pyproject.toml is back as it was and py/packages/b/dist was emptied.');
+      expect(message).toContain('nx-uv build (pkg-b) failed: uv build of Pkg_B failed; py/packages/b/pyproject.toml is back as it was and py/packages/b/dist was left as it was.');
       expect(message).toMatch(/no_such_module/);
       expect(log.info.join('\n')).toContain('Pkg_B: pinning 1 internal requirement(s) for the build');
       expect(fs.readFileSync(bFile, 'utf8')).toBe(broken);
       expect(hasJournal(journalDir)).toBe(false);
-      expect(dists(dist)).toEqual([]);
+      expect(dists(dist)).toEqual(['pkg_b-0.3.0rc1-py3-none-any.whl', 'pkg_b-0.3.0rc1.tar.gz']); // the earlier build, untouched
     } finally {
       fs.writeFileSync(bFile, PYPROJECT_B);
     }
@@ -219,11 +219,11 @@ describe('build executor (real uv)', () => {
     const r = await runBuildExecutor({}, executorContext(root, 'pkg-c'), { env: { ...env, NX_UV_UV_PATH: fakeUv } });
     expect(r).toEqual({ success: false });
     expect(log.error.join('\n')).toContain(
-      'nx-uv build (pkg-c) failed: the distributions built for pkg-c do not pin their workspace dependencies exactly, so they were deleted from py/packages/c/dist:\n' +
+      'nx-uv build (pkg-c) failed: the distributions built for pkg-c do not pin their workspace dependencies exactly, so they were discarded (py/packages/c/dist was left as it was):\n' +
         '  - pkg_c-2.0.0-py3-none-any.whl: Requires-Dist "pkg-b>=0.1": workspace member pkg-b must be pinned ==0.3.0rc1',
     );
     expect(log.error.join('\n')).toContain('  - pkg_c-2.0.0.tar.gz: Requires-Dist "pkg-b>=0.1"');
-    expect(dists(path.join(root, 'py/packages/c/dist'))).toEqual([]);
+    expect(dists(path.join(root, 'py/packages/c/dist'))).toEqual(['pkg_c-2.0.0-py3-none-any.whl', 'pkg_c-2.0.0.tar.gz']); // the audited build before
     expectPristine();
   });
 });

@@ -1,21 +1,24 @@
 /**
  * `nx-uv:build`: `uv build --package <name>` of one member into its output folder, with the member's
  * internal requirements (runtime and extras) pinned to the exact current versions while uv runs
- * (journalled; restored in all cases, and by the next nx-uv run after a crash). The folder is emptied
- * first; afterwards the metadata of the built wheel and sdist must carry those exact pins, or the build
- * fails and the folder is emptied again.
+ * (journalled; restored in all cases, and by the next nx-uv run after a crash).
+ * Nothing half-done: the member versions are checked first (a version that is not PEP 440 stops the
+ * build before anything is touched); uv builds into a temporary folder; the metadata of the built wheel
+ * and sdist must carry the exact pins; only then is the output folder emptied and given the new files.
+ * A failed build leaves the output folder as it was.
  */
 import { logger, type ExecutorContext } from '@nx/devkit';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEFAULT_BUILD_OUTPUT } from '../../options';
 import { defaultJournalDir, pinChanges, PinRestoreError, planWorkspacePins, withPins } from '../../pin';
 import { formatKeyPath } from '../../toml';
 import { runUv } from '../../uv';
 import { distributionKind } from '../../wheel';
-import { displayPath, nxUvPluginOptions, resolveUvProject, runNxUvExecutor, type ExecutorResult, type UvProject } from '../shared';
+import { assertValidMemberVersions, displayPath, nxUvPluginOptions, resolveUvProject, runNxUvExecutor, type ExecutorResult, type UvProject } from '../shared';
 import { auditDistribution, formatAuditProblems, pinExpectation, type FileAudit } from './audit';
-import { emptyOutputDir, resolveOutputDir } from './output-dir';
+import { assertOnlyDistributions, emptyOutputDir, isDistributionArtifact, resolveOutputDir } from './output-dir';
 
 /** Options of the executor (schema.json). */
 export interface BuildExecutorOptions {
@@ -35,14 +38,6 @@ export function uvBuildArgs(distributionName: string, outDir: string): string[] 
   return ['build', '--package', distributionName, '--out-dir', outDir, '--no-sources'];
 }
 
-function clearQuietly(dir: string): void {
-  try {
-    for (const n of fs.readdirSync(dir)) fs.rmSync(path.join(dir, n), { force: true, recursive: true });
-  } catch {
-    // nothing there
-  }
-}
-
 async function build(project: UvProject, options: BuildExecutorOptions, context: ExecutorContext, env: NodeJS.ProcessEnv): Promise<boolean> {
   const { workspace: ws, member, workspaceRoot } = project;
   const name = member.distributionName;
@@ -51,64 +46,68 @@ async function build(project: UvProject, options: BuildExecutorOptions, context:
     return true;
   }
   const outDir = resolveOutputDir(project, options.outputPath ?? nxUvPluginOptions(context).buildOutputPath ?? DEFAULT_BUILD_OUTPUT);
+  // uv reads every member's pyproject.toml, so one invalid version anywhere stops every build.
+  assertValidMemberVersions(ws, workspaceRoot, `build ${name}`);
   const plans = planWorkspacePins(ws, [member.name]);
   const expectation = pinExpectation(ws, member);
   const shownOut = displayPath(workspaceRoot, outDir);
-  emptyOutputDir(outDir, workspaceRoot);
+  const shownPyproject = displayPath(workspaceRoot, path.join(ws.absRoot, member.pyprojectPath));
+  assertOnlyDistributions(outDir, workspaceRoot);
 
   const pins = plans.flatMap((p) => p.pins.map((pin) => ({ file: p.file, ...pin })));
   if (pins.length > 0) {
     logger.info(`nx-uv build: ${name}: pinning ${pins.length} internal requirement(s) for the build:`);
     for (const p of pins) logger.info(`  [${formatKeyPath(p.keyPath)}] ${JSON.stringify(p.from)} -> ${JSON.stringify(p.to)}`);
   }
-  const args = uvBuildArgs(name, outDir);
-  const state: { uv: 'not run' | 'running' | 'done' } = { uv: 'not run' };
+  // uv writes into a temporary folder; the output folder changes only once the build passed the audit.
+  const staging = fs.mkdtempSync(path.join(os.tmpdir(), 'nx-uv-staging-'));
   try {
-    const result = await withPins(defaultJournalDir(workspaceRoot), pinChanges(ws.absRoot, plans), async () => {
-      state.uv = 'running';
-      const r = await runUv(args, { cwd: ws.absRoot, env });
-      state.uv = 'done';
-      return r;
-    });
-    if (context.isVerbose) logger.info((result.stderr + result.stdout).trim());
-  } catch (err) {
-    clearQuietly(outDir);
-    // Only a failure of uv itself is reported as one; pinning or restoring errors speak for themselves.
-    if (state.uv !== 'running' || err instanceof PinRestoreError || /while handling an earlier error/.test((err as Error).message)) throw err;
-    throw new Error(`uv build of ${name} failed; its pyproject.toml is back as it was and ${shownOut} was emptied.\n${(err as Error).message}`);
-  }
+    const state: { uv: 'not run' | 'running' | 'done' } = { uv: 'not run' };
+    try {
+      const result = await withPins(defaultJournalDir(workspaceRoot), pinChanges(ws.absRoot, plans), async () => {
+        state.uv = 'running';
+        const r = await runUv(uvBuildArgs(name, staging), { cwd: ws.absRoot, env });
+        state.uv = 'done';
+        return r;
+      });
+      if (context.isVerbose) logger.info((result.stderr + result.stdout).trim());
+    } catch (err) {
+      // Only a failure of uv itself is reported as one; pinning or restoring errors speak for themselves.
+      if (state.uv !== 'running' || err instanceof PinRestoreError || /while handling an earlier error/.test((err as Error).message)) throw err;
+      throw new Error(
+        `uv build of ${name} failed; ${shownPyproject} is back as it was and ${shownOut} was left as it was.\n${(err as Error).message}`,
+      );
+    }
 
-  const files = fs
-    .readdirSync(outDir)
-    .filter((n) => distributionKind(n) !== undefined)
-    .sort()
-    .map((n) => path.join(outDir, n));
-  if (!files.some((f) => distributionKind(f) === 'wheel')) {
-    clearQuietly(outDir);
-    throw new Error(`uv build of ${name} reported success but wrote no wheel to ${shownOut}`);
-  }
-  let audits: FileAudit[];
-  try {
-    audits = files.map((f) => auditDistribution(f, expectation));
-  } catch (err) {
-    clearQuietly(outDir);
-    throw err;
-  }
-  const problems = audits.flatMap((a) => a.problems);
-  if (problems.length > 0) {
-    clearQuietly(outDir);
-    throw new Error(
-      `the distributions built for ${name} do not pin their workspace dependencies exactly, so they were deleted from ${shownOut}:\n` +
-        formatAuditProblems(problems),
+    const built = fs.readdirSync(staging).filter((n) => isDistributionArtifact(n) && fs.lstatSync(path.join(staging, n)).isFile());
+    const files = built
+      .filter((n) => distributionKind(n) !== undefined)
+      .sort()
+      .map((n) => path.join(staging, n));
+    if (!files.some((f) => distributionKind(f) === 'wheel')) {
+      throw new Error(`uv build of ${name} reported success but wrote no wheel; ${shownOut} was left as it was`);
+    }
+    const audits: FileAudit[] = files.map((f) => auditDistribution(f, expectation));
+    const problems = audits.flatMap((a) => a.problems);
+    if (problems.length > 0) {
+      throw new Error(
+        `the distributions built for ${name} do not pin their workspace dependencies exactly, so they were discarded (${shownOut} was left as it was):\n` +
+          formatAuditProblems(problems),
+      );
+    }
+    // Replace the output folder's contents (distributions and uv's .gitignore) with the new build.
+    emptyOutputDir(outDir, workspaceRoot);
+    for (const n of built) fs.copyFileSync(path.join(staging, n), path.join(outDir, n));
+    for (const a of audits) if (a.note) logger.warn(`nx-uv build: ${a.file}: ${a.note}`);
+    const internal = expectation.versions.size;
+    logger.info(
+      `nx-uv build: built ${audits.map((a) => a.file).join(', ')} in ${shownOut}` +
+        (internal > 0 ? `; every internal requirement is pinned exactly (${[...expectation.versions].map(([n, v]) => `${n}==${v}`).join(', ')})` : ''),
     );
+    return true;
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
   }
-  for (const a of audits) if (a.note) logger.warn(`nx-uv build: ${a.file}: ${a.note}`);
-  const internal = expectation.versions.size;
-  logger.info(
-    `nx-uv build: built ${audits.map((a) => a.file).join(', ')} in ${shownOut}` +
-      (internal > 0 ? `; every internal requirement is pinned exactly (${[...expectation.versions].map(([n, v]) => `${n}==${v}`).join(', ')})` : ''),
-  );
-  return true;
 }
 
 /** The executor with its dependencies injectable (tests give uv's environment). */

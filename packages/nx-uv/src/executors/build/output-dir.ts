@@ -1,6 +1,7 @@
 /**
- * The build output folder: where it is, and emptying it safely before a build (so that files of an
- * earlier build never ship) — it must be a folder of its own, holding only built distributions.
+ * The build output folder: where it is, and emptying it safely when a new build replaces its contents
+ * (so that files of an earlier build never ship) — it must be a folder of its own, holding only built
+ * distributions.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -42,10 +43,10 @@ export function resolveOutputDir(project: UvProject, outputPath: string): string
 }
 
 /**
- * Creates `dir` or empties it. Refuses (throws, deleting nothing) when it holds anything but built
- * distributions: a misdirected outputPath must never delete sources.
+ * The names in `dir` (none when it does not exist). Throws, deleting nothing, when it holds anything but
+ * built distributions: a misdirected outputPath must never delete sources.
  */
-export function emptyOutputDir(dir: string, workspaceRoot: string): string[] {
+export function assertOnlyDistributions(dir: string, workspaceRoot: string): string[] {
   let names: string[] = [];
   try {
     names = fs.readdirSync(dir);
@@ -56,10 +57,16 @@ export function emptyOutputDir(dir: string, workspaceRoot: string): string[] {
   if (foreign.length > 0) {
     throw new Error(
       `nx-uv: the build output folder ${displayPath(workspaceRoot, dir)} holds ${foreign.map((n) => JSON.stringify(n)).join(', ')}, ` +
-        'which are not built distributions; nx-uv empties that folder before each build, so it deleted nothing. ' +
+        'which are not built distributions; nx-uv empties that folder for each build, so it deleted nothing. ' +
         'Move those files away or point outputPath at a folder of its own.',
     );
   }
+  return names;
+}
+
+/** Creates `dir` or empties it; refuses as assertOnlyDistributions does. Returns the names removed. */
+export function emptyOutputDir(dir: string, workspaceRoot: string): string[] {
+  const names = assertOnlyDistributions(dir, workspaceRoot);
   for (const n of names) fs.rmSync(path.join(dir, n), { force: true });
   fs.mkdirSync(dir, { recursive: true });
   return names;

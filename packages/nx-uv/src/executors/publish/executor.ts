@@ -4,7 +4,7 @@
  * `^publish` first) can resolve it.
  *
  * Order of things: non-package members succeed at once; `skipPublish` succeeds without touching the
- * index; the index and the credentials are settled before anything else happens (missing credentials
+ * index; a version that is not PEP 440 fails, naming its file; the index and the credentials are settled before anything else happens (missing credentials
  * fail a real run at once, naming the variables); then the files are collected from the build output
  * folder (other versions are ignored); a dry run lists them (with what the index already has, when it
  * can be read) and never runs uv; a real run hands them to publishDistributions: list what the index
@@ -33,7 +33,7 @@ import {
   uvPublish,
   type PublishCredentials,
 } from '../../uv';
-import { displayPath, resolveUvProject, runNxUvExecutor, type ExecutorResult, type UvProject } from '../shared';
+import { assertValidMemberVersions, displayPath, resolveUvProject, runNxUvExecutor, type ExecutorResult, type UvProject } from '../shared';
 import { collectDistributions, memberVersion } from './collect-distributions';
 import { resolveDistDir } from './dist-dir';
 import { normalizePublishOptions, type NormalizedPublishOptions } from './options';
@@ -91,6 +91,9 @@ async function publish(
     info(`nx-uv publish: ${label}: skipped (skipPublish); the index was not contacted and nothing was uploaded.`);
     return true;
   }
+
+  // A version that is not PEP 440 cannot have been built: say so, rather than "no files of that version".
+  assertValidMemberVersions(project.workspace, workspaceRoot, `publish ${member.distributionName}`, [member]);
 
   // The index and the credentials first: a misconfigured run stops before it reads or sends anything.
   const index = resolveIndexTarget({ target: options.target, publishUrl: options.publishUrl, checkUrl: options.checkUrl, env });

@@ -3,3 +3,4 @@ export { NotAUvMemberError, nxProjectOf, resolveUvProject, type UvProject } from
 export { displayPath, restoreLeftoverPins } from './leftover-pins';
 export { runNxUvExecutor, type ExecutorResult } from './run-executor';
 export { nxUvPluginOptions, PLUGIN_NAME } from './plugin-options';
+export { assertValidMemberVersions, invalidMemberVersions } from './member-versions';

@@ -1,0 +1,118 @@
+/**
+ * Issue 4, a dependency cycle between members (pkg-a → pkg-b → pkg-a), seen from Nx.
+ *
+ * What is right, and what this file pins down:
+ * - uv allows such a cycle (it locks and builds both; see build/bad-input.spec.ts), so the plugin
+ *   infers it as it is: both edges, no error while Nx computes the graph.
+ * - `build` needs no order (each member pins the other's current version): its task graph has no cycle.
+ * - `publish` needs an order (a dependent is uploaded only once its dependencies are served) and a cycle
+ *   has none: with the inferred `dependsOn: ["build", "^publish"]` the task graph has a cycle, and Nx
+ *   refuses the whole run before any task starts, naming it (`pkg-a:publish --> pkg-b:publish --> …`);
+ *   nothing is uploaded. `version` (`^version`) is refused the same way. nx-uv's own
+ *   `topologicalOrder` names the cycle with the sections and files at fault.
+ * This runs the plugin's real createNodes/createDependencies and Nx's own task-graph code (the
+ * functions `nx run-many` calls) on a workspace on disk.
+ */
+import type { CreateDependenciesContext, CreateNodesResult, ProjectConfiguration, ProjectGraph } from '@nx/devkit';
+import * as path from 'node:path';
+import { createTaskGraph } from 'nx/src/tasks-runner/create-task-graph';
+import { findCycle } from 'nx/src/tasks-runner/task-graph-utils';
+import { createDependencies, createNodes } from '../../index';
+import { resetGraphMemo } from '../../graph';
+import { makeTempDir, writeTree } from '../../testing/tools';
+import { loadUvWorkspace, topologicalOrder } from '../../workspace';
+import { memberPyproject } from './__fixtures__/publish-workspace';
+
+const FILES: Record<string, string> = {
+  'nx.json': '{}\n',
+  'py/pyproject.toml': [
+    '[tool.uv.workspace]',
+    'members = ["packages/*"]',
+    '',
+    '[tool.uv.sources]',
+    'pkg-a = { workspace = true }',
+    'pkg-b = { workspace = true }',
+    'pkg-c = { workspace = true }',
+    '',
+  ].join('\n'),
+  'py/packages/a/pyproject.toml': memberPyproject({ name: 'pkg-a', version: '1.2.0', module: 'pkg_a', dependencies: ['pkg-b>=1.0'] }),
+  'py/packages/b/pyproject.toml': memberPyproject({ name: 'pkg-b', version: '1.0.0', module: 'pkg_b', dependencies: ['pkg-a>=1.0'] }),
+  'py/packages/c/pyproject.toml': memberPyproject({ name: 'pkg-c', version: '3.0.0', module: 'pkg_c', dependencies: ['pkg-a>=1.0'] }),
+};
+const PYPROJECTS = Object.keys(FILES).filter((f) => f.endsWith('pyproject.toml'));
+
+describe('a dependency cycle between members, through the Nx graph nx-uv infers', () => {
+  const tmp = makeTempDir('nx-uv-cycle-graph-');
+  const root = tmp.dir;
+  let graph: ProjectGraph;
+
+  beforeAll(async () => {
+    writeTree(root, FILES);
+    resetGraphMemo();
+    const results = (await createNodes[1](PYPROJECTS, undefined, { nxJsonConfiguration: {}, workspaceRoot: root, configFiles: [] } as never)) as Array<
+      readonly [string, CreateNodesResult]
+    >;
+    const projects: Record<string, ProjectConfiguration> = {};
+    for (const [, r] of results) {
+      for (const [projectRoot, p] of Object.entries(r.projects ?? {})) projects[p.name as string] = { ...p, root: projectRoot } as ProjectConfiguration;
+    }
+    const projectFileMap: Record<string, { file: string; hash: string }[]> = Object.fromEntries(Object.keys(projects).map((n) => [n, []]));
+    const byDepth = Object.entries(projects).sort((a, b) => b[1].root.length - a[1].root.length);
+    for (const file of PYPROJECTS) {
+      const owner = byDepth.find(([, p]) => file.startsWith(`${p.root}/`));
+      projectFileMap[owner![0]].push({ file, hash: 'x' });
+    }
+    const context: CreateDependenciesContext = {
+      externalNodes: {},
+      projects,
+      nxJsonConfiguration: {},
+      fileMap: { projectFileMap, nonProjectFiles: [] },
+      filesToProcess: { projectFileMap: {}, nonProjectFiles: [] },
+      workspaceRoot: root,
+    };
+    const edges = await createDependencies(undefined, context);
+    graph = {
+      nodes: Object.fromEntries(Object.entries(projects).map(([name, data]) => [name, { name, type: 'lib', data }])),
+      dependencies: Object.fromEntries(Object.keys(projects).map((name) => [name, edges.filter((e) => e.source === name).map((e) => ({ source: e.source, target: e.target, type: e.type }))])),
+    } as ProjectGraph;
+  });
+  afterAll(() => tmp.cleanup());
+
+  const taskCycle = (target: string, projects = ['pkg-a', 'pkg-b', 'pkg-c']) => findCycle(createTaskGraph(graph, {}, projects, [target], undefined, {}));
+
+  it('the plugin infers both edges of the cycle, and the targets as usual', () => {
+    expect(Object.keys(graph.nodes).sort()).toEqual(['pkg-a', 'pkg-b', 'pkg-c', 'uv-workspace']);
+    expect(graph.dependencies['pkg-a'].map((d) => d.target)).toEqual(['pkg-b']);
+    expect(graph.dependencies['pkg-b'].map((d) => d.target)).toEqual(['pkg-a']);
+    expect(graph.dependencies['pkg-c'].map((d) => d.target)).toEqual(['pkg-a']);
+    expect(graph.nodes['pkg-a'].data.targets?.publish?.dependsOn).toEqual(['build', { target: 'publish', dependencies: true, params: 'forward' }]);
+  });
+
+  it('build: no task cycle, every member builds on its own', () => {
+    expect(taskCycle('build')).toBeNull();
+    const tasks = createTaskGraph(graph, {}, ['pkg-a', 'pkg-b', 'pkg-c'], ['build'], undefined, {});
+    expect(Object.keys(tasks.tasks).sort()).toEqual(['pkg-a:build', 'pkg-b:build', 'pkg-c:build']);
+  });
+
+  it('publish: the task graph has the cycle, which Nx names and refuses to run (nothing starts, nothing is uploaded)', () => {
+    // `nx run-many -t publish` prints "Could not execute command because the task graph has a circular
+    // dependency" with this cycle joined by " --> ", and exits 1 before running any task.
+    const cycle = taskCycle('publish');
+    expect(cycle).not.toBeNull();
+    expect(new Set(cycle)).toEqual(new Set(['pkg-a:publish', 'pkg-b:publish']));
+    expect(cycle![0]).toBe(cycle![cycle!.length - 1]);
+    // Publishing only the member outside the cycle still needs it: its dependency pkg-a is in the cycle.
+    expect(taskCycle('publish', ['pkg-c'])).not.toBeNull();
+  });
+
+  it('version: refused the same way (dependsOn ^version)', () => {
+    expect(new Set(taskCycle('version'))).toEqual(new Set(['pkg-a:version', 'pkg-b:version']));
+  });
+
+  it("nx-uv's own order names the cycle, its sections and files, and says what to do", () => {
+    const ws = loadUvWorkspace(path.join(root, 'py'));
+    expect(() => topologicalOrder(ws)).toThrow(
+      /Dependency cycle between workspace members \(runtime, optional dependencies\): pkg-a → pkg-b → pkg-a: pkg-a → pkg-b \(project\.dependencies in packages\/a\/pyproject\.toml\), pkg-b → pkg-a \(project\.dependencies in packages\/b\/pyproject\.toml\)\. .*break the cycle/,
+    );
+  });
+});
