@@ -118,6 +118,19 @@ function parseHead(repo: FakeRepository, head: string): string {
   return head.slice(colon + 1);
 }
 
+/**
+ * With a git dir, an open pull request follows its head branch as on GitHub: a (force-)push to the
+ * branch moves `head.sha`. A branch that is gone leaves the last known sha.
+ */
+async function followHeads(repo: FakeRepository, pulls: Iterable<FakePull>): Promise<void> {
+  if (!repo.gitDir) return;
+  for (const pull of pulls) {
+    if (pull.state !== 'open') continue;
+    const sha = await branchSha(repo, pull.head);
+    if (sha) pull.headSha = sha;
+  }
+}
+
 function releaseOf(repo: FakeRepository, id: string): FakeRelease {
   const release = repo.releases.get(Number(id));
   if (!release) throw notFound();
@@ -127,8 +140,9 @@ function releaseOf(repo: FakeRepository, id: string): FakeRelease {
 const handlers: Record<string, Handler> = {
   'repos/get': (ctx) => ({ status: 200, body: renderRepository(ctx.env.render, repoOf(ctx), true) }),
 
-  'pulls/list': (ctx) => {
+  'pulls/list': async (ctx) => {
     const repo = repoOf(ctx);
+    await followHeads(repo, repo.pulls.values());
     const state = str(ctx.query.state) ?? 'open';
     const head = str(ctx.query.head);
     const base = str(ctx.query.base);
@@ -193,14 +207,17 @@ const handlers: Record<string, Handler> = {
     return { status: 201, body: renderPull(ctx.env.render, repo, pull, true), headers: { location: `${ctx.env.render.api}/repos/${fullName(repo)}/pulls/${pull.number}` } };
   },
 
-  'pulls/get': (ctx) => {
+  'pulls/get': async (ctx) => {
     const repo = repoOf(ctx);
-    return { status: 200, body: renderPull(ctx.env.render, repo, pullOf(repo, ctx.params.pull_number), true) };
+    const pull = pullOf(repo, ctx.params.pull_number);
+    await followHeads(repo, [pull]);
+    return { status: 200, body: renderPull(ctx.env.render, repo, pull, true) };
   },
 
   'pulls/update': async (ctx) => {
     const repo = repoOf(ctx);
     const pull = pullOf(repo, ctx.params.pull_number);
+    await followHeads(repo, [pull]);
     const body = bodyOf(ctx);
     if (typeof body.title === 'string') pull.title = body.title;
     if (typeof body.body === 'string') pull.body = body.body;
@@ -223,8 +240,9 @@ const handlers: Record<string, Handler> = {
     return { status: 200, body: renderPull(ctx.env.render, repo, pull, true) };
   },
 
-  'repos/list-pull-requests-associated-with-commit': (ctx) => {
+  'repos/list-pull-requests-associated-with-commit': async (ctx) => {
     const repo = repoOf(ctx);
+    await followHeads(repo, repo.pulls.values());
     const sha = ctx.params.commit_sha;
     const pulls = [...repo.pulls.values()].filter((p) => p.mergeCommitSha === sha || p.headSha === sha).reverse();
     return paginate(ctx, pulls, (p) => renderPull(ctx.env.render, repo, p, false));
