@@ -107,7 +107,7 @@ describe('createNodes', () => {
     expect(projects['py-app']).toMatchObject({ file: 'python/pyproject.toml', root: 'python' });
     expect(projects['py-lib']).toMatchObject({ file: 'python/libs/lib/pyproject.toml', root: 'python/libs/lib' });
     const app = projects['py-app'].config;
-    expect(Object.keys(app.targets ?? {})).toEqual(['version', 'tag', 'build', 'publish', 'release-plan', 'release-pr', 'notify']);
+    expect(Object.keys(app.targets ?? {})).toEqual(['version', 'tag', 'build', 'publish', 'nx-release-publish', 'release-plan', 'release-pr', 'notify']);
     expect(app.tags).toEqual(['lang:python', 'uv:member']);
     expect(projects['py-lib'].config.targets?.build.inputs).toEqual([
       'production',

@@ -63,8 +63,8 @@ describe('inferWorkspaceProjects', () => {
     expect(root.metadata?.targetGroups).toEqual({ release: ['release-plan', 'release-pr', 'notify'] });
     expect(alpha.tags).toEqual(['lang:python', 'uv:member']);
     expect(alpha.projectType).toBe('library');
-    expect(Object.keys(alpha.targets ?? {})).toEqual(['version', 'tag', 'pin', 'build', 'publish']);
-    expect(alpha.metadata?.targetGroups).toEqual({ release: ['version', 'tag', 'pin', 'build', 'publish'] });
+    expect(Object.keys(alpha.targets ?? {})).toEqual(['version', 'tag', 'pin', 'build', 'publish', 'nx-release-publish']);
+    expect(alpha.metadata?.targetGroups).toEqual({ release: ['version', 'tag', 'pin', 'build', 'publish', 'nx-release-publish'] });
     expect(alpha.metadata?.technologies).toEqual(['python', 'uv']);
     expect(alpha.metadata?.uv).toMatchObject({ name: 'alpha', version: '0.1.0', workspaceRoot: '.' });
     expect(beta.tags).toEqual(['lang:python', 'uv:member', 'uv:no-package']);
@@ -79,7 +79,7 @@ describe('inferWorkspaceProjects', () => {
     expect(app.root).toBe('python');
     expect(app.file).toBe('python/pyproject.toml');
     expect(Object.keys(app.config.targets ?? {})).toEqual([
-      'version', 'tag', 'pin', 'build', 'publish', 'release-plan', 'release-pr', 'notify',
+      'version', 'tag', 'pin', 'build', 'publish', 'nx-release-publish', 'release-plan', 'release-pr', 'notify',
     ]);
     expect(app.config.targets?.build.inputs).toContain('{workspaceRoot}/python/uv.lock');
     expect(projects.find((p) => p.config.name === 'lib')!.root).toBe('python/lib');

@@ -21,17 +21,18 @@ function ctx(opts: Parameters<typeof resolveGraphOptions>[0] = {}, namedInput = 
 }
 
 describe('inferMemberTargets', () => {
-  it('infers version, tag, pin, build, publish with their executors, in that order', () => {
+  it('infers version, tag, pin, build, publish, nx-release-publish with their executors, in that order', () => {
     const targets = inferMemberTargets(member(), 'pkg-a', ctx());
-    expect(Object.keys(targets)).toEqual(['version', 'tag', 'pin', 'build', 'publish']);
+    expect(Object.keys(targets)).toEqual(['version', 'tag', 'pin', 'build', 'publish', 'nx-release-publish']);
     expect(Object.fromEntries(Object.entries(targets).map(([k, t]) => [k, t.executor]))).toEqual({
       version: 'nx-uv:version',
       tag: 'nx-uv:tag',
       pin: 'nx-uv:pin',
       build: 'nx-uv:build',
       publish: 'nx-uv:publish',
+      'nx-release-publish': 'nx-uv:nx-release-publish',
     });
-    for (const name of ['version', 'tag', 'pin', 'publish']) expect(targets[name].cache).toBe(false);
+    for (const name of ['version', 'tag', 'pin', 'publish', 'nx-release-publish']) expect(targets[name].cache).toBe(false);
     expect(targets.build.cache).toBe(true);
   });
 
@@ -71,13 +72,38 @@ describe('inferMemberTargets', () => {
     expect(targets.build.dependsOn).toBeUndefined();
   });
 
+  it('nx-release-publish (what `nx release publish` runs) depends on build and on the dependencies’ nx-release-publish', () => {
+    const t = inferMemberTargets(member(), 'pkg-a', ctx())['nx-release-publish'];
+    expect(t).toMatchObject({ executor: 'nx-uv:nx-release-publish', cache: false });
+    expect(t.dependsOn).toEqual(['build', { target: 'nx-release-publish', dependencies: true, params: 'forward' }]);
+    expect(t.inputs).toBeUndefined();
+    expect(t.outputs).toBeUndefined();
+  });
+
+  it('keeps the name nx-release-publish when targets are renamed, follows a renamed build, drops a disabled one', () => {
+    const renamed = inferMemberTargets(member(), 'pkg-a', ctx({ targetNames: { build: 'py-build' } }));
+    expect(renamed['nx-release-publish'].dependsOn).toEqual([
+      'py-build',
+      { target: 'nx-release-publish', dependencies: true, params: 'forward' },
+    ]);
+    const noBuild = inferMemberTargets(member(), 'pkg-a', ctx({ targetNames: { build: false, publish: false } }));
+    expect(Object.keys(noBuild)).toEqual(['version', 'tag', 'pin', 'nx-release-publish']);
+    expect(noBuild['nx-release-publish'].dependsOn).toEqual([{ target: 'nx-release-publish', dependencies: true, params: 'forward' }]);
+  });
+
+  it('infers no nx-release-publish of its own when the user named one of the targets so', () => {
+    const targets = inferMemberTargets(member(), 'pkg-a', ctx({ targetNames: { publish: 'nx-release-publish' } }));
+    expect(Object.keys(targets)).toEqual(['version', 'tag', 'pin', 'build', 'nx-release-publish']);
+    expect(targets['nx-release-publish'].executor).toBe('nx-uv:publish');
+  });
+
   it('renames targets and points dependsOn at the new names', () => {
     const targets = inferMemberTargets(
       member(),
       'pkg-a',
       ctx({ targetNames: { build: 'py-build', publish: 'pypi-publish', version: 'bump' } }),
     );
-    expect(Object.keys(targets)).toEqual(['bump', 'tag', 'pin', 'py-build', 'pypi-publish']);
+    expect(Object.keys(targets)).toEqual(['bump', 'tag', 'pin', 'py-build', 'pypi-publish', 'nx-release-publish']);
     expect(targets['pypi-publish'].dependsOn).toEqual([
       'py-build',
       { target: 'pypi-publish', dependencies: true, params: 'forward' },
@@ -88,7 +114,7 @@ describe('inferMemberTargets', () => {
 
   it('leaves out disabled targets, and publish no longer depends on a disabled build', () => {
     const targets = inferMemberTargets(member(), 'pkg-a', ctx({ targetNames: { pin: false, build: false } }));
-    expect(Object.keys(targets)).toEqual(['version', 'tag', 'publish']);
+    expect(Object.keys(targets)).toEqual(['version', 'tag', 'publish', 'nx-release-publish']);
     expect(targets.publish.dependsOn).toEqual([{ target: 'publish', dependencies: true, params: 'forward' }]);
   });
 

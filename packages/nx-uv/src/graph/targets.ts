@@ -18,7 +18,13 @@ export interface TargetContext {
 export const TECHNOLOGIES = ['python', 'uv'];
 export const RELEASE_TARGET_GROUP = 'release';
 
-/** Member targets in the order they are emitted. */
+/**
+ * The target `nx release publish` runs on every project of the release, by this exact name (Nx's
+ * convention); inferred on package members after the others, hidden executor.
+ */
+export const NX_RELEASE_PUBLISH_TARGET = 'nx-release-publish';
+
+/** Member targets in the order they are emitted (then NX_RELEASE_PUBLISH_TARGET). */
 export const MEMBER_TARGET_KEYS: TargetKey[] = ['version', 'tag', 'pin', 'build', 'publish'];
 /** Workspace-level targets, carried by the uv root project. */
 export const WORKSPACE_TARGET_KEYS: TargetKey[] = ['releasePlan', 'releasePr', 'notify'];
@@ -128,6 +134,22 @@ export function inferMemberTargets(
       cache: false,
       dependsOn: [...(names.build ? [names.build] : []), sameTargetOnDependencies(names.publish)],
       metadata: metadata('publish', project, names.publish),
+    };
+  }
+  // Not renamable (Nx looks it up by name); left out when the user gave one of ours that name.
+  if (!Object.values(names).includes(NX_RELEASE_PUBLISH_TARGET)) {
+    targets[NX_RELEASE_PUBLISH_TARGET] = {
+      executor: 'nx-uv:nx-release-publish',
+      cache: false,
+      dependsOn: [...(names.build ? [names.build] : []), sameTargetOnDependencies(NX_RELEASE_PUBLISH_TARGET)],
+      metadata: {
+        technologies: [...TECHNOLOGIES],
+        description: 'What `nx release publish` runs: upload the built files with uv publish (never on a dry run) and wait until served',
+        help: {
+          command: `npx nx run ${project}:${NX_RELEASE_PUBLISH_TARGET} --help`,
+          example: { options: { index: 'testpypi', dryRun: true } },
+        },
+      },
     };
   }
   return targets;
