@@ -1,12 +1,11 @@
 /**
  * The file edits behind `updateProjectVersion` and `updateProjectDependencies`, computed with the
- * same core the `version` executor writes with: `setStringValue` / `setPythonVersionAssignment` for
+ * same core the `version` executor writes with: release/apply's `writeVersionInto` for
  * the version (surgical: only the version string changes, comments and layout stay byte for byte),
  * `updateRequirementSpecifier` for requirement strings (only the specifier changes; name, extras and
  * marker stay) and release/apply's `planFileEdits` to put them into the arrays. Pure given `read`.
  */
-import { planFileEdits, type FileEdit } from '../release';
-import { setPythonVersionAssignment, setStringValue } from '../toml';
+import { planFileEdits, writeVersionInto, type FileEdit } from '../release';
 import {
   PUBLISHED_DEPENDENCY_KINDS,
   type InternalDependency,
@@ -62,10 +61,7 @@ export function versionFileEdit(member: Member, newVersion: string, read: (file:
   if (before === undefined) {
     throw new ManifestEditError(`nx-uv: ${source.file} (the version file of ${member.distributionName}) does not exist`);
   }
-  const after =
-    source.kind === 'static'
-      ? setStringValue(before, ['project', 'version'], version, source.file)
-      : setPythonVersionAssignment(before, version, source.file, source.pattern);
+  const after = writeVersionInto(before, source, version);
   return after === before ? undefined : { file: source.file, before, after };
 }
 

@@ -17,7 +17,7 @@ import { prependChangelogSection, renderChangelogSection } from '../changelog';
 import { mapArrayStrings, setPythonVersionAssignment, setStringValue } from '../toml';
 import { runUv } from '../uv';
 import type { PlannedPackage, ReleasePlan, RequirementUpdate } from '../versioning';
-import type { Member, UvWorkspace } from '../workspace';
+import type { Member, UvWorkspace, VersionSource } from '../workspace';
 import { releaseTagName } from './release-tags';
 
 export interface EditOptions {
@@ -96,13 +96,20 @@ function pyprojectOf(ws: UvWorkspace, member: string): string {
   return memberOf(ws, member).pyprojectPath;
 }
 
+/** A version that lives in a file: `[project] version`, or hatch's version file. */
+export type WritableVersionSource = Extract<VersionSource, { kind: 'static' | 'hatch-file' }>;
+
+/** `text` (the source's file) with the version replaced by `version`, surgically. */
+export function writeVersionInto(text: string, source: WritableVersionSource, version: string): string {
+  return source.kind === 'static'
+    ? setStringValue(text, ['project', 'version'], version, source.file)
+    : setPythonVersionAssignment(text, version, source.file, source.pattern);
+}
+
 function versionEdit(m: Member, p: PlannedPackage): { file: string; apply: (text: string) => string } | undefined {
   const source = m.version;
-  if (source.kind === 'static') {
-    return { file: source.file, apply: (text) => setStringValue(text, ['project', 'version'], p.next, source.file) };
-  }
-  if (source.kind === 'hatch-file') {
-    return { file: source.file, apply: (text) => setPythonVersionAssignment(text, p.next, source.file, source.pattern) };
+  if (source.kind === 'static' || source.kind === 'hatch-file') {
+    return { file: source.file, apply: (text) => writeVersionInto(text, source, p.next) };
   }
   throw new ApplyPlanError(
     `nx-uv: cannot write version ${p.next} of ${m.distributionName} (${m.pyprojectPath}): its version is ${source.kind === 'dynamic' ? `dynamic (${source.reason})` : 'not set'}; ` +

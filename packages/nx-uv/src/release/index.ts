@@ -16,9 +16,11 @@ export {
   requirementOwner,
   sectionKeyPath,
   writeEdits,
+  writeVersionInto,
   type ApplyOptions,
   type EditOptions,
   type FileEdit,
+  type WritableVersionSource,
 } from './apply';
 export { resolveReleaseGroup, ReleaseGroupError, type NxProjectLike } from './group';
 export { withFileLock, type FileLockOptions } from './file-lock';
