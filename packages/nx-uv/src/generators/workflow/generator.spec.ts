@@ -171,7 +171,11 @@ describe('workflow generator, structure of the default workflow', () => {
   });
 
   it('gives GITHUB_TOKEN to the steps that talk to GitHub, the dispatch token to notify, none to publish', () => {
-    expect(step(wf, 'prepare', /release PR/).env.GITHUB_TOKEN).toBe('${{ github.token }}');
+    // prepare: an optional PAT/App token (so the release PR runs CI), for the API and for the push
+    const releasePrToken = '${{ secrets.NX_UV_RELEASE_PR_TOKEN || github.token }}';
+    expect(step(wf, 'prepare', /release PR/).env.GITHUB_TOKEN).toBe(releasePrToken);
+    expect(step(wf, 'prepare', /Check out/).with.token).toBe(releasePrToken);
+    expect(step(wf, 'release', /Check out/).with.token).toBeUndefined();
     expect(step(wf, 'release', /Tag/).env.GITHUB_TOKEN).toBe('${{ github.token }}');
     expect(step(wf, 'notify', /repository_dispatch/).env.GITHUB_TOKEN).toBe('${{ secrets.NX_UV_DISPATCH_TOKEN }}');
     expect(JSON.stringify(wf.jobs.publish)).not.toContain('GITHUB_TOKEN');

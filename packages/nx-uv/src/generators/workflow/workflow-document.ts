@@ -15,7 +15,14 @@ export const SECRETS = {
   publishToken: 'UV_PUBLISH_TOKEN',
   testPypiToken: 'TESTPYPI_TOKEN',
   dispatchToken: 'NX_UV_DISPATCH_TOKEN',
+  releasePrToken: 'NX_UV_RELEASE_PR_TOKEN',
 } as const;
+
+/**
+ * The token of the prepare job: a PR opened (or a branch pushed) with the job's own GITHUB_TOKEN
+ * starts no workflow, so the release PR would get no CI checks; an optional PAT/App token fixes that.
+ */
+const RELEASE_PR_TOKEN = `\${{ secrets.${SECRETS.releasePrToken} || github.token }}`;
 
 /** Environment variables through which dispatch inputs reach the scripts (never `${{ }}` inside `run:`). */
 export const INPUT_ENV = {
@@ -64,9 +71,10 @@ const CONCURRENCY_LINES = [
   'esac',
 ];
 
-function setupSteps(config: WorkflowConfig, checkout: { ref?: string; persistCredentials: boolean }): Step[] {
+function setupSteps(config: WorkflowConfig, checkout: { ref?: string; persistCredentials: boolean; token?: string }): Step[] {
   const checkoutWith: Step = { 'fetch-depth': 0 };
   if (checkout.ref) checkoutWith.ref = checkout.ref;
+  if (checkout.token) checkoutWith.token = checkout.token;
   if (!checkout.persistCredentials) checkoutWith['persist-credentials'] = false;
   const uvWith: Step = { 'enable-cache': true };
   if (config.pythonVersion !== undefined) uvWith['python-version'] = config.pythonVersion;
@@ -95,11 +103,11 @@ function prepareJob(config: WorkflowConfig): Job {
     permissions: { contents: 'write', 'pull-requests': 'write' },
     env: GIT_IDENTITY,
     steps: [
-      ...setupSteps(config, { persistCredentials: true }),
+      ...setupSteps(config, { persistCredentials: true, token: RELEASE_PR_TOKEN }),
       {
         name: 'Open or update the release PR',
         env: {
-          GITHUB_TOKEN: '${{ github.token }}',
+          GITHUB_TOKEN: RELEASE_PR_TOKEN,
           WF_GROUP: input('group'),
           WF_BUMP_TYPE: input('bump_type'),
           WF_PRERELEASE: input('prerelease'),
@@ -306,7 +314,8 @@ export function headerComment(config: WorkflowConfig): string {
     ` Push to ${config.branch} -> prepare (release PR). Merged PR labelled "${config.releaseLabel}" -> release -> publish -> notify.`,
     ' Manual runs (workflow_dispatch) do either stage and are dry runs unless dry_run is unticked.',
     ` Secrets: ${SECRETS.publishToken} (optional; trusted publishing otherwise), ${SECRETS.testPypiToken} (testpypi),`,
-    ` ${SECRETS.dispatchToken} (notify; a token that may send repository_dispatch to the downstream repositories).`,
+    ` ${SECRETS.dispatchToken} (notify; a token that may send repository_dispatch to the downstream repositories),`,
+    ` ${SECRETS.releasePrToken} (optional; a PAT or App token so that the release PR runs your CI checks).`,
   ].join('\n');
 }
 
