@@ -1,0 +1,477 @@
+/**
+ * The whole release, end to end, twice: a fresh Nx workspace installs the packed plugin, `nx g
+ * nx-uv:init` and `nx g nx-uv:workflow` set it up, and the generated GitHub Actions workflow is run
+ * for real (workflow-runner.ts: its `if:` conditions pick the jobs, bash runs its `run:` scripts, so
+ * the nx commands are exactly the ones in the YAML) against
+ * - a bare git repository as `origin`,
+ * - the fake GitHub (OpenAPI-validated) in this process, backed by that bare repository,
+ * - a real pypiserver on 127.0.0.1 that wants a token for uploads.
+ * Push to main → prepare (release PR); merge it (on the remote, and in the fake); the merged PR's
+ * event → release (tags, GitHub Releases) → publish (build, upload, wait) → notify (repository_dispatch).
+ * Then the released packages are installed from the index into a fresh venv and imported. The second
+ * delivery of the same events releases nothing, uploads nothing and builds from the Nx cache.
+ *
+ * The one change to the workflow's scripts: the publish step's index is `custom` (UV_PUBLISH_URL, the
+ * loopback pypiserver) instead of `pypi`; the workflow offers only pypi and testpypi.
+ */
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { startFakeGitHub, type FakeGitHub, type FakePull, type RecordedRequest } from '../../../packages/nx-uv/src/testing/github-fake';
+import { startPypiServer, type PypiServer } from '../../../packages/nx-uv/src/testing/pypiserver';
+import { makeTempDir, toolsBin, uvTestEnv } from '../../../packages/nx-uv/src/testing/tools';
+import {
+  changesSinceRelease,
+  distributionFiles,
+  MEMBER_DIRS,
+  NEXT_VERSIONS,
+  PACKAGE_NAMES,
+  PREVIOUS_VERSIONS,
+  RELEASED,
+  releaseWorkspaceFiles,
+} from './fixtures/release-workspace';
+import { createNxWorkspace, isolatedEnv, nxEnv, packPlugin, type NxWorkspace, type PackedPlugin } from './harness';
+import { indexContents, installFromIndexAndRun, requiresDist, uploadRequests, wheelMetadata } from './python-index';
+import { createBareRemote, type BareRemote } from './release-remote';
+import { jobCommands, jobOutput, jobsThatRan, runWorkflow, type JobRun, type RunnerOptions, type WorkflowEvent } from './workflow-runner';
+
+const REPOSITORY = 'acme/py-monorepo';
+const DOWNSTREAM = 'acme/downstream';
+const GITHUB_TOKEN = 'ghs_e2eRunToken0123456789abcdef';
+const DISPATCH_TOKEN = 'ghp_e2eDispatchToken0123456789ab';
+const PUBLISH_TOKEN = 'pypi-e2e-upload-token-0123456789';
+const WORKFLOW_FILE = '.github/workflows/release-python.yml';
+const PENDING = 'autorelease: pending';
+const TAGGED = 'autorelease: tagged';
+
+const tagOf = (name: string, version: string) => `${name}-v${version}`;
+const isMutating = (r: RecordedRequest) => !['GET', 'HEAD'].includes(r.method);
+const describeRequest = (r: RecordedRequest) => `${r.method} ${r.path} (${r.operationId ?? '?'}) → ${r.status}`;
+
+let packed: PackedPlugin;
+let ws: NxWorkspace;
+let tmp: { dir: string; cleanup: () => void };
+let remote: BareRemote;
+let github: FakeGitHub;
+let index: PypiServer;
+let workflowText: string;
+let runner: RunnerOptions;
+/** The index right after the seeding (the last release's files). */
+let seeded: Record<string, string>;
+/** Set by the run-1 tests, read by later ones. */
+const state: {
+  pr?: FakePull;
+  mergeCommit?: string;
+  /** The pull_request (closed, merged) event as GitHub delivers it: labels as they were at the merge. */
+  mergeEvent?: WorkflowEvent;
+  releaseJobs?: JobRun[];
+  afterRun1?: { refs: Record<string, string>; index: Record<string, string>; uploads: number; requests: number; dispatches: number };
+} = {};
+/** Every job of every run (their logs are checked for secrets at the end). */
+const allJobs: JobRun[] = [];
+/** The jobs after which the working tree was checked (clean), in order. */
+const checkedJobs: string[] = [];
+
+/** The environment of the "runner": tools on PATH, what GitHub sets (API URL, repository), the index. */
+function runnerEnv(): NodeJS.ProcessEnv {
+  const uv = uvTestEnv();
+  const env = isolatedEnv({
+    ...nxEnv,
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_TERMINAL_PROMPT: '0',
+  });
+  // Nothing of the outer environment that would point nx-uv, uv or git elsewhere.
+  for (const key of Object.keys(env)) if (/^(GITHUB_|GIT_(AUTHOR|COMMITTER)_|UV_|ACTIONS_|RUNNER_|TESTPYPI_)/.test(key)) delete env[key];
+  return {
+    ...env,
+    PATH: `${toolsBin}${path.delimiter}${env.PATH ?? ''}`,
+    UV_OFFLINE: uv.UV_OFFLINE,
+    UV_FIND_LINKS: uv.UV_FIND_LINKS,
+    UV_NO_PROGRESS: uv.UV_NO_PROGRESS,
+    UV_PYTHON_DOWNLOADS: uv.UV_PYTHON_DOWNLOADS,
+    UV_CACHE_DIR: uv.UV_CACHE_DIR,
+    // What a GitHub-hosted runner sets for every step.
+    GITHUB_API_URL: github.url,
+    GITHUB_REPOSITORY: REPOSITORY,
+    // The index: a private one, so the upload and check URLs come from the environment.
+    UV_PUBLISH_URL: index.url,
+    UV_PUBLISH_CHECK_URL: index.simpleUrl,
+  };
+}
+
+function gitStatus(): string {
+  return ws.git(['status', '--porcelain', '--untracked-files=all']).stdout.trim();
+}
+
+/** Pin journal entries left in `.nx-uv/pin-journal` (a crashed build would leave one). */
+function journalEntries(): string[] {
+  const dir = path.join(ws.root, '.nx-uv', 'pin-journal');
+  return fs.existsSync(dir) ? fs.readdirSync(dir) : [];
+}
+
+function pullRequestEvent(pr: FakePull): WorkflowEvent {
+  return {
+    name: 'pull_request',
+    sha: pr.mergeCommitSha!,
+    ref: `refs/pull/${pr.number}/merge`,
+    pullRequest: { number: pr.number, merged: pr.merged, mergeCommitSha: pr.mergeCommitSha, labels: [...pr.labels], headRepo: REPOSITORY, headRef: pr.head },
+  };
+}
+
+function track(jobs: JobRun[]): JobRun[] {
+  allJobs.push(...jobs);
+  return jobs;
+}
+
+function prepareOutput(jobs: JobRun[]): string {
+  return jobOutput(jobs, 'prepare');
+}
+
+function pushEvent(): WorkflowEvent {
+  return { name: 'push', sha: remote.branch('main')!, ref: 'refs/heads/main' };
+}
+
+beforeAll(async () => {
+  packed = packPlugin();
+  tmp = makeTempDir('nx-uv-release-e2e-');
+  // nx.json without nx-uv: `nx g nx-uv:init` registers it, as a user would.
+  ws = createNxWorkspace({ files: releaseWorkspaceFiles, plugins: [], tarball: packed.tarball, uvLock: true });
+
+  // The last release: tags on the first commit, and its files on the index.
+  for (const name of PACKAGE_NAMES) {
+    ws.git(['tag', '-a', '-m', `${name} ${PREVIOUS_VERSIONS[name]}`, tagOf(name, PREVIOUS_VERSIONS[name])]);
+  }
+  index = await startPypiServer({ auth: { username: '__token__', password: PUBLISH_TOKEN } });
+  ws.runUv(['build', '--all-packages', '--no-sources', '--quiet', '--out-dir', index.packagesDir]);
+  seeded = indexContents(index.packagesDir);
+
+  ws.runNx(['g', 'nx-uv:init']);
+  ws.runNx(['g', 'nx-uv:workflow', `--notifyRepositories=${DOWNSTREAM}`]);
+  ws.git(['add', '--all']);
+  ws.git(['commit', '--quiet', '--no-verify', '-m', 'ci: release the Python packages with nx-uv']);
+  for (const change of changesSinceRelease) {
+    ws.writeFiles(change.files);
+    ws.git(['add', '--all']);
+    ws.git(['commit', '--quiet', '--no-verify', '-m', change.message]);
+  }
+
+  remote = createBareRemote(ws, path.join(tmp.dir, 'origin.git'));
+  ws.git(['push', '--quiet', '--set-upstream', 'origin', 'main', '--follow-tags']);
+  ws.git(['push', '--quiet', 'origin', '--tags']);
+  github = await startFakeGitHub({ repositories: [{ fullName: REPOSITORY, gitDir: remote.dir }, DOWNSTREAM], token: undefined });
+
+  workflowText = ws.readFile(WORKFLOW_FILE);
+  runner = {
+    workflow: parseYaml(workflowText) as Record<string, unknown>,
+    workdir: ws.root,
+    repository: REPOSITORY,
+    token: GITHUB_TOKEN,
+    secrets: { UV_PUBLISH_TOKEN: PUBLISH_TOKEN, TESTPYPI_TOKEN: '', NX_UV_DISPATCH_TOKEN: DISPATCH_TOKEN },
+    env: runnerEnv(),
+    runnerTemp: path.join(tmp.dir, 'runner-temp'),
+    checkout(ref) {
+      // A fresh job starts from a clean checkout: whatever the last job left would show here.
+      const dirty = gitStatus();
+      if (dirty) throw new Error(`the previous job left the working tree dirty:\n${dirty}`);
+      ws.git(['fetch', '--quiet', '--force', '--tags', '--prune', 'origin']);
+      if (ref) ws.git(['checkout', '--quiet', '--force', '--detach', ref]);
+      else ws.git(['checkout', '--quiet', '--force', '-B', 'main', 'refs/remotes/origin/main']);
+    },
+    substitutions: [
+      // The loopback index is no PyPI: publish to the index of UV_PUBLISH_URL instead.
+      { job: 'publish', step: 'Publish in dependency order and wait for the index', from: 'args=("--target=$WF_TARGET")', to: 'args=("--target=custom")' },
+    ],
+    afterJob(job) {
+      const dirty = gitStatus();
+      if (dirty) throw new Error(`job ${job} left the working tree dirty (pins, journal or release files):\n${dirty}`);
+      const journal = journalEntries();
+      if (journal.length > 0) throw new Error(`job ${job} left pin journal entries: ${journal.join(', ')}`);
+      checkedJobs.push(job);
+    },
+  };
+}, 240000);
+
+afterAll(async () => {
+  await github?.close();
+  await index?.stop();
+  ws?.cleanup();
+  tmp?.cleanup();
+  packed?.cleanup();
+});
+
+describe('the generated workflow', () => {
+  it('has the four jobs, and runs the nx commands the contract names', () => {
+    const jobs = Object.keys((runner.workflow.jobs ?? {}) as object);
+    expect(jobs).toEqual(['prepare', 'release', 'publish', 'notify']);
+    expect(workflowText).toContain('npx nx run uv-workspace:release-pr -- "${args[@]}"');
+    expect(workflowText).toContain('npx nx run-many -t tag -- "${args[@]}"');
+    expect(workflowText).toContain('npx nx run-many -t build "${nx_args[@]}"');
+    expect(workflowText).toContain('npx nx run-many -t publish "${nx_args[@]}" -- "${args[@]}"');
+    expect(workflowText).toContain(`args=(--repositories=${DOWNSTREAM})`);
+    expect(workflowText).toContain('npx nx run uv-workspace:notify -- "${args[@]}"');
+  });
+
+  it('was set up by nx-uv:init (plugin registered, .nx-uv/ ignored)', () => {
+    expect(JSON.parse(ws.readFile('nx.json')).plugins).toEqual([{ plugin: 'nx-uv', options: { tagFormat: '{name}-v{version}' } }]);
+    expect(ws.readFile('.gitignore').split('\n')).toContain('.nx-uv/');
+  });
+});
+
+describe('first run', () => {
+  it('prepare (push to main): release-pr opens the release PR with the plan, on a pushed branch', async () => {
+    const mainBefore = remote.branch('main');
+    const jobs = track(await runWorkflow(runner, pushEvent()));
+    expect(jobsThatRan(jobs)).toEqual(['prepare']);
+    expect(jobCommands(jobs, 'prepare')).toEqual(['npx nx run uv-workspace:release-pr -- --baseBranch=main']);
+
+    const pulls = github.pulls(REPOSITORY);
+    expect(pulls).toHaveLength(1);
+    const pr = pulls[0];
+    state.pr = pr;
+    expect(pr).toMatchObject({ state: 'open', head: 'nx-uv/release', base: 'main', merged: false, labels: [PENDING] });
+    expect(pr.title).toBe('chore(release): acme-api 0.4.1, acme-core 1.3.0');
+    // The body carries the plan table (last release → next) and the new changelog sections.
+    expect(pr.body).toContain('## Release plan');
+    expect(pr.body).toMatch(/^\| acme-core \| 1\.2\.0 \| \*\*1\.3\.0\*\* \| minor \|/m);
+    expect(pr.body).toMatch(/^\| acme-api \| 0\.4\.0 \| \*\*0\.4\.1\*\* \| patch \|/m);
+    expect(pr.body).toMatch(/\| acme-api \| `project\.dependencies` \| `acme-core>=1\.2` \| `acme-core>=1\.3\.0` \|/);
+    expect(pr.body).toContain('### acme-core 1.3.0');
+    expect(pr.body).toContain('greet with an exclamation mark');
+    expect(pr.body).toContain('strip the name before greeting');
+    expect(pr.body).not.toMatch(/^\| acme-tools/m);
+    expect(pr.body).toContain('- acme-tools: no commits since 2.0.0');
+    expect(prepareOutput(jobs)).toMatch(/opened release PR #1/);
+
+    // The branch is on the remote, one commit on top of main, with the release applied.
+    expect(remote.branch('main')).toBe(mainBefore);
+    const head = remote.branch(pr.head)!;
+    expect(pr.headSha).toBe(head);
+    expect(remote.git(['rev-list', '--count', `${mainBefore}..${head}`])).toBe('1');
+    expect(remote.show(head, 'packages/core/pyproject.toml')).toContain('version = "1.3.0"');
+    expect(remote.show(head, 'packages/api/pyproject.toml')).toContain('version = "0.4.1"');
+    expect(remote.show(head, 'packages/api/pyproject.toml')).toContain('"acme-core>=1.3.0"');
+    expect(remote.show(head, 'packages/tools/pyproject.toml')).toContain('version = "2.0.0"');
+    expect(remote.show(head, 'packages/core/CHANGELOG.md')).toContain('greet with an exclamation mark');
+    expect(remote.show(head, 'packages/api/CHANGELOG.md')).toContain('strip the name before greeting');
+    expect(remote.show(head, 'packages/tools/CHANGELOG.md')).toBeUndefined();
+    const lock = remote.show(head, 'uv.lock')!;
+    expect(lock).toMatch(/name = "acme-core"\nversion = "1\.3\.0"/);
+    expect(lock).toMatch(/name = "acme-api"\nversion = "0\.4\.1"/);
+    github.assertNoErrors();
+  });
+
+  it('"merge" on GitHub: a merge commit on the remote, the PR marked merged with it', () => {
+    const pr = state.pr!;
+    const mergeCommit = remote.merge('main', pr.head, `Merge pull request #${pr.number} from ${REPOSITORY.split('/')[0]}/${pr.head}\n\n${pr.title}`);
+    state.mergeCommit = mergeCommit;
+    state.pr = github.mergePull(pr.number, { repository: REPOSITORY, mergeCommitSha: mergeCommit });
+    expect(state.pr).toMatchObject({ state: 'closed', merged: true, mergeCommitSha: mergeCommit, labels: [PENDING] });
+    state.mergeEvent = pullRequestEvent(state.pr);
+    ws.git(['pull', '--quiet', '--ff-only']);
+    expect(ws.git(['rev-parse', 'HEAD']).stdout.trim()).toBe(mergeCommit);
+  });
+
+  it('the merge is also a push to main: prepare sees its versions, not tagged yet, and opens no PR', async () => {
+    // GitHub starts both workflow runs at once; this one may well finish before the tags exist.
+    github.clearRecords();
+    const refs = remote.refs();
+    const jobs = track(await runWorkflow(runner, pushEvent()));
+    expect(jobsThatRan(jobs)).toEqual(['prepare']);
+    expect(jobOutput(jobs, 'prepare')).toMatch(/already holds these versions and changelog sections/);
+    expect(github.pulls(REPOSITORY)).toHaveLength(1);
+    expect(github.requests.filter(isMutating).map(describeRequest)).toEqual([]);
+    expect(remote.refs()).toEqual(refs);
+    github.assertNoErrors();
+  });
+
+  it('the merged PR runs release, publish and notify — the commands in the YAML, nothing else', async () => {
+    github.clearRecords();
+    const uploadsBefore = uploadRequests(index.logFile).length;
+    const jobs = track(await runWorkflow(runner, state.mergeEvent!));
+    state.releaseJobs = jobs;
+    expect(jobsThatRan(jobs)).toEqual(['release', 'publish', 'notify']);
+    expect(checkedJobs.slice(-3)).toEqual(['release', 'publish', 'notify']);
+    expect(jobCommands(jobs, 'release')).toEqual(['npx nx run-many -t tag --']);
+    expect(jobCommands(jobs, 'publish').filter((c) => c.startsWith('npx '))).toEqual([
+      'npx nx run-many -t build',
+      'npx nx run-many -t publish -- --target=custom',
+    ]);
+    expect(jobCommands(jobs, 'notify')).toEqual([`npx nx run uv-workspace:notify -- --repositories=${DOWNSTREAM}`]);
+    // The attestation and artifact steps are GitHub services: skipped, and said so.
+    const publishSteps = jobs.find((j) => j.id === 'publish')!.steps;
+    expect(publishSteps.filter((s) => s.status === 'skipped').map((s) => s.uses?.split('@')[0])).toEqual([
+      'actions/attest-build-provenance',
+      'actions/upload-artifact',
+    ]);
+    expect(uploadRequests(index.logFile).length - uploadsBefore).toBe(RELEASED.length * 2);
+    github.assertNoErrors();
+  });
+
+  it('release: annotated tags {name}-v{version} on the merge commit, on the remote; nothing for acme-tools', () => {
+    const tags = remote.tags();
+    const expected: Record<string, { commit: string; annotated: boolean }> = {};
+    const firstCommit = remote.git(['rev-list', '--max-parents=0', 'main']);
+    for (const name of PACKAGE_NAMES) expected[tagOf(name, PREVIOUS_VERSIONS[name])] = { commit: firstCommit, annotated: true };
+    for (const name of RELEASED) expected[tagOf(name, NEXT_VERSIONS[name])] = { commit: state.mergeCommit!, annotated: true };
+    expect(tags).toEqual(expected);
+  });
+
+  it('release: a GitHub Release per released package, its body the CHANGELOG section, full releases', () => {
+    const releases = github.releases(REPOSITORY);
+    expect(releases.map((r) => r.tagName).sort()).toEqual(RELEASED.map((n) => tagOf(n, NEXT_VERSIONS[n])).sort());
+    for (const name of RELEASED) {
+      const release = releases.find((r) => r.tagName === tagOf(name, NEXT_VERSIONS[name]))!;
+      expect(release).toMatchObject({ name: `${name} ${NEXT_VERSIONS[name]}`, draft: false, prerelease: false, targetCommitish: state.mergeCommit });
+      const changelog = remote.show(state.mergeCommit!, `${MEMBER_DIRS[name]}/CHANGELOG.md`)!;
+      expect(changelog).toContain(release.body!.trim());
+      expect(release.body).not.toContain(PREVIOUS_VERSIONS[name]);
+    }
+    expect(releases.find((r) => r.tagName.startsWith('acme-core'))!.body).toContain('greet with an exclamation mark');
+    expect(releases.find((r) => r.tagName.startsWith('acme-api'))!.body).toContain('strip the name before greeting');
+  });
+
+  it('release: the merged PR moved from "autorelease: pending" to "autorelease: tagged"', () => {
+    expect(github.labelsOf(state.pr!.number, REPOSITORY)).toEqual([TAGGED]);
+  });
+
+  it('every request to the fake GitHub conformed to the OpenAPI description and was authenticated', () => {
+    github.assertNoErrors();
+    const requests = github.requests;
+    expect(requests.length).toBeGreaterThan(0);
+    expect(requests.filter((r) => !r.authorization).map(describeRequest)).toEqual([]);
+    // The only failures are look-ups before a create and the benign races of the parallel tag tasks
+    // (both relabel the one release PR: the second finds the label created and the old one removed).
+    const expectedFailures = /^(GET .* \(repos\/get-release-by-tag\) → 404|GET .* \(issues\/get-label\) → 404|POST .* \(issues\/create-label\) → 422|DELETE .* \(issues\/remove-label\) → 404)$/;
+    expect(requests.filter((r) => r.status >= 400).map(describeRequest).filter((d) => !expectedFailures.test(d))).toEqual([]);
+    // What changed on GitHub, by operation (releases, labels, the dispatch).
+    const mutating = requests.filter(isMutating).map((r) => r.operationId!);
+    expect(mutating.filter((op) => op === 'repos/create-release')).toHaveLength(RELEASED.length);
+    expect(mutating).toContain('issues/add-labels');
+    expect(mutating).toContain('issues/remove-label');
+    expect(mutating.filter((op) => op === 'repos/create-dispatch-event')).toHaveLength(1);
+    expect(mutating.filter((op) => !/^(repos\/create-release|issues\/(add-labels|remove-label|create-label)|repos\/create-dispatch-event)$/.test(op))).toEqual([]);
+  });
+
+  it('publish: the index holds exactly the last release plus a wheel and an sdist of each new version', () => {
+    const now = indexContents(index.packagesDir);
+    const expected = [
+      ...Object.keys(seeded),
+      ...RELEASED.flatMap((name) => distributionFiles(name, NEXT_VERSIONS[name])),
+    ].sort();
+    expect(Object.keys(now).sort()).toEqual(expected);
+    // The last release's files are untouched (acme-tools 2.0.0 was rebuilt, found identical, not re-uploaded).
+    for (const [file, sha] of Object.entries(seeded)) expect(now[file]).toBe(sha);
+    // The index serves what the build wrote.
+    for (const name of RELEASED) {
+      for (const file of distributionFiles(name, NEXT_VERSIONS[name])) {
+        const built = fs.readFileSync(path.join(ws.root, MEMBER_DIRS[name], 'dist', file));
+        expect(now[file]).toBe(crypto.createHash('sha256').update(built).digest('hex'));
+      }
+    }
+  });
+
+  it("publish: acme-api's wheel pins acme-core to the released version (==1.3.0)", () => {
+    const [wheel] = distributionFiles('acme-api', NEXT_VERSIONS['acme-api']);
+    const metadata = wheelMetadata(path.join(index.packagesDir, wheel));
+    expect(metadata).toMatch(/^Version: 0\.4\.1$/m);
+    expect(requiresDist(metadata)).toEqual([`acme-core==${NEXT_VERSIONS['acme-core']}`]);
+  });
+
+  it('notify: one repository_dispatch to the downstream repository with the packages and versions', () => {
+    expect(github.dispatches(DOWNSTREAM)).toEqual([
+      {
+        repository: DOWNSTREAM,
+        eventType: 'nx-uv-release',
+        clientPayload: {
+          source: REPOSITORY,
+          commit: state.mergeCommit,
+          packages: RELEASED.map((name) => ({ name, version: NEXT_VERSIONS[name], tag: tagOf(name, NEXT_VERSIONS[name]) })).sort((a, b) => a.name.localeCompare(b.name)),
+        },
+      },
+    ]);
+    expect(github.dispatches(REPOSITORY)).toEqual([]);
+  });
+
+  it('the released packages install from the index into a fresh venv, import, and report the new versions', () => {
+    const dir = path.join(tmp.dir, 'install-1');
+    fs.mkdirSync(dir);
+    const code = [
+      'import importlib.metadata as md, json',
+      'import acme_api, acme_core',
+      "print(json.dumps({'api': md.version('acme-api'), 'core': md.version('acme-core'), 'handle': acme_api.handle('  nx  '), 'shout': acme_core.shout('nx')}))",
+    ].join('\n');
+    const out = JSON.parse(installFromIndexAndRun(dir, index.simpleUrl, ['acme-api'], code));
+    expect(out).toEqual({ api: '0.4.1', core: '1.3.0', handle: 'hello nx!', shout: 'HELLO NX!' });
+  });
+
+  it('leaves no pins behind: the tree is the merge commit, clean, and no pyproject pins an internal package', () => {
+    expect(gitStatus()).toBe('');
+    expect(journalEntries()).toEqual([]);
+    expect(ws.git(['rev-parse', 'HEAD']).stdout.trim()).toBe(state.mergeCommit);
+    for (const name of PACKAGE_NAMES) expect(ws.readFile(`${MEMBER_DIRS[name]}/pyproject.toml`)).not.toMatch(/acme-[a-z]+\s*==/);
+    state.afterRun1 = {
+      refs: remote.refs(),
+      index: indexContents(index.packagesDir),
+      uploads: uploadRequests(index.logFile).length,
+      requests: github.requests.length,
+      dispatches: github.dispatches(DOWNSTREAM).length,
+    };
+  });
+});
+
+describe('second run (the same events delivered again)', () => {
+  it('prepare: nothing to release — no PR, no branch, no change on GitHub', async () => {
+    github.clearRecords();
+    const jobs = track(await runWorkflow(runner, pushEvent()));
+    expect(jobsThatRan(jobs)).toEqual(['prepare']);
+    expect(jobCommands(jobs, 'prepare')).toEqual(['npx nx run uv-workspace:release-pr -- --baseBranch=main']);
+    expect(jobOutput(jobs, 'prepare')).toMatch(/nothing to release/i);
+    expect(github.pulls(REPOSITORY)).toHaveLength(1);
+    expect(github.requests.filter(isMutating).map(describeRequest)).toEqual([]);
+    expect(remote.refs()).toEqual(state.afterRun1!.refs);
+    github.assertNoErrors();
+  });
+
+  it('release, publish, notify: no tag, no release, no label, no upload; the build comes from the Nx cache', async () => {
+    github.clearRecords();
+    const jobs = track(await runWorkflow(runner, state.mergeEvent!));
+    expect(jobsThatRan(jobs)).toEqual(['release', 'publish', 'notify']);
+    expect(jobCommands(jobs, 'release')).toEqual(['npx nx run-many -t tag --']);
+
+    // Tags and branches on the remote: as after the first run.
+    expect(remote.refs()).toEqual(state.afterRun1!.refs);
+    expect(github.releases(REPOSITORY)).toHaveLength(RELEASED.length);
+    expect(github.labelsOf(state.pr!.number, REPOSITORY)).toEqual([TAGGED]);
+
+    // The build: every build task read from the Nx cache.
+    const publishOutput = jobOutput(jobs, 'publish');
+    expect(publishOutput).toMatch(new RegExp(`read the output from the cache instead of running the command for ${PACKAGE_NAMES.length} out of ${PACKAGE_NAMES.length} tasks`));
+
+    // The index: unchanged, and no upload was even attempted.
+    expect(indexContents(index.packagesDir)).toEqual(state.afterRun1!.index);
+    expect(uploadRequests(index.logFile)).toHaveLength(state.afterRun1!.uploads);
+    // (What each publish task said is not in the log: `nx run-many` in CI hides the output of
+    // successful tasks, so the index and its access log are the evidence.)
+    expect(publishOutput).toMatch(/Successfully ran target publish for 3 projects/);
+
+    // GitHub: nothing changed. Only notify acts again: the tags are still at HEAD, so a re-run tells
+    // the downstream repository the same thing a second time (notify keeps no record of what it sent).
+    const mutating = github.requests.filter(isMutating);
+    expect(mutating.map((r) => r.operationId)).toEqual(['repos/create-dispatch-event']);
+    const dispatches = github.dispatches(DOWNSTREAM);
+    expect(dispatches).toHaveLength(state.afterRun1!.dispatches + 1);
+    expect(dispatches[dispatches.length - 1]).toEqual(dispatches[0]);
+    github.assertNoErrors();
+    expect(gitStatus()).toBe('');
+  });
+});
+
+describe('secrets', () => {
+  it('no token or password appears in any step log of either run', () => {
+    const logs = allJobs.flatMap((j) => j.steps.map((st) => `${st.stdout ?? ''}${st.stderr ?? ''}`)).join('\n');
+    expect(logs.length).toBeGreaterThan(1000);
+    for (const secret of [GITHUB_TOKEN, DISPATCH_TOKEN, PUBLISH_TOKEN]) expect(logs).not.toContain(secret);
+  });
+});
