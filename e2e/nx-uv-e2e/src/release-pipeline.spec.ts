@@ -11,8 +11,8 @@
  * Then the released packages are installed from the index into a fresh venv and imported. The second
  * delivery of the same events releases nothing, uploads nothing and builds from the Nx cache.
  *
- * The one change to the workflow's scripts: the publish step's index is `custom` (UV_PUBLISH_URL, the
- * loopback pypiserver) instead of `pypi`; the workflow offers only pypi and testpypi.
+ * The workflow is generated with `--target=custom`: the loopback pypiserver is a private index, named by
+ * the repository variables UV_PUBLISH_URL and UV_PUBLISH_CHECK_URL. Its scripts run unchanged.
  */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
@@ -95,9 +95,6 @@ function runnerEnv(): NodeJS.ProcessEnv {
     // What a GitHub-hosted runner sets for every step.
     GITHUB_API_URL: github.url,
     GITHUB_REPOSITORY: REPOSITORY,
-    // The index: a private one, so the upload and check URLs come from the environment.
-    UV_PUBLISH_URL: index.url,
-    UV_PUBLISH_CHECK_URL: index.simpleUrl,
   };
 }
 
@@ -148,7 +145,7 @@ beforeAll(async () => {
   seeded = indexContents(index.packagesDir);
 
   ws.runNx(['g', 'nx-uv:init']);
-  ws.runNx(['g', 'nx-uv:workflow', `--notifyRepositories=${DOWNSTREAM}`]);
+  ws.runNx(['g', 'nx-uv:workflow', `--notifyRepositories=${DOWNSTREAM}`, '--target=custom']);
   ws.git(['add', '--all']);
   ws.git(['commit', '--quiet', '--no-verify', '-m', 'ci: release the Python packages with nx-uv']);
   for (const change of changesSinceRelease) {
@@ -179,10 +176,8 @@ beforeAll(async () => {
       if (ref) ws.git(['checkout', '--quiet', '--force', '--detach', ref]);
       else ws.git(['checkout', '--quiet', '--force', '-B', 'main', 'refs/remotes/origin/main']);
     },
-    substitutions: [
-      // The loopback index is no PyPI: publish to the index of UV_PUBLISH_URL instead.
-      { job: 'publish', step: 'Publish in dependency order and wait for the index', from: 'args=("--target=$WF_TARGET")', to: 'args=("--target=custom")' },
-    ],
+    // The index: a private one, named by repository variables, as a user of target `custom` sets them.
+    vars: { UV_PUBLISH_URL: index.url, UV_PUBLISH_CHECK_URL: index.simpleUrl },
     afterJob(job) {
       const dirty = gitStatus();
       if (dirty) throw new Error(`job ${job} left the working tree dirty (pins, journal or release files):\n${dirty}`);
@@ -206,9 +201,9 @@ describe('the generated workflow', () => {
     const jobs = Object.keys((runner.workflow.jobs ?? {}) as object);
     expect(jobs).toEqual(['prepare', 'release', 'publish', 'notify']);
     expect(workflowText).toContain('npx nx run uv-workspace:release-pr -- "${args[@]}"');
-    expect(workflowText).toContain('npx nx run-many -t tag -- "${args[@]}"');
-    expect(workflowText).toContain('npx nx run-many -t build "${nx_args[@]}"');
-    expect(workflowText).toContain('npx nx run-many -t publish "${nx_args[@]}" -- "${args[@]}"');
+    expect(workflowText).toContain('npx nx run-many -t tag --output-style=static -- "${args[@]}"');
+    expect(workflowText).toContain('npx nx run-many -t build --output-style=static "${nx_args[@]}"');
+    expect(workflowText).toContain('npx nx run-many -t publish --output-style=static "${nx_args[@]}" -- "${args[@]}"');
     expect(workflowText).toContain(`args=(--repositories=${DOWNSTREAM})`);
     expect(workflowText).toContain('npx nx run uv-workspace:notify -- "${args[@]}"');
   });
@@ -293,10 +288,10 @@ describe('first run', () => {
     state.releaseJobs = jobs;
     expect(jobsThatRan(jobs)).toEqual(['release', 'publish', 'notify']);
     expect(checkedJobs.slice(-3)).toEqual(['release', 'publish', 'notify']);
-    expect(jobCommands(jobs, 'release')).toEqual(['npx nx run-many -t tag --']);
+    expect(jobCommands(jobs, 'release')).toEqual(['npx nx run-many -t tag --output-style=static --']);
     expect(jobCommands(jobs, 'publish').filter((c) => c.startsWith('npx '))).toEqual([
-      'npx nx run-many -t build',
-      'npx nx run-many -t publish -- --target=custom',
+      'npx nx run-many -t build --output-style=static',
+      'npx nx run-many -t publish --output-style=static -- --target=custom',
     ]);
     expect(jobCommands(jobs, 'notify')).toEqual([`npx nx run uv-workspace:notify -- --repositories=${DOWNSTREAM}`]);
     // The attestation and artifact steps are GitHub services: skipped, and said so.
@@ -438,7 +433,7 @@ describe('second run (the same events delivered again)', () => {
     github.clearRecords();
     const jobs = track(await runWorkflow(runner, state.mergeEvent!));
     expect(jobsThatRan(jobs)).toEqual(['release', 'publish', 'notify']);
-    expect(jobCommands(jobs, 'release')).toEqual(['npx nx run-many -t tag --']);
+    expect(jobCommands(jobs, 'release')).toEqual(['npx nx run-many -t tag --output-style=static --']);
 
     // Tags and branches on the remote: as after the first run.
     expect(remote.refs()).toEqual(state.afterRun1!.refs);
@@ -452,9 +447,11 @@ describe('second run (the same events delivered again)', () => {
     // The index: unchanged, and no upload was even attempted.
     expect(indexContents(index.packagesDir)).toEqual(state.afterRun1!.index);
     expect(uploadRequests(index.logFile)).toHaveLength(state.afterRun1!.uploads);
-    // (What each publish task said is not in the log: `nx run-many` in CI hides the output of
-    // successful tasks, so the index and its access log are the evidence.)
     expect(publishOutput).toMatch(/Successfully ran target publish for 3 projects/);
+    // What each publish task said is in the log too (static output style): nothing to upload.
+    for (const name of PACKAGE_NAMES) {
+      expect(publishOutput).toMatch(new RegExp(`nx-uv publish: ${name} [^\\n]*: nothing to upload; [^\\n]*already on the index \\(identical\\)`));
+    }
 
     // GitHub: nothing changed. Only notify acts again: the tags are still at HEAD, so a re-run tells
     // the downstream repository the same thing a second time (notify keeps no record of what it sent).

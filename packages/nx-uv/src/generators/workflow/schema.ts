@@ -6,7 +6,7 @@ export interface WorkflowGeneratorSchema {
   workspaceProject?: string;
   uvRoot?: string;
   environment?: string;
-  target?: 'pypi' | 'testpypi';
+  target?: 'pypi' | 'testpypi' | 'custom';
   releaseLabel?: string;
   /** A number when it comes from the Nx command line (`--nodeVersion=22`). */
   nodeVersion?: string | number;

@@ -125,10 +125,10 @@ describe('trigger matrix', () => {
     const results = simulate(wf, mergedReleasePr, checkout());
     expect(results.release.steps[0].with?.ref).toBe(SHA_MERGE);
     expect(results.publish.steps[0].with?.ref).toBe(SHA_MERGE);
-    expect(nxCalls(results.release)).toEqual([['nx', 'run-many', '-t', 'tag', '--']]);
+    expect(nxCalls(results.release)).toEqual([['nx', 'run-many', '-t', 'tag', '--output-style=static', '--']]);
     expect(nxCalls(results.publish)).toEqual([
-      ['nx', 'run-many', '-t', 'build'],
-      ['nx', 'run-many', '-t', 'publish', '--', '--target=pypi'],
+      ['nx', 'run-many', '-t', 'build', '--output-style=static'],
+      ['nx', 'run-many', '-t', 'publish', '--output-style=static', '--', '--target=pypi'],
     ]);
     expect(nxCalls(results.notify)).toEqual([['nx', 'run', 'uv-workspace:notify', '--', '--repositories=acme/app']]);
     expect(stepRan(results.publish, /^Attest/)).toBe(true);
@@ -153,10 +153,10 @@ describe('trigger matrix', () => {
   it('a manual release is a dry run by default: every stage gets --dryRun and nothing is attested', () => {
     const results = simulate(wf, { event: 'workflow_dispatch' }, checkout());
     expect(results.release.steps[0].with?.ref).toBe(SHA_RUN);
-    expect(nxCalls(results.release)).toEqual([['nx', 'run-many', '-t', 'tag', '--', '--dryRun']]);
+    expect(nxCalls(results.release)).toEqual([['nx', 'run-many', '-t', 'tag', '--output-style=static', '--', '--dryRun']]);
     expect(nxCalls(results.publish)).toEqual([
-      ['nx', 'run-many', '-t', 'build'],
-      ['nx', 'run-many', '-t', 'publish', '--', '--target=pypi', '--maxRetries=2', '--dryRun'],
+      ['nx', 'run-many', '-t', 'build', '--output-style=static'],
+      ['nx', 'run-many', '-t', 'publish', '--output-style=static', '--', '--target=pypi', '--maxRetries=2', '--dryRun'],
     ]);
     expect(nxCalls(results.notify)).toEqual([
       ['nx', 'run', 'uv-workspace:notify', '--', '--repositories=acme/app', '--dryRun'],
@@ -194,6 +194,24 @@ describe('trigger matrix', () => {
     expect(nxCalls(results.prepare)).toEqual([['nx', 'run', 'uv-workspace:release-pr', '--', '--baseBranch=main']]);
   });
 
+  it('a manual release to a custom index: URLs and username from repository variables, password from a secret', () => {
+    const index = { UV_PUBLISH_URL: 'https://pypi.acme.example/', UV_PUBLISH_CHECK_URL: 'https://pypi.acme.example/simple/', UV_PUBLISH_USERNAME: 'ci' };
+    const results = simulate(
+      wf,
+      { event: 'workflow_dispatch', inputs: { target: 'custom', dry_run: false }, vars: index, secrets: { UV_PUBLISH_PASSWORD: 'pw-secret' } },
+      checkout(),
+    );
+    expect(nxCalls(results.publish)[1]).toEqual(['nx', 'run-many', '-t', 'publish', '--output-style=static', '--', '--target=custom', '--maxRetries=2']);
+    const publishCall = results.publish.steps.flatMap((s) => s.calls).find((c) => c.args.includes('publish'))!;
+    expect(publishCall.env).toEqual({ ...index, UV_PUBLISH_PASSWORD: 'pw-secret' });
+  });
+
+  it('a custom index without the UV_PUBLISH_URL variable fails before anything is uploaded', () => {
+    const results = simulate(wf, { event: 'workflow_dispatch', inputs: { target: 'custom', dry_run: false } }, checkout());
+    expect(results.publish.result).toBe('failure');
+    expect(nxCalls(results.publish)).toEqual([['nx', 'run-many', '-t', 'build', '--output-style=static']]);
+  });
+
   it('a manual release to testpypi with concurrency, retries and skip_publish', () => {
     const results = simulate(
       wf,
@@ -204,10 +222,10 @@ describe('trigger matrix', () => {
       },
       checkout(),
     );
-    expect(nxCalls(results.release)).toEqual([['nx', 'run-many', '-t', 'tag', '--']]);
+    expect(nxCalls(results.release)).toEqual([['nx', 'run-many', '-t', 'tag', '--output-style=static', '--']]);
     expect(nxCalls(results.publish)).toEqual([
-      ['nx', 'run-many', '-t', 'build', '--parallel=4'],
-      ['nx', 'run-many', '-t', 'publish', '--parallel=4', '--', '--target=testpypi', '--maxRetries=5', '--skipPublish'],
+      ['nx', 'run-many', '-t', 'build', '--output-style=static', '--parallel=4'],
+      ['nx', 'run-many', '-t', 'publish', '--output-style=static', '--parallel=4', '--', '--target=testpypi', '--maxRetries=5', '--skipPublish'],
     ]);
     const publishCall = results.publish.steps.flatMap((s) => s.calls).find((c) => c.args.includes('publish'))!;
     expect(publishCall.env).toEqual({ TESTPYPI_TOKEN: 'test-secret' });
@@ -261,7 +279,7 @@ describe('trigger matrix', () => {
     ]);
     const empty = simulate(wf, mergedReleasePr, checkout(false));
     expect(empty.publish.result).toBe('failure');
-    expect(nxCalls(empty.publish)).toEqual([['nx', 'run-many', '-t', 'build']]);
+    expect(nxCalls(empty.publish)).toEqual([['nx', 'run-many', '-t', 'build', '--output-style=static']]);
   });
 });
 

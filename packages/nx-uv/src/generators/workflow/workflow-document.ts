@@ -16,7 +16,11 @@ export const SECRETS = {
   testPypiToken: 'TESTPYPI_TOKEN',
   dispatchToken: 'NX_UV_DISPATCH_TOKEN',
   releasePrToken: 'NX_UV_RELEASE_PR_TOKEN',
+  publishPassword: 'UV_PUBLISH_PASSWORD',
 } as const;
+
+/** Repository variables that name a custom index (target `custom`), read by uv and nx-uv alike. */
+export const VARIABLES = ['UV_PUBLISH_URL', 'UV_PUBLISH_CHECK_URL', 'UV_PUBLISH_USERNAME'] as const;
 
 /**
  * The token of the prepare job: a PR opened (or a branch pushed) with the job's own GITHUB_TOKEN
@@ -152,7 +156,7 @@ function releaseJob(config: WorkflowConfig): Job {
           'args=()',
           DRY_RUN_LINE,
           'set -x',
-          `npx nx run-many -t ${shellWord(config.targets.tag)} -- "\${args[@]}"`,
+          `npx nx run-many -t ${shellWord(config.targets.tag)} --output-style=static -- "\${args[@]}"`,
         ]),
       },
     ],
@@ -179,7 +183,7 @@ function publishJob(config: WorkflowConfig): Job {
           'nx_args=()',
           ...CONCURRENCY_LINES,
           'set -x',
-          `npx nx run-many -t ${shellWord(config.targets.build)} "\${nx_args[@]}"`,
+          `npx nx run-many -t ${shellWord(config.targets.build)} --output-style=static "\${nx_args[@]}"`,
         ]),
       },
       {
@@ -213,6 +217,8 @@ function publishJob(config: WorkflowConfig): Job {
         env: {
           [SECRETS.publishToken]: `\${{ secrets.${SECRETS.publishToken} }}`,
           [SECRETS.testPypiToken]: `\${{ secrets.${SECRETS.testPypiToken} }}`,
+          [SECRETS.publishPassword]: `\${{ secrets.${SECRETS.publishPassword} }}`,
+          ...Object.fromEntries(VARIABLES.map((v) => [v, `\${{ vars.${v} }}`])),
           WF_TARGET: `\${{ inputs.target || ${exprString(config.target)} }}`,
           WF_CONCURRENCY: input('concurrency'),
           WF_MAX_RETRIES: input('max_retries'),
@@ -223,9 +229,16 @@ function publishJob(config: WorkflowConfig): Job {
           '# Without a token secret, uv publish uses trusted publishing (OIDC).',
           `if [ -z "$${SECRETS.publishToken}" ]; then unset ${SECRETS.publishToken}; fi`,
           `if [ -z "$${SECRETS.testPypiToken}" ]; then unset ${SECRETS.testPypiToken}; fi`,
+          `if [ -z "$${SECRETS.publishPassword}" ]; then unset ${SECRETS.publishPassword}; fi`,
+          `for v in ${VARIABLES.join(' ')}; do if [ -z "\${!v}" ]; then unset "$v"; fi; done`,
           'case "$WF_TARGET" in',
           '  pypi | testpypi) ;;',
-          "  *) echo '::error::The target input must be pypi or testpypi.'; exit 1 ;;",
+          '  custom)',
+          '    if [ -z "${UV_PUBLISH_URL:-}" ]; then',
+          "      echo '::error::The custom target publishes to the repository variable UV_PUBLISH_URL (and UV_PUBLISH_CHECK_URL); set them.'",
+          '      exit 1',
+          '    fi ;;',
+          "  *) echo '::error::The target input must be pypi, testpypi or custom.'; exit 1 ;;",
           'esac',
           'nx_args=()',
           ...CONCURRENCY_LINES,
@@ -239,7 +252,7 @@ function publishJob(config: WorkflowConfig): Job {
           'if [ "$WF_SKIP_PUBLISH" = true ]; then args+=(--skipPublish); fi',
           'set -x',
           // Executor options go after `--`: `nx run-many` reads `--target` as its own `--targets`.
-          `npx nx run-many -t ${shellWord(config.targets.publish)} "\${nx_args[@]}" -- "\${args[@]}"`,
+          `npx nx run-many -t ${shellWord(config.targets.publish)} --output-style=static "\${nx_args[@]}" -- "\${args[@]}"`,
         ]),
       },
       {
@@ -287,7 +300,7 @@ function dispatchInputs(config: WorkflowConfig): Json {
     target: {
       description: 'Package index to publish to',
       type: 'choice',
-      options: ['pypi', 'testpypi'],
+      options: ['pypi', 'testpypi', 'custom'],
       default: config.target,
     },
     dry_run: { description: 'Simulate: no PR, tag, upload or dispatch', type: 'boolean', default: true },

@@ -14,6 +14,8 @@ export interface Scenario {
   inputs?: { [key: string]: Value };
   pullRequest?: { merged: boolean; labels: string[]; headRepo?: string; mergeCommitSha?: string };
   secrets?: { [key: string]: string };
+  /** Repository variables (`vars`). */
+  vars?: { [key: string]: string };
 }
 
 export interface Call {
@@ -39,7 +41,7 @@ export interface JobResult {
   steps: StepResult[];
 }
 
-const TRACKED_ENV = ['UV_PUBLISH_TOKEN', 'TESTPYPI_TOKEN', 'GITHUB_TOKEN', 'GIT_AUTHOR_NAME'];
+const TRACKED_ENV = ['UV_PUBLISH_TOKEN', 'TESTPYPI_TOKEN', 'GITHUB_TOKEN', 'GIT_AUTHOR_NAME', 'UV_PUBLISH_URL', 'UV_PUBLISH_CHECK_URL', 'UV_PUBLISH_USERNAME', 'UV_PUBLISH_PASSWORD'];
 export const REPOSITORY = 'acme/mono';
 
 const FAKE = `#!/usr/bin/env bash
@@ -118,13 +120,14 @@ export function simulate(workflow: Obj, scenario: Scenario, workdir: string): { 
   };
   const inputs: Value = scenario.event === 'workflow_dispatch' ? { ...dispatchDefaults(workflow), ...scenario.inputs } : {};
   const secrets: Value = { GITHUB_TOKEN: 'ghs_run_token', ...scenario.secrets };
+  const vars: Value = { ...scenario.vars };
 
   const results: { [job: string]: JobResult } = {};
   for (const [jobId, jobValue] of Object.entries(workflow.jobs as Obj)) {
     const job = jobValue as Obj;
     const needs = job.needs === undefined ? [] : Array.isArray(job.needs) ? (job.needs as string[]) : [job.needs as string];
     const needsContext: Value = Object.fromEntries(needs.map((n) => [n, { result: results[n]?.result ?? 'skipped' }]));
-    const context = { github, inputs, secrets, needs: needsContext };
+    const context = { github, inputs, secrets, vars, needs: needsContext };
     const runs =
       needs.every((n) => results[n]?.result === 'success') &&
       (job.if === undefined || evaluateCondition(String(job.if), context));
