@@ -15,8 +15,10 @@
  */
 import { logger, type ExecutorContext } from '@nx/devkit';
 import {
+  listDistributionFiles,
   publishDistributions,
   resolveIndexTarget,
+  withRetries,
   UploadConflictError,
   type IndexTarget,
   type RetryOptions,
@@ -33,7 +35,8 @@ import {
   uvPublish,
   type PublishCredentials,
 } from '../../uv';
-import { assertValidMemberVersions, displayPath, resolveUvProject, runNxUvExecutor, type ExecutorResult, type UvProject } from '../shared';
+import { assertValidMemberVersions, displayPath, nxUvPluginOptions, resolveUvProject, runNxUvExecutor, type ExecutorResult, type UvProject } from '../shared';
+import { alreadyListed, earlierRelease } from './earlier-release';
 import { collectDistributions, memberVersion } from './collect-distributions';
 import { resolveDistDir } from './dist-dir';
 import { normalizePublishOptions, type NormalizedPublishOptions } from './options';
@@ -124,6 +127,30 @@ async function publish(
   }
   const request = listingRequestOptions(index, credentials);
   const files = collected.files.map(({ path, filename, sha256 }) => ({ path, filename, sha256 }));
+
+  // A version released by an earlier commit that the index already serves: that is the release.
+  const earlier = await earlierRelease(workspaceRoot, member.name, collected.version, nxUvPluginOptions(context).tagFormat);
+  if (earlier) {
+    let listed: string[] | undefined;
+    try {
+      const remote = await withRetries(() => listDistributionFiles(index.checkUrl, member.distributionName, request), {
+        ...deps.retry,
+        maxRetries: options.maxRetries,
+      });
+      listed = alreadyListed(files.map((f) => f.filename), remote);
+    } catch (err) {
+      if (!options.dryRun) throw err;
+    }
+    if (listed && listed.length > 0) {
+      const absent = files.map((f) => f.filename).filter((n) => !listed!.includes(n));
+      info(
+        `nx-uv publish${options.dryRun ? ' (dry run)' : ''}: ${fullLabel} was released earlier (${earlier.tag} on ${earlier.commit.slice(0, 7)}) ` +
+          `and ${index.checkUrl} serves it (${listed.join(', ')}): nothing to upload; this rebuild is not compared with the release.` +
+          (absent.length > 0 ? ` Not on the index and not uploaded from this rebuild: ${absent.join(', ')} (publish them from ${earlier.tag}).` : ''),
+      );
+      return true;
+    }
+  }
 
   if (options.dryRun) {
     let plan: UploadPlan | undefined;

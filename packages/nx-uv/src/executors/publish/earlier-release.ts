@@ -1,0 +1,37 @@
+/**
+ * "Was this version released by an earlier commit?" — its release tag exists and points at another
+ * commit than HEAD. A release workflow publishes every package after each release; the ones not
+ * released this time are rebuilt from the same sources, and a build backend that does not reproduce
+ * its bytes (setuptools' sdist timestamps, say) would otherwise make them look like changed files
+ * under a published name. For such a version, what the index already serves is the release.
+ */
+import { currentCommit, listTags } from '../../git';
+import { formatReleaseTag } from '../tag/tag-name';
+
+export interface EarlierRelease {
+  tag: string;
+  commit: string;
+}
+
+/** The earlier release of `version` of `name`, or undefined (no such tag, the tag is at HEAD, or no git checkout). */
+export async function earlierRelease(cwd: string, name: string, version: string, tagFormat: string | undefined): Promise<EarlierRelease | undefined> {
+  const tag = formatReleaseTag(tagFormat, name, version);
+  let head: string;
+  let found: { commit: string } | undefined;
+  try {
+    head = await currentCommit(cwd);
+    found = (await listTags(cwd, (n) => n === tag))[0];
+  } catch {
+    return undefined; // not a git checkout (e.g. publishing from an unpacked source tree)
+  }
+  return found && found.commit !== head ? { tag, commit: found.commit } : undefined;
+}
+
+/**
+ * Local file names the index already lists. When any is listed, the version is on the index: a
+ * rebuilt file under a listed name is never uploaded again.
+ */
+export function alreadyListed(localNames: readonly string[], remote: readonly { filename: string }[]): string[] {
+  const listed = new Set(remote.map((r) => r.filename));
+  return localNames.filter((n) => listed.has(n));
+}
