@@ -54,7 +54,9 @@ const PARSER_OPTIONS = {
   mergePattern: null,
   // Reverts are recognised below, on the header and body separately.
   revertPattern: /(?!)/,
-  issuePrefixes: ['#'],
+  // No references are read; with a prefix the parser runs a backtracking regex over every line
+  // (three quarters of the plan's parse time on a 20,000-commit history).
+  issuePrefixes: null,
 };
 
 function firstLine(text: string): string {

@@ -22,22 +22,31 @@ function cleanRoot(root: string): string {
   return r === '' || r === '.' ? '.' : r;
 }
 
-/** A prepared lookup; reuse it for many paths. */
+/** Paths that need cleaning: a backslash, `./` at the start, `//`, or a trailing `/`. */
+const UNCLEAN = /\\|^\.\/|\/\/|\/$/;
+
+/**
+ * A prepared lookup; reuse it for many paths (a 20,000-commit history asks it for every changed
+ * file): one map lookup per directory level of the path, deepest first, instead of a scan of every
+ * member root.
+ */
 export function memberPathIndex(members: readonly MemberRoot[]): (path: string) => string | undefined {
-  const roots = members
-    // A virtual root has no name and owns nothing.
-    .filter((m) => m.name !== '')
-    .map((m) => ({ name: m.name, root: cleanRoot(m.root) }))
-    // Deepest first: more segments before fewer.
-    .sort((a, b) => (b.root === '.' ? 0 : b.root.split('/').length) - (a.root === '.' ? 0 : a.root.split('/').length));
+  const byRoot = new Map<string, string>();
+  let rootMember: string | undefined;
+  for (const m of members) {
+    if (m.name === '') continue; // a virtual root has no name and owns nothing
+    const root = cleanRoot(m.root);
+    if (root === '.') rootMember ??= m.name;
+    else if (!byRoot.has(root)) byRoot.set(root, m.name);
+  }
   return (path: string) => {
-    const p = cleanPath(path);
+    const p = UNCLEAN.test(path) ? cleanPath(path) : path;
     if (p === '' || p.startsWith('../')) return undefined;
-    for (const m of roots) {
-      if (m.root === '.') return m.name;
-      if (p === m.root || p.startsWith(`${m.root}/`)) return m.name;
+    for (let cut = p.length; cut > 0; cut = p.lastIndexOf('/', cut - 1)) {
+      const owner = byRoot.get(cut === p.length ? p : p.slice(0, cut));
+      if (owner !== undefined) return owner;
     }
-    return undefined;
+    return rootMember;
   };
 }
 
