@@ -17,12 +17,13 @@ describe('readHistory', () => {
     const second = repo.commit('fix(b): add b', { 'packages/b/pyproject.toml': '[project]\nname = "b"\n' });
     const history = await readHistory(repo.dir);
     expect(history).toEqual<Commit[]>([
-      { hash: second, subject: 'fix(b): add b', body: '', parents: 1, files: ['packages/b/pyproject.toml'] },
+      { hash: second, subject: 'fix(b): add b', body: '', parents: 1, parentHashes: [first], files: ['packages/b/pyproject.toml'] },
       {
         hash: first,
         subject: 'feat(a): add a',
         body: 'First paragraph.\n\nBREAKING CHANGE: renamed everything',
         parents: 0,
+        parentHashes: [],
         files: ['packages/a/pyproject.toml', 'packages/a/src/a/__init__.py'],
       },
     ]);
@@ -49,7 +50,7 @@ describe('readHistory', () => {
     expect(all.map((c) => c.hash)).toEqual(expect.arrayContaining([side, mainline, merge]));
     expect(all).toHaveLength(4);
     const m = all.find((c) => c.hash === merge) as Commit;
-    expect(m).toMatchObject({ parents: 2, files: [], subject: 'Merge branch feature' });
+    expect(m).toMatchObject({ parents: 2, parentHashes: [mainline, side], files: [], subject: 'Merge branch feature' });
     expect(all.find((c) => c.hash === side)?.files).toEqual(['packages/b/x.py']);
     const firstParent = await readHistory(repo.dir, { firstParent: true });
     expect(firstParent.map((c) => c.hash)).not.toContain(side);
@@ -103,8 +104,8 @@ describe('HistoryParser', () => {
     for (const ch of text) p2.push(ch);
     p2.end();
     expect(whole).toEqual([
-      { hash: h1, parents: 1, subject: 'fix: x', body: 'body', files: ['f1', 'dir/f 2'] },
-      { hash: h2, parents: 0, subject: 'feat: root', body: '', files: ['root.txt'] },
+      { hash: h1, parents: 1, parentHashes: [h2], subject: 'fix: x', body: 'body', files: ['f1', 'dir/f 2'] },
+      { hash: h2, parents: 0, parentHashes: [], subject: 'feat: root', body: '', files: ['root.txt'] },
     ]);
     expect(pieces).toEqual(whole);
   });

@@ -8,6 +8,9 @@
  *   merge-commit workflow. Pass `firstParent: true` to walk the mainline only.
  * - Merge commits are returned with `parents >= 2` and `files: []`: their changes are already listed
  *   under the side-branch commits (git's default for `--name-only`, no `-m`). Versioning ignores merges.
+ * - Each commit carries its parents' hashes (`parentHashes`), so callers can walk the graph of the
+ *   commits read (e.g. ancestry of a tag) without another git process. Parents may lie outside the
+ *   commits read (below `since`, or skipped by `paths` / `firstParent`).
  * - Renames are not detected (`--no-renames`): a moved file appears under both its old and its new
  *   path, so both the package it left and the one it joined see the change. This is also faster.
  * - `files` are POSIX paths relative to the repository's top level; `paths` are git pathspecs relative
@@ -25,6 +28,8 @@ export interface Commit {
   body: string;
   /** Number of parents: 0 for a root commit, 1 normally, 2+ for merges. */
   parents: number;
+  /** The parents' hashes, first parent first (`parents === parentHashes.length`). */
+  parentHashes: string[];
   /** Files changed relative to the first parent (to the empty tree for a root); [] for merges. */
   files: string[];
 }
@@ -61,7 +66,7 @@ export function historyArgs(options: ReadHistoryOptions = {}): string[] {
  */
 export class HistoryParser {
   private rest = '';
-  private current: { hash: string; parents: number; subject: string; body: string; files: string[] } | undefined;
+  private current: Commit | undefined;
   /** Fields read of the current commit: 1 = hash, 2 = parents, 3 = subject, 4 = body (then files). */
   private field = 0;
 
@@ -87,7 +92,7 @@ export class HistoryParser {
     if (this.field >= 4 || this.field === 0) {
       if (token.startsWith(RECORD_START) && /^\x1e[0-9a-f]{40,64}$/.test(token)) {
         this.flush();
-        this.current = { hash: token.slice(1), parents: 0, subject: '', body: '', files: [] };
+        this.current = { hash: token.slice(1), parents: 0, parentHashes: [], subject: '', body: '', files: [] };
         this.field = 1;
         return;
       }
@@ -101,8 +106,10 @@ export class HistoryParser {
       return;
     }
     const c = this.current as NonNullable<typeof this.current>;
-    if (this.field === 1) c.parents = token === '' ? 0 : token.split(' ').length;
-    else if (this.field === 2) c.subject = token;
+    if (this.field === 1) {
+      c.parentHashes = token === '' ? [] : token.split(' ');
+      c.parents = c.parentHashes.length;
+    } else if (this.field === 2) c.subject = token;
     else c.body = token.replace(/\n+$/, '');
     this.field++;
   }

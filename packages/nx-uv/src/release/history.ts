@@ -10,8 +10,14 @@
  * - History is read in one `git log` from the common ancestor of all last-release tag commits
  *   (`git merge-base --octopus`; just the tag commit when all tags share one, the usual case of a
  *   release commit) — or from the root when some package has never been released.
- * - Membership of the ranges: one `git rev-list HEAD ^<tag commit>` per DISTINCT tag commit other
- *   than that common ancestor (none in the usual case). No per-package `git log`.
+ * - Membership of the ranges comes from the parents of the commits read, with no other git process:
+ *   for each DISTINCT tag commit other than that common ancestor, its ancestors among the commits read
+ *   (one walk over integer indices) are the commits outside the range of the members released there.
+ *   This equals `git rev-list HEAD ^<tag commit>` on the commits read: the read set is `since..HEAD`,
+ *   so any path from a tag commit in it down to an ancestor in it runs through commits in it (a commit
+ *   on the path reachable from `since` would make that ancestor reachable from `since` too).
+ *   Only a tag commit that was not read — not reachable from HEAD, e.g. a tag on an unmerged branch —
+ *   costs one `git rev-list HEAD ^<tag commit>`. No per-package `git log`.
  * - Files are mapped to members with the deepest-root rule of `memberPathIndex`; paths are converted
  *   from the git top level to the uv root; files outside the uv root touch no member.
  */
@@ -53,14 +59,66 @@ async function commonAncestor(cwd: string, commits: string[], env?: NodeJS.Proce
   return r.exitCode === 0 ? r.stdout.trim() || undefined : undefined;
 }
 
+/**
+ * For each tag commit found among `commits` (one `git log` read, parents included): a mask over the
+ * indices of `commits`, 1 where the commit is the tag commit or one of its ancestors. Tag commits
+ * not among `commits` are left out. Iterative depth-first walk over integer indices.
+ */
+export function ancestorMasks(commits: readonly Pick<Commit, 'hash' | 'parentHashes'>[], tagCommits: readonly string[]): Map<string, Uint8Array> {
+  const n = commits.length;
+  const index = new Map<string, number>();
+  for (let i = 0; i < n; i++) index.set(commits[i].hash, i);
+  const masks = new Map<string, Uint8Array>();
+  const starts = tagCommits.filter((c) => index.has(c));
+  if (starts.length === 0) return masks;
+  // Parents as indices (parents outside the commits read dropped), compressed: parents of i are
+  // parentIndex[parentStart[i] .. parentStart[i + 1]).
+  const parentStart = new Int32Array(n + 1);
+  const flat: number[] = [];
+  for (let i = 0; i < n; i++) {
+    parentStart[i] = flat.length;
+    for (const p of commits[i].parentHashes) {
+      const j = index.get(p);
+      if (j !== undefined) flat.push(j);
+    }
+  }
+  parentStart[n] = flat.length;
+  const parentIndex = Int32Array.from(flat);
+  const stack = new Int32Array(n);
+  for (const tag of starts) {
+    if (masks.has(tag)) continue;
+    const mask = new Uint8Array(n);
+    const start = index.get(tag) as number;
+    mask[start] = 1;
+    stack[0] = start;
+    let top = 1;
+    while (top > 0) {
+      const i = stack[--top];
+      for (let k = parentStart[i], end = parentStart[i + 1]; k < end; k++) {
+        const j = parentIndex[k];
+        if (mask[j] === 0) {
+          mask[j] = 1;
+          stack[top++] = j;
+        }
+      }
+    }
+    masks.set(tag, mask);
+  }
+  return masks;
+}
+
 /** Reads the workspace history as described above. */
 export async function readWorkspaceHistory(ws: UvWorkspace, options: ReadWorkspaceHistoryOptions = {}): Promise<WorkspaceHistory> {
   const env = options.env;
   const cwd = ws.absRoot;
-  const gitRoot = fs.realpathSync((await runGit(cwd, ['rev-parse', '--show-toplevel'], { env })).stdout.trim());
+  const [topLevel, head, tags] = await Promise.all([
+    runGit(cwd, ['rev-parse', '--show-toplevel'], { env }),
+    currentCommit(cwd, 'HEAD', { env }),
+    listTags(cwd, undefined, { env }),
+  ]);
+  const gitRoot = fs.realpathSync(topLevel.stdout.trim());
   const uvPrefix = toPosix(path.relative(gitRoot, fs.realpathSync(ws.absRoot)));
-  const head = await currentCommit(cwd, 'HEAD', { env });
-  const releases = lastReleaseTags(await listTags(cwd, undefined, { env }), options.tagFormat, ws.members.map((m) => m.name));
+  const releases = lastReleaseTags(tags, options.tagFormat, ws.members.map((m) => m.name));
 
   const packages = ws.members.filter((m) => m.isPackage && m.name !== '');
   const tagCommits = [...new Set(packages.map((m) => releases[m.name]?.commit).filter((c): c is string => c !== undefined))].sort();
@@ -68,33 +126,37 @@ export async function readWorkspaceHistory(ws: UvWorkspace, options: ReadWorkspa
   const since = everyPackageReleased && tagCommits.length > 0 ? await commonAncestor(cwd, tagCommits, env) : undefined;
   const commits = await readHistory(cwd, { since, env });
 
-  // Commits after each distinct tag commit (one rev-list per distinct commit other than `since`).
-  const after = new Map<string, Set<string> | 'all'>();
-  for (const c of tagCommits) {
-    if (c === since) {
-      after.set(c, 'all');
-      continue;
-    }
+  // Which commits read lie after each distinct tag commit: 'all' for `since` itself; otherwise the
+  // complement of the tag's ancestors among the commits read, or — for a tag commit not read — the
+  // output of `git rev-list HEAD ^<tag>`.
+  const toCheck = tagCommits.filter((c) => c !== since);
+  const masks = ancestorMasks(commits, toCheck);
+  const outside = new Map<string, Set<string>>();
+  for (const c of toCheck) {
+    if (masks.has(c)) continue;
     const out = (await runGit(cwd, ['rev-list', 'HEAD', `^${c}`], { env })).stdout;
-    after.set(c, new Set(out.split('\n').filter(Boolean)));
+    outside.set(c, new Set(out.split('\n').filter(Boolean)));
   }
-  const inRange = (member: string, hash: string): boolean => {
+  const inRange = (member: string, i: number): boolean => {
     const release = releases[member];
-    if (!release) return true;
-    const set = after.get(release.commit);
-    return set === undefined || set === 'all' || set.has(hash);
+    if (!release || release.commit === since) return true;
+    const mask = masks.get(release.commit);
+    if (mask) return mask[i] === 0;
+    const set = outside.get(release.commit);
+    return set === undefined || set.has(commits[i].hash);
   };
 
   const lookup = memberPathIndex(ws.members);
   const prefix = uvPrefix === '' ? '' : `${uvPrefix}/`;
   const mapped: MappedCommit[] = [];
-  for (const commit of commits) {
+  for (let i = 0; i < commits.length; i++) {
+    const commit = commits[i];
     if (commit.parents > 1) continue;
     const members = new Set<string>();
     for (const file of commit.files) {
       if (prefix && !file.startsWith(prefix)) continue;
       const m = lookup(file.slice(prefix.length));
-      if (m !== undefined && inRange(m, commit.hash)) members.add(m);
+      if (m !== undefined && inRange(m, i)) members.add(m);
     }
     if (members.size > 0) {
       mapped.push({ commit: { hash: commit.hash, subject: commit.subject, body: commit.body, parents: commit.parents }, members: [...members].sort() });
