@@ -18,7 +18,8 @@ function table(headers: string[], rows: string[][]): string[] {
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
 }
 
-function describeBump(p: ReleasePlan['packages'][number]): string {
+/** How a package moves, in words: `minor`, `first release`, `patch, graduate`, … */
+export function describeBump(p: ReleasePlan['packages'][number]): string {
   switch (p.action) {
     case 'first-release':
       return 'first release';

@@ -4,7 +4,7 @@
  * limit by leaving out whole sections first. Pure.
  */
 import { PULL_REQUEST_BODY_LIMIT, RELEASE_LABEL_PENDING, RELEASE_LABEL_TAGGED, truncateBody } from '../../forge';
-import type { PlannedPackage, ReleasePlan } from '../../versioning';
+import { describeBump, type PlannedPackage, type ReleasePlan } from '../../versioning';
 
 /** The new changelog section of one released package (without its `## version` heading). */
 export interface ChangelogSectionText {
@@ -61,19 +61,6 @@ function code(value: string): string {
   return `${ticks}${pad}${value}${pad}${ticks}`;
 }
 
-function bumpText(p: PlannedPackage): string {
-  switch (p.action) {
-    case 'first-release':
-      return 'first release';
-    case 'as-set':
-      return 'as set';
-    case 'graduate':
-      return p.bump === 'none' ? 'graduate' : `${p.bump}, graduate`;
-    default:
-      return p.bump === 'none' ? p.action : p.bump;
-  }
-}
-
 const MAX_REASONS = 8;
 
 function reasonsText(p: PlannedPackage): string {
@@ -91,7 +78,7 @@ export function planMarkdown(plan: ReleasePlan): string {
     out.push('| Package | Last release | Next | Bump | Why |', '| --- | --- | --- | --- | --- |');
     for (const p of plan.packages) {
       const current = p.current !== (p.lastRelease ?? p.current) ? ` (pyproject.toml: ${p.current})` : '';
-      out.push(`| ${cell(p.name)} | ${cell(p.lastRelease ?? '—')}${cell(current)} | **${cell(p.next)}** | ${bumpText(p)} | ${reasonsText(p)} |`);
+      out.push(`| ${cell(p.name)} | ${cell(p.lastRelease ?? '—')}${cell(current)} | **${cell(p.next)}** | ${describeBump(p)} | ${reasonsText(p)} |`);
     }
   }
   if (plan.requirementUpdates.length > 0) {
