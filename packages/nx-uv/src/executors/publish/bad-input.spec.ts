@@ -18,6 +18,7 @@ import { makeTempDir, toolsDir, uvBin, uvTestEnv } from '../../testing/tools';
 import { runBuildExecutor } from '../build/executor';
 import {
   buildWorkspaceDists,
+  PUBLISH_ENV_KEYS,
   captureOutput,
   EXPECTED_FILES,
   executorContext,
@@ -41,19 +42,7 @@ const leakForms = (secret: string, user: string) => [
   Buffer.from(secret).toString('base64'),
 ];
 
-/** Variables from the outside that would change the index or credentials the executor picks. */
-const CLEARED = [
-  'UV_PUBLISH_URL',
-  'UV_PUBLISH_CHECK_URL',
-  'UV_PUBLISH_TOKEN',
-  'UV_PUBLISH_USERNAME',
-  'UV_PUBLISH_PASSWORD',
-  'TESTPYPI_TOKEN',
-  'ACTIONS_ID_TOKEN_REQUEST_URL',
-  'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
-  'NX_DRY_RUN',
-  'NX_UV_UV_PATH',
-];
+const CLEARED = PUBLISH_ENV_KEYS;
 
 interface ShimCall {
   argv: string[];

@@ -14,6 +14,7 @@ import { recordingUv, type RecordingUv } from '../../uv/__fixtures__/recording-u
 import {
   buildPkgAVariant,
   buildWorkspaceDists,
+  PUBLISH_ENV_KEYS,
   captureOutput,
   EXPECTED_FILES,
   executorContext,
@@ -28,19 +29,7 @@ import type { PublishExecutorOptions } from './schema';
 const TOKEN = 'pypi-AgEIcHlwaS5vcmcCJDk3ZjM0-publish-TOKEN';
 const WRONG_PASSWORD = 'wr0ng-Passw0rd-Zq9';
 const ALL_FILES = PACKAGES.flatMap((p) => EXPECTED_FILES[p]).sort();
-/** Variables that would change which credentials or index the executor picks up from the outside. */
-const CLEARED = [
-  'UV_PUBLISH_URL',
-  'UV_PUBLISH_CHECK_URL',
-  'UV_PUBLISH_TOKEN',
-  'UV_PUBLISH_USERNAME',
-  'UV_PUBLISH_PASSWORD',
-  'TESTPYPI_TOKEN',
-  'ACTIONS_ID_TOKEN_REQUEST_URL',
-  'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
-  'NX_DRY_RUN',
-  'NX_UV_UV_PATH',
-];
+const CLEARED = PUBLISH_ENV_KEYS;
 
 describe('publish executor (real uv, real pypiserver)', () => {
   let tmp: ReturnType<typeof makeTempDir>;

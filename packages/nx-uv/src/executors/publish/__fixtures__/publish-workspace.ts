@@ -101,6 +101,20 @@ export async function buildPkgAVariant(scratch: string, version: string, marker:
   return fs.readdirSync(outDir).filter((n) => !before.has(n) && !n.startsWith('.')).sort();
 }
 
+/** Variables from the outside that would change which index or credentials the executor picks. */
+export const PUBLISH_ENV_KEYS: readonly string[] = [
+  'UV_PUBLISH_URL',
+  'UV_PUBLISH_CHECK_URL',
+  'UV_PUBLISH_TOKEN',
+  'UV_PUBLISH_USERNAME',
+  'UV_PUBLISH_PASSWORD',
+  'TESTPYPI_TOKEN',
+  'ACTIONS_ID_TOKEN_REQUEST_URL',
+  'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+  'NX_DRY_RUN',
+  'NX_UV_UV_PATH',
+];
+
 /** An ExecutorContext as Nx gives it for `projectName`. */
 export function executorContext(root: string, projectName: string, isVerbose = false): ExecutorContext {
   return nxExecutorContext(root, projectName, PROJECTS, { targetName: 'publish', isVerbose });
