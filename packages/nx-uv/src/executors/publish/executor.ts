@@ -35,7 +35,17 @@ import {
   uvPublish,
   type PublishCredentials,
 } from '../../uv';
-import { assertValidMemberVersions, displayPath, nxUvPluginOptions, resolveUvProject, runNxUvExecutor, type ExecutorResult, type UvProject } from '../shared';
+import type { UvWorkspace } from '../../workspace';
+import {
+  assertValidMemberVersions,
+  displayPath,
+  nxUvPluginOptions,
+  resolveUvProject,
+  runNxUvExecutor,
+  type ExecutorLogger,
+  type ExecutorResult,
+  type UvProject,
+} from '../shared';
 import { alreadyListed, earlierRelease } from './earlier-release';
 import { collectDistributions, memberVersion } from './collect-distributions';
 import { resolveDistDir } from './dist-dir';
@@ -50,6 +60,10 @@ export interface PublishDependencies {
   retry?: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs' | 'random' | 'sleep'>;
   /** Pacing of the wait until served (tests); its time-out comes from pollTimeoutSeconds. */
   wait?: Pick<WaitOptions, 'initialDelayMs' | 'maxDelayMs' | 'sleep' | 'now'>;
+  /** Where this run's lines go (default @nx/devkit's logger; a batch gives each task its own log). */
+  logger?: ExecutorLogger;
+  /** Reads the uv workspace at a uv root (default: from disk; a batch reads it once for all its tasks). */
+  loadWorkspace?: (uvRoot: string) => UvWorkspace;
 }
 
 /** A failure whose message (and stack) were redacted. */
@@ -79,8 +93,9 @@ async function publish(
   secrets: string[],
 ): Promise<boolean> {
   const { member, workspaceRoot, projectName, absProjectRoot } = project;
-  const info = (m: string) => logger.info(redact(m, secrets));
-  const warn = (m: string) => logger.warn(redact(m, secrets));
+  const log = deps.logger ?? logger;
+  const info = (m: string) => log.info(redact(m, secrets));
+  const warn = (m: string) => log.warn(redact(m, secrets));
   const version = memberVersion(member);
   const label = `${member.distributionName || member.root}${version ? ` ${version}` : ''}`;
 
@@ -227,17 +242,22 @@ export async function runPublishExecutor(
 ): Promise<ExecutorResult> {
   const env = deps.env ?? process.env;
   const secrets = secretsFromEnv(env);
-  return runNxUvExecutor('publish', context, async () => {
-    try {
-      const normalized = normalizePublishOptions(options, env);
-      return await publish(resolveUvProject(context), normalized, context, env, deps, secrets);
-    } catch (err) {
-      const error = err instanceof Error ? err : new Error(String(err));
-      const safe = new PublishFailedError(redact(error.message, secrets));
-      safe.stack = redact(error.stack ?? error.message, secrets);
-      throw safe;
-    }
-  });
+  return runNxUvExecutor(
+    'publish',
+    context,
+    async () => {
+      try {
+        const normalized = normalizePublishOptions(options, env);
+        return await publish(resolveUvProject(context, deps.loadWorkspace), normalized, context, env, deps, secrets);
+      } catch (err) {
+        const error = err instanceof Error ? err : new Error(String(err));
+        const safe = new PublishFailedError(redact(error.message, secrets));
+        safe.stack = redact(error.stack ?? error.message, secrets);
+        throw safe;
+      }
+    },
+    deps.logger,
+  );
 }
 
 export default async function publishExecutor(options: PublishExecutorOptions, context: ExecutorContext): Promise<ExecutorResult> {

@@ -9,10 +9,18 @@ export interface ExecutorResult {
   success: boolean;
 }
 
+/** Where an executor's lines go: @nx/devkit's logger, or one task's own log in a batch. */
+export interface ExecutorLogger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
 export async function runNxUvExecutor(
   executorName: string,
   context: ExecutorContext,
   body: () => Promise<boolean> | boolean,
+  log: ExecutorLogger = logger,
 ): Promise<ExecutorResult> {
   try {
     restoreLeftoverPins(context.root);
@@ -20,8 +28,8 @@ export async function runNxUvExecutor(
   } catch (err) {
     const error = err instanceof Error ? err : new Error(String(err));
     const where = context.projectName ? ` (${context.projectName})` : '';
-    logger.error(`nx-uv ${executorName}${where} failed: ${error.message.replace(/^nx-uv: /, '')}`);
-    if (context.isVerbose && error.stack) logger.error(error.stack);
+    log.error(`nx-uv ${executorName}${where} failed: ${error.message.replace(/^nx-uv: /, '')}`);
+    if (context.isVerbose && error.stack) log.error(error.stack);
     return { success: false };
   }
 }

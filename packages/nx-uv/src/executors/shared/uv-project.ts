@@ -40,9 +40,10 @@ export function nxProjectOf(context: ExecutorContext): { projectName: string; ab
  * Loads the uv workspace that holds the project (the nearest pyproject.toml with `[tool.uv.workspace]`
  * at or above the project root; else a single uv project at the project root) and finds the member
  * whose directory is the project root. Throws NotAUvMemberError, naming the project, its directory and
- * the uv root, when the project is not a member.
+ * the uv root, when the project is not a member. `load` reads the workspace at a uv root (a batch
+ * passes a memo so that it is read once for all its tasks).
  */
-export function resolveUvProject(context: ExecutorContext): UvProject {
+export function resolveUvProject(context: ExecutorContext, load: (uvRoot: string) => UvWorkspace = loadUvWorkspace): UvProject {
   const { projectName, absProjectRoot } = nxProjectOf(context);
   const shown = toPosix(path.relative(context.root, absProjectRoot)) || '.';
   let uvRoot = findUvWorkspaceRoot(absProjectRoot);
@@ -55,7 +56,7 @@ export function resolveUvProject(context: ExecutorContext): UvProject {
     }
     uvRoot = absProjectRoot; // a lone uv project: its own workspace
   }
-  const workspace = loadUvWorkspace(uvRoot);
+  const workspace = load(uvRoot);
   const rel = toPosix(path.relative(workspace.absRoot, absProjectRoot)) || '.';
   const member = workspace.members.find((m) => m.root === rel);
   if (!member) {
