@@ -228,7 +228,8 @@ describe('trigger matrix', () => {
       ['nx', 'run-many', '-t', 'publish', '--output-style=static', '--parallel=4', '--', '--target=testpypi', '--maxRetries=5', '--skipPublish'],
     ]);
     const publishCall = results.publish.steps.flatMap((s) => s.calls).find((c) => c.args.includes('publish'))!;
-    expect(publishCall.env).toEqual({ TESTPYPI_TOKEN: 'test-secret' });
+    // --parallel for the build; the batched publish takes its concurrency from the environment
+    expect(publishCall.env).toEqual({ TESTPYPI_TOKEN: 'test-secret', NX_UV_PUBLISH_CONCURRENCY: '4' });
     expect(stepRan(results.publish, /^Attest/)).toBe(false);
     expect(results.notify.result).toBe('skipped');
   });

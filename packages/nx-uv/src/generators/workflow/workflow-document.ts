@@ -71,7 +71,8 @@ const CONCURRENCY_LINES = [
   'case "$WF_CONCURRENCY" in',
   "  '' | 0) ;;",
   "  *[!0-9]*) echo '::error::The concurrency input must be a whole number (0 = auto).'; exit 1 ;;",
-  '  *) nx_args+=("--parallel=$WF_CONCURRENCY") ;;',
+  // Nx gives --parallel to process-per-task runs only; the batched publish reads NX_UV_PUBLISH_CONCURRENCY.
+  '  *) nx_args+=("--parallel=$WF_CONCURRENCY"); export NX_UV_PUBLISH_CONCURRENCY="$WF_CONCURRENCY" ;;',
   'esac',
 ];
 
