@@ -24,6 +24,7 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { now, median, prng } = require('./lib');
 
 const repoRoot = path.resolve(__dirname, '..');
 let distDir = path.join(repoRoot, 'dist', 'packages', 'nx-uv');
@@ -35,12 +36,6 @@ const DEVKIT_VERSION = rootPackageJson.devDependencies['@nx/devkit'];
 const toolsBin = path.join(repoRoot, '.tools', 'venv', 'bin');
 const uvBin = path.join(toolsBin, 'uv');
 
-const now = () => Number(process.hrtime.bigint()) / 1e6;
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 function parseArgs(argv) {
   const args = { members: 1000, processes: 5, calls: 5, keep: false, json: undefined, dist: distDir };
@@ -57,17 +52,6 @@ function parseArgs(argv) {
 // ---------------------------------------------------------------------------------------------
 // The generated workspace
 
-/** Deterministic PRNG (mulberry32) so that every run benchmarks the same tree. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const memberName = (i) => `acme-pkg-${String(i).padStart(4, '0')}`;
 const memberDir = (i) => `packages/pkg-${String(i).padStart(4, '0')}`;

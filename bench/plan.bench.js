@@ -37,16 +37,11 @@ const { spawn, spawnSync, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { now, median, prng } = require('./lib');
 
 const repoRoot = path.resolve(__dirname, '..');
 let distDir = path.join(repoRoot, 'dist', 'packages', 'nx-uv');
 
-const now = () => Number(process.hrtime.bigint()) / 1e6;
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 const fmt = (ms) => (ms >= 100 ? `${ms.toFixed(0)} ms` : `${ms.toFixed(1)} ms`);
 
 const GIT_IDENTITY = {
@@ -96,17 +91,6 @@ function parseArgs(argv) {
 // ---------------------------------------------------------------------------------------------
 // The generated repository
 
-/** Deterministic PRNG (mulberry32) so that every run benchmarks the same history. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pad = (i) => String(i).padStart(4, '0');
 const memberName = (i) => `acme-pkg-${pad(i)}`;

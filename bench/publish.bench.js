@@ -45,6 +45,7 @@ const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
+const { now, prng } = require('./lib');
 
 const repoRoot = path.resolve(__dirname, '..');
 let distDir = path.join(repoRoot, 'dist', 'packages', 'nx-uv');
@@ -55,7 +56,6 @@ const pypiServerBin = path.join(toolsBin, 'pypi-server');
 const rootPackageJson = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
 const semver = require(require.resolve('semver', { paths: [repoRoot] }));
 
-const now = () => Number(process.hrtime.bigint()) / 1e6;
 const fmt = (ms) => (ms >= 10000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 100 ? `${ms.toFixed(0)} ms` : `${ms.toFixed(1)} ms`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -196,17 +196,6 @@ function installOffline(root, tarball) {
 // ---------------------------------------------------------------------------------------------
 // The uv workspace: levels × width tiny packages
 
-/** Deterministic PRNG (mulberry32). */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function generatePackages(levels, width) {
   const random = prng(4242);
