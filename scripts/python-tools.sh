@@ -18,7 +18,10 @@ want="uv==$UV_VERSION pypiserver[passlib]==$PYPISERVER_VERSION"
 UV_BUILD_VERSION=0.13.6
 # editables: hatchling's editable-build requirement, which `uv lock` asks for on hatch members.
 EDITABLES_VERSION=0.5
-wheels="uv_build==$UV_BUILD_VERSION hatchling==$HATCHLING_VERSION editables==$EDITABLES_VERSION"
+# hatchling's own dependencies are pinned too: a new release of one (packaging 26.4 dropped Python
+# 3.9) must not change what the fixtures resolve from a fresh clone.
+HATCHLING_DEPS="packaging==26.3 pathspec==1.1.1 pluggy==1.7.0 trove-classifiers==2026.9.21.13"
+wheels="uv_build==$UV_BUILD_VERSION hatchling==$HATCHLING_VERSION editables==$EDITABLES_VERSION $HATCHLING_DEPS"
 wheels_stamp="$tools/wheels/.downloaded"
 
 python="${PYTHON:-python3}"
