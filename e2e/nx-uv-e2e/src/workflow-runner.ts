@@ -19,7 +19,12 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { evaluateCondition, interpolate, type Value } from '../../../packages/nx-uv/src/generators/workflow/__fixtures__/github-expression';
+import {
+  dispatchDefaults,
+  evaluateCondition,
+  stringMap,
+  type Value,
+} from '../../../packages/nx-uv/src/generators/workflow/__fixtures__/github-expression';
 
 type Obj = { [key: string]: unknown };
 
@@ -95,17 +100,6 @@ export class WorkflowStepError extends Error {
 const PROVIDED_ACTIONS = [/^actions\/setup-node@/, /^astral-sh\/setup-uv@/];
 const SKIPPED_ACTIONS = [/^actions\/attest-build-provenance@/, /^actions\/upload-artifact@/];
 
-function dispatchDefaults(workflow: Obj): { [key: string]: Value } {
-  const on = workflow.on as Obj;
-  const inputs = ((on.workflow_dispatch as Obj | undefined)?.inputs ?? {}) as { [key: string]: Obj };
-  return Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, (v.default ?? null) as Value]));
-}
-
-function stringMap(map: unknown, context: { [key: string]: Value }): { [key: string]: string } {
-  const out: { [key: string]: string } = {};
-  for (const [k, v] of Object.entries((map ?? {}) as Obj)) out[k] = interpolate(String(v), context);
-  return out;
-}
 
 /** The `+ ...` lines bash prints for traced commands (set -x), as the command text. */
 export function tracedCommands(stderr: string): string[] {

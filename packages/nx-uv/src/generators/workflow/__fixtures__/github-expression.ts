@@ -254,3 +254,19 @@ export function evaluateCondition(condition: string, context: { [key: string]: V
 export function interpolate(text: string, context: { [key: string]: Value }): string {
   return text.replace(/\$\{\{([\s\S]*?)\}\}/g, (_, expr: string) => toText(evaluate(expr, context)));
 }
+
+type Obj = { [key: string]: unknown };
+
+/** The defaults of a workflow's `workflow_dispatch` inputs (null where none is given). */
+export function dispatchDefaults(workflow: Obj): { [key: string]: Value } {
+  const on = workflow.on as Obj;
+  const inputs = ((on.workflow_dispatch as Obj | undefined)?.inputs ?? {}) as { [key: string]: Obj };
+  return Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, (v.default ?? null) as Value]));
+}
+
+/** A map of `env:`/`with:` values with every `${{ }}` interpolated. */
+export function stringMap(map: unknown, context: { [key: string]: Value }): { [key: string]: string } {
+  const out: { [key: string]: string } = {};
+  for (const [k, v] of Object.entries((map ?? {}) as Obj)) out[k] = interpolate(String(v), context);
+  return out;
+}

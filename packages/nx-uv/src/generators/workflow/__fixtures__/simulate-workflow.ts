@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { evaluateCondition, interpolate, type Value } from './github-expression';
+import { dispatchDefaults, evaluateCondition, stringMap, type Value } from './github-expression';
 
 export interface Scenario {
   event: 'push' | 'pull_request' | 'workflow_dispatch';
@@ -74,17 +74,6 @@ function parseCalls(text: string): Call[] {
 
 type Obj = { [key: string]: unknown };
 
-function dispatchDefaults(workflow: Obj): { [key: string]: Value } {
-  const on = workflow.on as Obj;
-  const inputs = ((on.workflow_dispatch as Obj | undefined)?.inputs ?? {}) as { [key: string]: Obj };
-  return Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, (v.default ?? null) as Value]));
-}
-
-function stringMap(map: unknown, context: { [key: string]: Value }): { [key: string]: string } {
-  const out: { [key: string]: string } = {};
-  for (const [k, v] of Object.entries((map ?? {}) as Obj)) out[k] = interpolate(String(v), context);
-  return out;
-}
 
 /**
  * Runs the workflow for one event in `workdir` (the checkout: create any files the scripts expect there).
