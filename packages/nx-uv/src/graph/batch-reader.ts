@@ -5,8 +5,7 @@
  * is logged with a content hash, so a cached graph can later be checked against exactly what it read.
  */
 import { hashArray } from '@nx/devkit';
-import * as path from 'node:path';
-import { diskReader, parseTomlText, WorkspaceReader } from '../workspace';
+import { cleanRel, diskReader, parseTomlText, WorkspaceReader } from '../workspace';
 import { joinRel } from './projects';
 
 /** Nx-relative path → content hash (`null`: missing). */
@@ -56,12 +55,6 @@ export function currentHashes(workspaceRoot: string): {
       }
     },
   };
-}
-
-function normalizeRel(rel: string): string {
-  const n = path.posix.normalize(rel.replace(/\\/g, '/')).replace(/\/+$/, '');
-  if (n === '.' || n === '') return '';
-  return n.startsWith('./') ? n.slice(2) : n;
 }
 
 /**
@@ -122,7 +115,7 @@ export class BatchReader implements WorkspaceReader {
   }
 
   readText(rel: string): string | undefined {
-    const r = normalizeRel(rel);
+    const r = cleanRel(rel);
     if (this.memory.has(r)) return this.memory.text(r);
     const text = this.fromDisk().readText(r);
     this.log.files.set(joinRel(this.uvRoot, r), hashText(text));
@@ -130,7 +123,7 @@ export class BatchReader implements WorkspaceReader {
   }
 
   readToml(rel: string): Record<string, unknown> | undefined {
-    const r = normalizeRel(rel);
+    const r = cleanRel(rel);
     if (this.memory.has(r)) return this.memory.toml(r);
     const disk = this.fromDisk();
     this.log.files.set(joinRel(this.uvRoot, r), hashText(disk.readText(r)));
@@ -140,7 +133,7 @@ export class BatchReader implements WorkspaceReader {
   }
 
   listDir(rel: string): { name: string; isDirectory: boolean }[] | undefined {
-    const r = normalizeRel(rel);
+    const r = cleanRel(rel);
     const entries = this.fromDisk().listDir(r);
     this.log.dirs.set(joinRel(this.uvRoot, r), hashListing(entries));
     return entries;

@@ -3,7 +3,7 @@ export * from './types';
 export { normalizeName, isValidName } from './normalize-name';
 export { parseRequirement, formatRequirement } from './requirement';
 export { validateMarker } from './marker';
-export { diskReader, memoryReader, parseTomlText } from './reader';
+export { cleanRel, diskReader, memoryReader, parseTomlText } from './reader';
 export type { WorkspaceReader, DirEntry, DiskReaderOptions } from './reader';
 export { isUvWorkspaceRootToml, modelUvWorkspace, loadUvWorkspace, findUvWorkspaceRoot } from './model';
 export { topologicalOrder, dependentsOf, PUBLISHED_DEPENDENCY_KINDS, ALL_DEPENDENCY_KINDS } from './order';

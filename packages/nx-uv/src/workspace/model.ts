@@ -127,9 +127,10 @@ export function modelUvWorkspace(absRoot: string, reader: WorkspaceReader): UvWo
   const edgesOf = ({ file, candidates }: Pending): InternalDependency[] => {
     const edges: InternalDependency[] = [];
     for (const { section, raw } of candidates) {
-      const requirement = parseEntry(raw, file.pyprojectPath, sectionPath(section));
+      const where = sectionPath(section);
+      const requirement = parseEntry(raw, file.pyprojectPath, where);
       if (isWorkspaceDependency(file, section, requirement, memberNames, rootSources)) {
-        edges.push({ target: requirement.normalizedName, kind: section.kind, section: sectionPath(section), requirement });
+        edges.push({ target: requirement.normalizedName, kind: section.kind, section: where, requirement });
       }
     }
     return edges;

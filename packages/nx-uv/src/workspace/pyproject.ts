@@ -84,7 +84,7 @@ export function parseEntry(raw: string, file: string, section: string): Requirem
 
 const NO_SOURCES = new Map<string, SourceEntry[]>();
 /** `{ workspace = true }` (with or without `editable`), by far the most common source: one shared value. */
-const WORKSPACE_SOURCE: SourceEntry[] = [Object.freeze({ kind: 'workspace', workspace: true } as SourceEntry)];
+export const WORKSPACE_SOURCE: SourceEntry[] = [Object.freeze({ kind: 'workspace', workspace: true } as SourceEntry)];
 
 function sourceKind(source: TomlTable): SourceKind {
   if ('workspace' in source) return 'workspace';

@@ -118,3 +118,30 @@ describe('formatRequirement', () => {
     expect(() => formatRequirement({ ...parseRequirement('a @ https://x.org/a.whl'), specifier: '>=1' })).toThrow(/both a URL and version specifiers/);
   });
 });
+
+describe('parseRequirement: the compact form (one regexp match) agrees with the full scanner', () => {
+  // A leading blank never matches the compact form, so `' ' + raw` always goes through the scanner.
+  const outcome = (raw: string): unknown => {
+    try {
+      const { raw: _ignored, ...parts } = parseRequirement(raw);
+      return parts;
+    } catch (error) {
+      return `error: ${(error as Error).message.replace(/ \(at position \d+\)/, '').replace(/requirement `[^`]*`/, 'requirement')}`;
+    }
+  };
+  const names = ['a', 'Pkg_A', 'pkg-a', 'x.y', '_a', 'a_', 'a-', '-a', 'a..b', 'A1'];
+  const extras = ['', '[x]', '[x,Y_z]', '[]', '[x,]', '[,x]', '[-x]', '[x_]', '[x.y,z]'];
+  const specifiers = ['', '>=1', '==1.*', '===x', '!=1.0.post1,>0.9', '~=1.4', '<2', '>1,<=2,!=1.5', '==1!2.0', '==1.0+local.7', '>=', '=>1', '>=1,', '<>1', '==1!=2', '>=1,,<2', '~1'];
+  const cases: string[] = [];
+  for (const name of names) for (const extra of extras) for (const specifier of specifiers) cases.push(name + extra + specifier);
+
+  it(`on ${names.length * extras.length * specifiers.length} generated strings, valid and invalid`, () => {
+    let compact = 0;
+    for (const raw of cases) {
+      const viaScanner = outcome(' ' + raw);
+      expect([raw, outcome(raw)]).toEqual([raw, viaScanner]);
+      if (typeof viaScanner !== 'string') compact++;
+    }
+    expect(compact).toBeGreaterThan(300); // the generator does exercise the valid form
+  });
+});

@@ -4,7 +4,7 @@
  * another extra/group do not apply; a requirement naming another member must then have only
  * `{ workspace = true }` sources — none at all, or a path/git/url/index source, is an error.
  */
-import { ProjectFile, RequirementSection, sectionExtra, sectionGroup, sectionPath, SourceEntry } from './pyproject';
+import { ProjectFile, RequirementSection, sectionExtra, sectionGroup, sectionPath, SourceEntry, WORKSPACE_SOURCE } from './pyproject';
 import { Requirement, UvWorkspaceError } from './types';
 
 const KIND_WORDS: Record<SourceEntry['kind'], string> = {
@@ -47,6 +47,8 @@ export function isWorkspaceDependency(
   const name = requirement.normalizedName;
   if (name === project.name) return false; // self-reference, e.g. `pkg[extra]` inside pkg
   const declared = project.sources.get(name) ?? rootSources.get(name);
+  // The common case: a member with the one shared, unscoped `{ workspace = true }` source.
+  if (declared === WORKSPACE_SOURCE && memberNames.has(name)) return true;
   if (declared === undefined && !memberNames.has(name)) return false; // the common external case
   const sources = declared && applicableSources(declared, section);
 
