@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CreateNodesResult } from '@nx/devkit';
 import type { NxUvPluginOptions } from '../options';
-import { isUvWorkspaceRootToml, modelUvWorkspace, UvWorkspaceError } from '../workspace';
+import { isUvWorkspaceRootToml, modelUvWorkspace, sortByKey, UvWorkspaceError } from '../workspace';
 import { BatchReader, newReadLog, ReadLog, TomlSource } from './batch-reader';
 import {
   CACHE_FORMAT,
@@ -40,6 +40,9 @@ export interface GraphRun {
 }
 
 export const PYPROJECT = 'pyproject.toml';
+
+/** An options object, not the string 'utf8': Node 20 takes a faster path with it. */
+const UTF8 = { encoding: 'utf8' } as const;
 
 /**
  * A pyproject.toml can only declare `[tool.uv.workspace]` if it says `workspace` somewhere other
@@ -271,7 +274,7 @@ function depth(root: string): number {
 }
 
 function sortResults(results: NodesResult[]): NodesResult[] {
-  return results.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return sortByKey(results, (result) => result[0]);
 }
 
 /** createNodes results from a cached entry: fresh objects every time. */
@@ -291,9 +294,10 @@ export function resultsFromEntry(entry: GraphEntry, key: GraphOptionsKey): Nodes
 export function readBatch(files: readonly string[], workspaceRoot: string): Map<string, string> {
   const sorted = [...new Set(files.map((f) => f.replace(/\\/g, '/')))].sort();
   const contents = new Map<string, string>();
+  const prefix = workspaceRoot.endsWith(path.sep) ? workspaceRoot : workspaceRoot + path.sep;
   for (const f of sorted) {
     try {
-      contents.set(f, fs.readFileSync(path.join(workspaceRoot, f), 'utf8'));
+      contents.set(f, fs.readFileSync(prefix + f, UTF8));
     } catch {
       // deleted since Nx listed it
     }

@@ -2,6 +2,7 @@
  * From one modelled uv workspace to Nx project configurations and dependency edges. Pure.
  */
 import type { ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
+import { sortByKey } from '../workspace';
 import type { Member, UvWorkspace } from '../workspace';
 import { memberProjectName, ResolvedGraphOptions } from './plugin-options';
 import { inferMemberTargets, inferWorkspaceTargets, targetGroupsFor, TargetContext, TECHNOLOGIES } from './targets';
@@ -129,29 +130,32 @@ export function inferProjects(
       },
     });
   }
-  return projects.sort((a, b) => cmp(a.file, b.file));
+  return sortByKey(projects, (p) => p.file);
 }
 
 /** One edge per (source pyproject, target member) over every internal dependency kind; sorted. */
 export function inferEdges(ws: UvWorkspace, uvRoot: string): GraphEdge[] {
-  const byName = new Map<string, Member>();
-  for (const m of ws.members) byName.set(m.name, m);
-  const seen = new Set<string>();
-  const edges: GraphEdge[] = [];
+  const rootOf = new Map<string, string>();
+  for (const m of ws.members) rootOf.set(m.name, joinRel(uvRoot, m.root));
+  // `source\0target` keys: NUL sorts before every path character, so a native sort of the keys
+  // orders by source, then target (compareEdges), and the set drops repeats.
+  const keys = new Set<string>();
   const all: Member[] = ws.virtualRoot ? [ws.virtualRoot, ...ws.members] : ws.members;
   for (const m of all) {
     const sourceFile = joinRel(uvRoot, m.pyprojectPath);
     for (const dep of m.dependencies) {
-      const t = byName.get(dep.target);
-      if (!t || t === m) continue;
-      const targetRoot = joinRel(uvRoot, t.root);
-      const key = `${sourceFile}\0${targetRoot}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      edges.push([sourceFile, targetRoot]);
+      const targetRoot = dep.target === m.name ? undefined : rootOf.get(dep.target);
+      if (targetRoot !== undefined) keys.add(`${sourceFile}\0${targetRoot}`);
     }
   }
-  return edges.sort(compareEdges);
+  const sorted = [...keys].sort();
+  const edges = new Array<GraphEdge>(sorted.length);
+  for (let i = 0; i < sorted.length; i++) {
+    const key = sorted[i];
+    const cut = key.indexOf('\0');
+    edges[i] = [key.slice(0, cut), key.slice(cut + 1)];
+  }
+  return edges;
 }
 
 /** Projects and edges of one modelled uv workspace whose root is `uvRoot` (relative to the Nx root). */

@@ -3,6 +3,7 @@ export * from './types';
 export { normalizeName, isValidName } from './normalize-name';
 export { parseRequirement, formatRequirement } from './requirement';
 export { validateMarker } from './marker';
+export { sortByKey } from './sort-by-key';
 export { cleanRel, diskReader, memoryReader, parseTomlText } from './reader';
 export type { WorkspaceReader, DirEntry, DiskReaderOptions } from './reader';
 export { isUvWorkspaceRootToml, modelUvWorkspace, loadUvWorkspace, findUvWorkspaceRoot } from './model';

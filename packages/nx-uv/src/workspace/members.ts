@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { compileGlob, GlobPattern, GlobSyntaxError, matchGlob } from './glob';
 import { hasOnlyIgnoredFiles } from './ignore';
 import type { WorkspaceReader } from './reader';
+import { sortByKey } from './sort-by-key';
 import { getTable } from './toml-access';
 import { UvWorkspaceError } from './types';
 
@@ -71,7 +72,7 @@ export function expandGlob(
   found: (rel: string, isDirectory: boolean | undefined) => void,
 ): void {
   const last = components.length - 1;
-  const sorted = (dir: string) => (reader.listDir(dir) ?? []).slice().sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const sorted = (dir: string) => sortByKey(reader.listDir(dir) ?? [], (entry) => entry.name);
 
   // Continue matching `components[idx..]` below `dir`.
   const walk = (dir: string, idx: number): void => {

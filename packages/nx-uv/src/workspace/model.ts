@@ -7,6 +7,7 @@ import { discoverMembers } from './members';
 import { checkEntry, parseEntry, ProjectFile, readProjectFile, RequirementSection, sectionPath } from './pyproject';
 import { normalizedRequirementName } from './requirement';
 import { diskReader, parseTomlText, WorkspaceReader } from './reader';
+import { sortByKey } from './sort-by-key';
 import { isWorkspaceDependency } from './sources';
 import { getBoolean, getStringArray, getTable, isTable } from './toml-access';
 import { InternalDependency, Member, UvWorkspace, UvWorkspaceError } from './types';
@@ -136,9 +137,10 @@ export function modelUvWorkspace(absRoot: string, reader: WorkspaceReader): UvWo
     return edges;
   };
 
-  const members = pending
-    .map((p) => toMember(p.file, p.file.root === '.', edgesOf(p)))
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const members = sortByKey(
+    pending.map((p) => toMember(p.file, p.file.root === '.', edgesOf(p))),
+    (member) => member.name,
+  );
   const result: UvWorkspace = { absRoot, virtual: !hasProject, members };
   if (virtualRoot) result.virtualRoot = toMember(virtualRoot.file, true, edgesOf(virtualRoot));
   return result;
