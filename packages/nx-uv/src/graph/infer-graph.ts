@@ -48,10 +48,15 @@ const UTF8 = { encoding: 'utf8' } as const;
  * A pyproject.toml can only declare `[tool.uv.workspace]` if it says `workspace` somewhere other
  * than in `x = { workspace = true }` (a source); only such files are parsed to find roots.
  */
-const ROOT_CANDIDATE = /workspace(?!["']?[ \t]*=[ \t]*true\b)/;
+const SOURCE_FLAG = /["']?[ \t]*=[ \t]*true\b/y;
 
 export function mayDeclareUvWorkspace(text: string): boolean {
-  return ROOT_CANDIDATE.test(text);
+  // indexOf, then a sticky match at each hit: far cheaper than one unanchored regexp over the file.
+  for (let at = text.indexOf('workspace'); at !== -1; at = text.indexOf('workspace', at + 9)) {
+    SOURCE_FLAG.lastIndex = at + 9;
+    if (!SOURCE_FLAG.test(text)) return true;
+  }
+  return false;
 }
 
 let codeFingerprint: string | undefined;
