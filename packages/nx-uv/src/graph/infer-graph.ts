@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CreateNodesResult } from '@nx/devkit';
 import type { NxUvPluginOptions } from '../options';
-import { isUvWorkspaceRootToml, modelUvWorkspace, sortByKey, UvWorkspaceError } from '../workspace';
+import { isUvWorkspaceRootToml, modelUvWorkspace, sortByKey, UTF8, UvWorkspaceError } from '../workspace';
 import { BatchReader, newReadLog, ReadLog, TomlSource } from './batch-reader';
 import {
   CACHE_FORMAT,
@@ -40,9 +40,6 @@ export interface GraphRun {
 }
 
 export const PYPROJECT = 'pyproject.toml';
-
-/** An options object, not the string 'utf8': Node 20 takes a faster path with it. */
-const UTF8 = { encoding: 'utf8' } as const;
 
 /**
  * A pyproject.toml can only declare `[tool.uv.workspace]` if it says `workspace` somewhere other

@@ -56,7 +56,7 @@ export function requirementName(raw: string): string {
 
 /** `normalizeName(requirementName(raw))`. */
 export function normalizedRequirementName(raw: string): string {
-  return normalizeName((LEADING_NAME.exec(raw) as RegExpExecArray)[1]);
+  return normalizeName(requirementName(raw));
 }
 
 function fail(raw: string, pos: number, problem: string): never {
