@@ -48,3 +48,15 @@ export function preserveEnv(keys: readonly string[]): void {
     }
   });
 }
+
+/**
+ * Puts the whole of process.env back after the suite as it is now (call it before the suite's
+ * beforeAll sets variables): variables the suite added are deleted, changed ones restored.
+ */
+export function restoreEnvAfterAll(): void {
+  const saved = { ...process.env };
+  afterAll(() => {
+    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+    Object.assign(process.env, saved);
+  });
+}

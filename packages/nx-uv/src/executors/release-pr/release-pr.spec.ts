@@ -13,21 +13,18 @@ import { makeTempDir, uvTestEnv } from '../../testing/tools';
 import { captureLogger, type LogCapture } from '../shared/__fixtures__/uv-workspace';
 import tagExecutor from '../tag/executor';
 import releasePrExecutor, { type ReleasePrExecutorOptions, type ReleasePrResult } from './executor';
+import { restoreEnvAfterAll } from '../../testing/executor-context';
 
 const REPO = 'octo-org/octo-repo';
 const BRANCH = 'nx-uv/release';
 const NX_JSON = { plugins: [{ plugin: 'nx-uv', options: { groups: { apps: { projects: ['tag:scope:apps'] }, libs: { projects: ['core', 'mid'] } } } }] };
 const TODAY = () => new Date().toISOString().slice(0, 10);
 
-const savedEnv = { ...process.env };
+restoreEnvAfterAll();
 let log: LogCapture;
 
 beforeAll(() => {
   Object.assign(process.env, uvTestEnv(), GIT_TEST_IDENTITY, { GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_TERMINAL_PROMPT: '0' });
-});
-afterAll(() => {
-  for (const k of Object.keys(process.env)) if (!(k in savedEnv)) delete process.env[k];
-  Object.assign(process.env, savedEnv);
 });
 beforeEach(() => {
   log = captureLogger(logger);

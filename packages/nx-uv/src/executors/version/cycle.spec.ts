@@ -15,6 +15,7 @@ import { uvBin, uvTestEnv } from '../../testing/tools';
 import { captureLogger, type LogCapture } from '../shared/__fixtures__/uv-workspace';
 import execa from 'execa';
 import versionExecutor from './executor';
+import { restoreEnvAfterAll } from '../../testing/executor-context';
 
 const PROJECTS: Record<string, string> = { 'uv-workspace': 'py', 'pkg-a': 'py/packages/a', 'pkg-b': 'py/packages/b' };
 
@@ -66,7 +67,7 @@ async function cycleRepo(): Promise<TestRepo> {
 }
 
 describe('version executor on a dependency cycle (real git, real uv)', () => {
-  const savedEnv = { ...process.env };
+  restoreEnvAfterAll();
   let log: LogCapture;
   const repos: TestRepo[] = [];
 
@@ -74,8 +75,6 @@ describe('version executor on a dependency cycle (real git, real uv)', () => {
     Object.assign(process.env, uvTestEnv(), GIT_TEST_IDENTITY, { GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' });
   });
   afterAll(() => {
-    for (const k of Object.keys(process.env)) if (!(k in savedEnv)) delete process.env[k];
-    Object.assign(process.env, savedEnv);
     for (const r of repos) r.cleanup();
   });
   beforeEach(() => (log = captureLogger(logger)));

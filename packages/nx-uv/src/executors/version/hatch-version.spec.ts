@@ -8,7 +8,7 @@ import { logger } from '@nx/devkit';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createTestRepo, GIT_TEST_IDENTITY, type TestRepo } from '../../testing/git-repo';
-import { nxExecutorContext } from '../../testing/executor-context';
+import { nxExecutorContext, restoreEnvAfterAll } from '../../testing/executor-context';
 import { uvTestEnv } from '../../testing/tools';
 import { uv } from '../../release/__fixtures__/release-workspace';
 import { loadUvWorkspace } from '../../workspace';
@@ -51,7 +51,7 @@ requires = ["uv_build>=0.13,<0.14"]
 build-backend = "uv_build"
 `;
 
-const savedEnv = { ...process.env };
+restoreEnvAfterAll();
 let log: LogCapture;
 let repo: TestRepo;
 
@@ -79,8 +79,6 @@ beforeAll(async () => {
 });
 afterAll(() => {
   repo?.cleanup();
-  for (const k of Object.keys(process.env)) if (!(k in savedEnv)) delete process.env[k];
-  Object.assign(process.env, savedEnv);
 });
 beforeEach(() => {
   log = captureLogger(logger);

@@ -20,17 +20,14 @@ import {
 import { captureLogger, type LogCapture } from '../shared/__fixtures__/uv-workspace';
 import versionExecutor, { type VersionExecutorOptions } from './executor';
 import { planCacheFile } from './plan-cache';
+import { restoreEnvAfterAll } from '../../testing/executor-context';
 
-const savedEnv = { ...process.env };
+restoreEnvAfterAll();
 let log: LogCapture;
 
 beforeAll(() => {
   // uv offline from the wheelhouse for the `uv lock` the executor runs; git identity for the test's own commits.
   Object.assign(process.env, uvTestEnv(), GIT_TEST_IDENTITY, { GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' });
-});
-afterAll(() => {
-  for (const k of Object.keys(process.env)) if (!(k in savedEnv)) delete process.env[k];
-  Object.assign(process.env, savedEnv);
 });
 beforeEach(() => {
   log = captureLogger(logger);
