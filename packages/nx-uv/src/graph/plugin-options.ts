@@ -77,7 +77,7 @@ export function resolveGraphOptions(options: NxUvPluginOptions | undefined): Res
 
 /** Nx project name of a member from the `projectName` template. */
 export function memberProjectName(template: string, normalizedName: string): string {
-  return template.split('{name}').join(normalizedName);
+  return template === '{name}' ? normalizedName : template.split('{name}').join(normalizedName);
 }
 
 /** Stable JSON of any plain value: object keys sorted, so equal options give equal strings. */

@@ -77,6 +77,32 @@ export function slimWorkspace(ws: UvWorkspace, uvRoot: string): SlimWorkspace {
   return slim;
 }
 
+/** Nx tags by kind of project, already sorted. */
+function tagsOf(isVirtualRoot: boolean, isPackage: boolean): string[] {
+  if (isVirtualRoot) return [TAG_PYTHON, TAG_VIRTUAL];
+  return isPackage ? [TAG_PYTHON, TAG_MEMBER] : [TAG_PYTHON, TAG_MEMBER, TAG_NO_PACKAGE];
+}
+
+/** `metadata.uv` of a member project. */
+function memberMetadata(m: SlimMember, uvRoot: string): Record<string, unknown> {
+  return m.version === undefined
+    ? {
+        name: m.name,
+        distributionName: m.distributionName,
+        workspaceRoot: uvRoot,
+        isWorkspaceRoot: m.isWorkspaceRoot,
+        isPackage: m.isPackage,
+      }
+    : {
+        name: m.name,
+        distributionName: m.distributionName,
+        version: m.version,
+        workspaceRoot: uvRoot,
+        isWorkspaceRoot: m.isWorkspaceRoot,
+        isPackage: m.isPackage,
+      };
+}
+
 /** One project per member (and one for a virtual root), sorted by pyproject.toml path. */
 export function inferProjects(
   ws: SlimWorkspace,
@@ -93,26 +119,6 @@ export function inferProjects(
     const root = joinRel(uvRoot, m.root);
     const targets: Record<string, TargetConfiguration> = isVirtualRoot ? {} : inferMemberTargets(m, name, ctx);
     if (m.isWorkspaceRoot || isVirtualRoot) Object.assign(targets, inferWorkspaceTargets(name, ctx));
-
-    const tags = [TAG_PYTHON];
-    if (isVirtualRoot) tags.push(TAG_VIRTUAL);
-    else {
-      tags.push(TAG_MEMBER);
-      if (!m.isPackage) tags.push(TAG_NO_PACKAGE);
-    }
-    tags.sort();
-
-    const uvMeta: Record<string, unknown> = isVirtualRoot
-      ? { workspaceRoot: uvRoot, virtual: true }
-      : {
-          name: m.name,
-          distributionName: m.distributionName,
-          ...(m.version !== undefined ? { version: m.version } : {}),
-          workspaceRoot: uvRoot,
-          isWorkspaceRoot: m.isWorkspaceRoot,
-          isPackage: m.isPackage,
-        };
-
     projects.push({
       file: joinRel(uvRoot, m.pyprojectPath),
       root,
@@ -120,12 +126,12 @@ export function inferProjects(
         root,
         name,
         projectType: 'library',
-        tags,
+        tags: tagsOf(isVirtualRoot, m.isPackage),
         targets,
         metadata: {
-          technologies: [...TECHNOLOGIES],
+          technologies: TECHNOLOGIES.slice(),
           targetGroups: targetGroupsFor(targets),
-          uv: uvMeta,
+          uv: isVirtualRoot ? { workspaceRoot: uvRoot, virtual: true } : memberMetadata(m, uvRoot),
         },
       },
     });

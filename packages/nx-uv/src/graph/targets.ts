@@ -51,30 +51,41 @@ const DESCRIPTION: Record<TargetKey, string> = {
   notify: 'Send repository_dispatch to downstream repositories with the released packages',
 };
 
-const HELP_EXAMPLE: Record<TargetKey, Record<string, unknown>> = {
-  version: { bumpType: 'minor', dryRun: true },
-  tag: { dryRun: true },
-  pin: { restore: true },
-  build: { outputPath: 'dist' },
-  publish: { target: 'testpypi', dryRun: true },
-  releasePlan: { json: true },
-  releasePr: { dryRun: true, baseBranch: 'main' },
-  notify: { dryRun: true },
-};
+/**
+ * The example options of each target's help, a fresh object on every call (Nx may merge metadata of
+ * several plugins into the objects it is given).
+ */
+function helpExample(key: TargetKey, outputPath: string): Record<string, unknown> {
+  switch (key) {
+    case 'version':
+      return { bumpType: 'minor', dryRun: true };
+    case 'tag':
+      return { dryRun: true };
+    case 'pin':
+      return { restore: true };
+    case 'build':
+      return { outputPath };
+    case 'publish':
+      return { target: 'testpypi', dryRun: true };
+    case 'releasePlan':
+      return { json: true };
+    case 'releasePr':
+      return { dryRun: true, baseBranch: 'main' };
+    case 'notify':
+      return { dryRun: true };
+  }
+}
 
 /** `{workspaceRoot}/<uvRoot>/<file>` with no `./` segment when the uv root is the Nx root. */
 export function workspaceFileToken(uvRoot: string, file: string): string {
   return uvRoot === '.' || uvRoot === '' ? `{workspaceRoot}/${file}` : `{workspaceRoot}/${uvRoot}/${file}`;
 }
 
-function metadata(key: TargetKey, project: string, targetName: string, overrides: Record<string, unknown> = {}) {
+function metadata(key: TargetKey, project: string, targetName: string, outputPath: string) {
   return {
-    technologies: [...TECHNOLOGIES],
+    technologies: TECHNOLOGIES.slice(),
     description: DESCRIPTION[key],
-    help: {
-      command: `npx nx run ${project}:${targetName} --help`,
-      example: { options: { ...HELP_EXAMPLE[key], ...overrides } },
-    },
+    help: { command: `npx nx run ${project}:${targetName} --help`, example: { options: helpExample(key, outputPath) } },
   };
 }
 
@@ -87,6 +98,44 @@ function sameTargetOnDependencies(target: string) {
   return { target, dependencies: true as const, params: 'forward' as const };
 }
 
+/**
+ * What the targets of every member of a workspace share, worked out once per context (a large
+ * workspace has thousands of members, and a first run builds their targets before any JIT has).
+ */
+interface MemberTargetPlan {
+  names: Record<TargetKey, string | undefined>;
+  out: string;
+  buildInputs: string[];
+  buildOutput: string;
+  withNxReleasePublish: boolean;
+}
+
+const plans = new WeakMap<TargetContext, MemberTargetPlan>();
+
+function memberTargetPlan(ctx: TargetContext): MemberTargetPlan {
+  let plan = plans.get(ctx);
+  if (plan === undefined) {
+    const names = ctx.options.targetNames;
+    const out = ctx.options.buildOutputPath;
+    plan = {
+      names,
+      out,
+      buildInputs: [
+        ctx.namedInput,
+        `^${ctx.namedInput}`,
+        `!{projectRoot}/${out}/**/*`,
+        workspaceFileToken(ctx.uvRoot, 'uv.lock'),
+        workspaceFileToken(ctx.uvRoot, 'pyproject.toml'),
+      ],
+      buildOutput: `{projectRoot}/${out}`,
+      // Not renamable (Nx looks it up by name); left out when the user gave one of ours that name.
+      withNxReleasePublish: !Object.values(names).includes(NX_RELEASE_PUBLISH_TARGET),
+    };
+    plans.set(ctx, plan);
+  }
+  return plan;
+}
+
 /** The release targets of one member; none for `package = false` members and virtual roots. */
 export function inferMemberTargets(
   member: Pick<SlimMember, 'isPackage'>,
@@ -95,55 +144,50 @@ export function inferMemberTargets(
 ): Record<string, TargetConfiguration> {
   const targets: Record<string, TargetConfiguration> = {};
   if (!member.isPackage) return targets;
-  const names = ctx.options.targetNames;
-  const out = ctx.options.buildOutputPath;
+  const { names, out, buildInputs, buildOutput, withNxReleasePublish } = memberTargetPlan(ctx);
+  const version = names.version;
+  const tag = names.tag;
+  const pin = names.pin;
+  const build = names.build;
+  const publish = names.publish;
 
-  if (names.version) {
-    targets[names.version] = {
+  if (version) {
+    targets[version] = {
       executor: EXECUTOR.version,
       cache: false,
-      dependsOn: [sameTargetOnDependencies(names.version)],
-      metadata: metadata('version', project, names.version),
+      dependsOn: [sameTargetOnDependencies(version)],
+      metadata: metadata('version', project, version, out),
     };
   }
-  if (names.tag) {
-    targets[names.tag] = { executor: EXECUTOR.tag, cache: false, metadata: metadata('tag', project, names.tag) };
-  }
-  if (names.pin) {
-    targets[names.pin] = { executor: EXECUTOR.pin, cache: false, metadata: metadata('pin', project, names.pin) };
-  }
-  if (names.build) {
-    targets[names.build] = {
+  if (tag) targets[tag] = { executor: EXECUTOR.tag, cache: false, metadata: metadata('tag', project, tag, out) };
+  if (pin) targets[pin] = { executor: EXECUTOR.pin, cache: false, metadata: metadata('pin', project, pin, out) };
+  if (build) {
+    targets[build] = {
       executor: EXECUTOR.build,
       cache: true,
-      inputs: [
-        ctx.namedInput,
-        `^${ctx.namedInput}`,
-        `!{projectRoot}/${out}/**/*`,
-        workspaceFileToken(ctx.uvRoot, 'uv.lock'),
-        workspaceFileToken(ctx.uvRoot, 'pyproject.toml'),
-      ],
-      outputs: [`{projectRoot}/${out}`],
+      inputs: buildInputs.slice(),
+      outputs: [buildOutput],
       options: { outputPath: out },
-      metadata: metadata('build', project, names.build, { outputPath: out }),
+      metadata: metadata('build', project, build, out),
     };
   }
-  if (names.publish) {
-    targets[names.publish] = {
+  if (publish) {
+    targets[publish] = {
       executor: EXECUTOR.publish,
       cache: false,
-      dependsOn: [...(names.build ? [names.build] : []), sameTargetOnDependencies(names.publish)],
-      metadata: metadata('publish', project, names.publish),
+      dependsOn: build ? [build, sameTargetOnDependencies(publish)] : [sameTargetOnDependencies(publish)],
+      metadata: metadata('publish', project, publish, out),
     };
   }
-  // Not renamable (Nx looks it up by name); left out when the user gave one of ours that name.
-  if (!Object.values(names).includes(NX_RELEASE_PUBLISH_TARGET)) {
+  if (withNxReleasePublish) {
     targets[NX_RELEASE_PUBLISH_TARGET] = {
       executor: 'nx-uv:nx-release-publish',
       cache: false,
-      dependsOn: [...(names.build ? [names.build] : []), sameTargetOnDependencies(NX_RELEASE_PUBLISH_TARGET)],
+      dependsOn: build
+        ? [build, sameTargetOnDependencies(NX_RELEASE_PUBLISH_TARGET)]
+        : [sameTargetOnDependencies(NX_RELEASE_PUBLISH_TARGET)],
       metadata: {
-        technologies: [...TECHNOLOGIES],
+        technologies: TECHNOLOGIES.slice(),
         description: 'What `nx release publish` runs: upload the built files with uv publish (never on a dry run) and wait until served',
         help: {
           command: `npx nx run ${project}:${NX_RELEASE_PUBLISH_TARGET} --help`,
@@ -160,7 +204,9 @@ export function inferWorkspaceTargets(project: string, ctx: TargetContext): Reco
   const targets: Record<string, TargetConfiguration> = {};
   for (const key of WORKSPACE_TARGET_KEYS) {
     const name = ctx.options.targetNames[key];
-    if (name) targets[name] = { executor: EXECUTOR[key], cache: false, metadata: metadata(key, project, name) };
+    if (name) {
+      targets[name] = { executor: EXECUTOR[key], cache: false, metadata: metadata(key, project, name, ctx.options.buildOutputPath) };
+    }
   }
   return targets;
 }
