@@ -6,6 +6,11 @@
 //   npm run bench:graph                       # = npm run build && node bench/graph.bench.js
 //   node bench/graph.bench.js --members=1000 --processes=5 --calls=5 [--keep] [--json=out.json] [--dist=<built nx-uv>]
 //
+// The floor runs where a plugin runs: in a process that has loaded Nx (@nx/devkit), which can make the
+// same parse slower than in a bare Node process (a larger heap to collect); the bare figure is
+// printed too, as (a0). (a+) is a lower bound for any plugin that returns what nx-uv returns: the
+// floor plus nx-uv's own project configurations and the edges, with nothing checked and no cache.
+//
 // Every measurement is a median. "cold" is the first call in a fresh Node process with an empty
 // cache directory (module loading timed apart); "warm-disk" is the first call in a fresh process
 // whose cache directory a previous process filled (what a `nx` run without the daemon sees);
@@ -257,14 +262,53 @@ async function worker(kind, spec) {
   let projectCount = 0;
   let edgeKinds = {};
 
-  if (kind === 'floor') {
+  if (kind === 'floor' || kind === 'floor-bare') {
     const t0 = now();
+    if (kind === 'floor') require(require.resolve('@nx/devkit', { paths: [repoRoot] }));
     const { parse } = require(require.resolve('smol-toml', { paths: [repoRoot] }));
     loadMs = now() - t0;
     for (let c = 0; c < env.calls; c++) {
       const t = now();
       for (const f of files) parse(fs.readFileSync(path.join(env.root, f), 'utf8'));
       samples.push({ total: now() - t });
+    }
+  } else if (kind === 'bound') {
+    // A lower bound for any plugin that returns what nx-uv returns: the floor, plus nx-uv's own
+    // project configurations (its inferProjects) and one edge object per internal requirement, with
+    // nothing checked, no uv rules (every requirement naming a member is an edge), no cache, no hash.
+    const t0 = now();
+    require(require.resolve('@nx/devkit', { paths: [repoRoot] }));
+    const { parse } = require(require.resolve('smol-toml', { paths: [repoRoot] }));
+    const { inferProjects } = require(path.join(distDir, 'src', 'graph', 'projects.js'));
+    const { resolveGraphOptions } = require(path.join(distDir, 'src', 'graph', 'plugin-options.js'));
+    loadMs = now() - t0;
+    const options = resolveGraphOptions(undefined);
+    const leadingName = /^\s*([A-Za-z0-9._-]+)/;
+    const normal = (name) => name.toLowerCase().replace(/[-_.]+/g, '-');
+    for (let c = 0; c < env.calls; c++) {
+      const t = now();
+      const members = [];
+      const wanted = [];
+      for (const f of files) {
+        const doc = parse(fs.readFileSync(path.join(env.root, f), 'utf8'));
+        const project = doc.project;
+        if (!project) continue;
+        const root = f.slice(0, -'/pyproject.toml'.length);
+        const name = normal(project.name);
+        members.push({ name, distributionName: project.name, root, pyprojectPath: f, isWorkspaceRoot: false, isPackage: true, version: project.version });
+        const lists = [project.dependencies ?? [], ...Object.values(project['optional-dependencies'] ?? {}), ...Object.values(doc['dependency-groups'] ?? {})];
+        for (const list of lists) for (const raw of list) wanted.push([f, root, normal(leadingName.exec(raw)[1])]);
+      }
+      const projects = inferProjects({ uvRoot: '.', members }, options, 'default');
+      const results = projects.map((p) => [p.file, { projects: { [p.root]: p.config } }]);
+      const byName = new Map(members.map((m) => [m.name, m.root]));
+      const deps = [];
+      for (const [sourceFile, root, target] of wanted) {
+        if (byName.has(target)) deps.push({ source: root, target: byName.get(target), sourceFile, type: 'static' });
+      }
+      samples.push({ total: now() - t });
+      projectCount = results.length;
+      edgeCount = new Set(deps.map((d) => `${d.source} ${d.target}`)).size;
     }
   } else if (kind === 'nx-uv') {
     const t0 = now();
@@ -426,7 +470,9 @@ async function main() {
     // One round = one cold process + one warm-disk process of each kind, interleaved, so that a
     // busy machine slows all three alike instead of whichever happened to run at the time.
     const kinds = {
+      'floor-bare': { root: uvRoot, fileMap: uvFileMap, extra: {} },
       floor: { root: uvRoot, fileMap: uvFileMap, extra: {} },
+      bound: { root: uvRoot, fileMap: uvFileMap, extra: {} },
       'nx-uv': { root: uvRoot, fileMap: uvFileMap, extra: {} },
       nxlv: { root: nxlvRoot, fileMap: nxlvFileMap, extra: { projectJsons } },
     };
@@ -463,7 +509,9 @@ async function main() {
       projectCount: last[kind].projectCount,
       edgeKinds: last[kind].edgeKinds,
     });
+    const bare = summary('floor-bare');
     const floor = summary('floor');
+    const bound = summary('bound');
     const nxuv = summary('nx-uv');
     const nxlv = summary('nxlv');
 
@@ -471,7 +519,9 @@ async function main() {
     const expectedNxlv = edges.runtime.length + edges.group.length;
     const rows = [
       ['', 'cold', 'warm-disk', 'warm', 'module load', 'projects', 'edges'],
-      ['(a) floor: read + smol-toml parse', fmt(floor.cold), fmt(floor.warmDisk), fmt(floor.warm), fmt(floor.loadMs), '–', '–'],
+      ['(a) floor: read + smol-toml parse, Nx loaded', fmt(floor.cold), fmt(floor.warmDisk), fmt(floor.warm), fmt(floor.loadMs), '–', '–'],
+      ['(a+) floor + the same configurations and edges, unchecked', fmt(bound.cold), fmt(bound.warmDisk), fmt(bound.warm), fmt(bound.loadMs), String(bound.projectCount), String(bound.edgeCount)],
+      ['(a0) the same in a bare Node process', fmt(bare.cold), fmt(bare.warmDisk), fmt(bare.warm), fmt(bare.loadMs), '–', '–'],
       [
         '(b) nx-uv createNodes + createDependencies',
         fmt(nxuv.cold),
@@ -494,6 +544,8 @@ async function main() {
       ],
       ['      + reading its project.json files', fmt(nxlv.coldNodes), '', fmt(nxlv.warmNodes), '', '', ''],
       ['(b)/(a)', `${(nxuv.cold / floor.cold).toFixed(2)}x`, `${(nxuv.warmDisk / floor.warmDisk).toFixed(2)}x`, `${(nxuv.warm / floor.warm).toFixed(2)}x`, '', '', ''],
+      ['(a+)/(a)', `${(bound.cold / floor.cold).toFixed(2)}x`, `${(bound.warmDisk / floor.warmDisk).toFixed(2)}x`, `${(bound.warm / floor.warm).toFixed(2)}x`, '', '', ''],
+      ['(b)/(a0)', `${(nxuv.cold / bare.cold).toFixed(2)}x`, `${(nxuv.warmDisk / bare.warmDisk).toFixed(2)}x`, `${(nxuv.warm / bare.warm).toFixed(2)}x`, '', '', ''],
       ['(c)/(b)', `${(nxlv.cold / nxuv.cold).toFixed(1)}x`, `${(nxlv.warmDisk / nxuv.warmDisk).toFixed(1)}x`, `${(nxlv.warm / nxuv.warm).toFixed(1)}x`, '', '', ''],
     ];
     const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
@@ -515,7 +567,7 @@ async function main() {
       console.log(`WARNING: nx-uv returned ${nxuv.projectCount} projects, expected ${args.members + 1} (members + uv-workspace)`);
     }
     if (args.json) {
-      fs.writeFileSync(args.json, JSON.stringify({ members: args.members, floor, nxuv, nxlv, expectedAll, expectedNxlv, raw }, null, 2));
+      fs.writeFileSync(args.json, JSON.stringify({ members: args.members, floor, bare, bound, nxuv, nxlv, expectedAll, expectedNxlv, raw }, null, 2));
     }
   } finally {
     if (args.keep) console.log(`kept ${tmp}`);
