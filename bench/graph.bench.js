@@ -558,8 +558,16 @@ async function main() {
       `\nnode ${process.version}, ${os.cpus().length}× ${os.cpus()[0]?.model ?? 'cpu'}; edge types nx-uv ${JSON.stringify(nxuv.edgeKinds)}, ` +
         `@nxlv ${JSON.stringify(nxlv.edgeKinds)}\n† @nxlv/python makes no edges for optional dependencies (expected count excludes them).`,
     );
-    const target = nxuv.cold / floor.cold <= 1.5 && nxuv.warm / floor.warm <= 1.5;
-    console.log(`target (b) within 1.5x of (a), cold and warm: ${target ? 'met' : 'MISSED'}`);
+    // One verdict per way Nx meets the plugin, and the bound beside the cold one: when even (a+) is
+    // over 1.5x, no plugin returning these configurations can meet the cold target with this parser.
+    const verdict = (mode) => {
+      const ratio = nxuv[mode] / floor[mode];
+      return `${mode} ${ratio <= 1.5 ? 'met' : 'MISSED'} (${ratio.toFixed(2)}x)`;
+    };
+    console.log(
+      `target (b) within 1.5x of (a): ${['cold', 'warmDisk', 'warm'].map(verdict).join(', ')}; ` +
+        `lower bound (a+)/(a) cold ${(bound.cold / floor.cold).toFixed(2)}x`,
+    );
     if (nxuv.edgeCount !== expectedAll) {
       console.log(`WARNING: nx-uv returned ${nxuv.edgeCount} distinct edges, the generator made ${expectedAll}`);
     }
