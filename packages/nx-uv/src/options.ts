@@ -13,6 +13,14 @@ export interface NxUvPluginOptions {
   tagFormat?: string;
   /** Folder (relative to the project root) where `build` writes sdist and wheel. Default `dist`. */
   buildOutputPath?: string;
+  /**
+   * Whether optional dependencies (extras) that name a member become project graph edges. Default
+   * true (what uv says). `false` leaves them out: in a plugin ecosystem (the core lists its plugins as
+   * extras) touching one plugin then no longer marks every other plugin affected through the core,
+   * but `nx affected` also misses the core when only a plugin its extras name changed. Release order
+   * never follows extras either way.
+   */
+  optionalDependencyEdges?: boolean;
   /** Named release groups: projects by Nx name pattern (glob) or by `tag:<nx tag>`. */
   groups?: Record<string, { projects: string[] }>;
 }

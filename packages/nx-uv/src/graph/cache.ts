@@ -11,7 +11,7 @@ import { currentHashes } from './batch-reader';
 import type { GraphEdge, SlimWorkspace } from './projects';
 
 /** Bump when the shape or meaning of a cached entry changes. */
-export const CACHE_FORMAT = 2;
+export const CACHE_FORMAT = 3;
 /** Entries kept per cache file (most recent first). */
 const MAX_ENTRIES = 2;
 const MAX_MEMO = 8;

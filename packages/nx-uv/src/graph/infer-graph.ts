@@ -188,7 +188,7 @@ export function computeGraph(
         modelUvWorkspace(path.join(workspaceRoot, uvRoot), reader),
       );
       slim = slimWorkspace(ws, uvRoot);
-      edges = inferEdges(ws, uvRoot);
+      edges = inferEdges(ws, uvRoot, key.resolved.optionalDependencyEdges);
     } catch (err) {
       const [file, error] = attribute(err, uvRoot, workspaceRoot, batch);
       if (!errors.has(file)) errors.set(file, error);

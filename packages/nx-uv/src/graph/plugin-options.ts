@@ -17,6 +17,8 @@ export interface ResolvedGraphOptions {
   targetNames: Record<TargetKey, string | undefined>;
   /** Relative to the project root, POSIX, no trailing slash. */
   buildOutputPath: string;
+  /** Whether extras that name a member become graph edges. */
+  optionalDependencyEdges: boolean;
 }
 
 const TARGET_KEYS = Object.keys(DEFAULT_TARGET_NAMES) as TargetKey[];
@@ -72,7 +74,12 @@ export function resolveGraphOptions(options: NxUvPluginOptions | undefined): Res
     );
   }
 
-  return { projectName, workspaceProjectName, targetNames, buildOutputPath };
+  const optionalDependencyEdges = o.optionalDependencyEdges ?? true;
+  if (typeof optionalDependencyEdges !== 'boolean') {
+    throw optionError(`"optionalDependencyEdges" must be true or false (got ${JSON.stringify(optionalDependencyEdges)})`);
+  }
+
+  return { projectName, workspaceProjectName, targetNames, buildOutputPath, optionalDependencyEdges };
 }
 
 /** Nx project name of a member from the `projectName` template. */

@@ -32,7 +32,7 @@ const virtual: SlimWorkspace = {
   uvRoot: '.',
   virtualRoot: VIRTUAL_ROOT,
   members: [
-    slim('pkg-a', 'packages/a'),
+    slim('pkg-a', 'packages/a', { runtimeDeps: ['dyn-c'] }),
     slim('tool-b', 'tools/b', { isPackage: false }),
     slim('dyn-c', 'packages/c', { version: undefined }),
   ],
@@ -40,7 +40,7 @@ const virtual: SlimWorkspace = {
 
 const rooted: SlimWorkspace = {
   uvRoot: 'py',
-  members: [slim('app', '.'), slim('lib', 'libs/lib')],
+  members: [slim('app', '.', { runtimeDeps: ['lib'] }), slim('lib', 'libs/lib')],
 };
 
 function output(ws: SlimWorkspace, options: NxUvPluginOptions = {}, namedInput = 'default'): string {

@@ -36,6 +36,12 @@ export interface SlimMember {
   isWorkspaceRoot: boolean;
   isPackage: boolean;
   version?: string;
+  /**
+   * Members (normalised names, sorted, packages only) this one requires at runtime
+   * (`[project.dependencies]`, markers included): what must be versioned and served before it.
+   * Optional dependencies, groups and dev dependencies impose no release order. Absent when none.
+   */
+  runtimeDeps?: string[];
 }
 
 /** What project inference needs of a workspace (small enough for the cache file). */
@@ -58,7 +64,7 @@ export function joinRel(base: string, rel: string): string {
   return `${base}/${rel}`;
 }
 
-function slimMember(m: Member): SlimMember {
+function slimMember(m: Member, packages: ReadonlySet<string>): SlimMember {
   const slim: SlimMember = {
     name: m.name,
     distributionName: m.distributionName,
@@ -68,12 +74,25 @@ function slimMember(m: Member): SlimMember {
     isPackage: m.isPackage,
   };
   if (m.version.kind === 'static' || m.version.kind === 'hatch-file') slim.version = m.version.version;
+  const runtime = runtimeDependencyNames(m, packages);
+  if (runtime.length > 0) slim.runtimeDeps = runtime;
   return slim;
 }
 
+/** The package members `m` requires at runtime (never itself), sorted, each once. */
+export function runtimeDependencyNames(m: Member, packages: ReadonlySet<string>): string[] {
+  const names = new Set<string>();
+  for (const dep of m.dependencies) {
+    if (dep.kind === 'runtime' && dep.target !== m.name && packages.has(dep.target)) names.add(dep.target);
+  }
+  return [...names].sort();
+}
+
 export function slimWorkspace(ws: UvWorkspace, uvRoot: string): SlimWorkspace {
-  const slim: SlimWorkspace = { uvRoot, members: ws.members.map(slimMember) };
-  if (ws.virtualRoot) slim.virtualRoot = slimMember(ws.virtualRoot);
+  const packages = new Set<string>();
+  for (const m of ws.members) if (m.isPackage) packages.add(m.name);
+  const slim: SlimWorkspace = { uvRoot, members: ws.members.map((m) => slimMember(m, packages)) };
+  if (ws.virtualRoot) slim.virtualRoot = slimMember(ws.virtualRoot, packages);
   return slim;
 }
 
@@ -139,8 +158,11 @@ export function inferProjects(
   return sortByKey(projects, (p) => p.file);
 }
 
-/** One edge per (source pyproject, target member) over every internal dependency kind; sorted. */
-export function inferEdges(ws: UvWorkspace, uvRoot: string): GraphEdge[] {
+/**
+ * One edge per (source pyproject, target member) over every internal dependency kind (optional ones
+ * only when `optional`); sorted.
+ */
+export function inferEdges(ws: UvWorkspace, uvRoot: string, optional = true): GraphEdge[] {
   const rootOf = new Map<string, string>();
   for (const m of ws.members) rootOf.set(m.name, joinRel(uvRoot, m.root));
   // `source\0target` keys: NUL sorts before every path character, so a native sort of the keys
@@ -150,6 +172,7 @@ export function inferEdges(ws: UvWorkspace, uvRoot: string): GraphEdge[] {
   for (const m of all) {
     const sourceFile = joinRel(uvRoot, m.pyprojectPath);
     for (const dep of m.dependencies) {
+      if (!optional && dep.kind === 'optional') continue;
       const targetRoot = dep.target === m.name ? undefined : rootOf.get(dep.target);
       if (targetRoot !== undefined) keys.add(`${sourceFile}\0${targetRoot}`);
     }
@@ -171,7 +194,10 @@ export function inferWorkspaceProjects(
   options: ResolvedGraphOptions,
   namedInput: string,
 ): InferredWorkspace {
-  return { projects: inferProjects(slimWorkspace(ws, uvRoot), options, namedInput), edges: inferEdges(ws, uvRoot) };
+  return {
+    projects: inferProjects(slimWorkspace(ws, uvRoot), options, namedInput),
+    edges: inferEdges(ws, uvRoot, options.optionalDependencyEdges),
+  };
 }
 
 function cmp(a: string, b: string): number {

@@ -20,6 +20,11 @@ function ctx(opts: Parameters<typeof resolveGraphOptions>[0] = {}, namedInput = 
   return { options: resolveGraphOptions(opts), namedInput, uvRoot };
 }
 
+/** pkg-a requiring pkg-b and pkg-c at runtime (what `slimWorkspace` derives from the model). */
+function needsBAndC() {
+  return { ...member(), runtimeDeps: ['pkg-b', 'pkg-c'] };
+}
+
 describe('inferMemberTargets', () => {
   it('infers version, tag, pin, build, publish, nx-release-publish with their executors, in that order', () => {
     const targets = inferMemberTargets(member(), 'pkg-a', ctx());
@@ -64,31 +69,43 @@ describe('inferMemberTargets', () => {
     expect(t.inputs).toContain('!{projectRoot}/out/wheels/**/*');
   });
 
-  it('publish depends on build and on publish of dependencies, forwarding options (dry runs stay dry)', () => {
-    const targets = inferMemberTargets(member(), 'pkg-a', ctx());
-    expect(targets.publish.dependsOn).toEqual(['build', { target: 'publish', dependencies: true, params: 'forward' }]);
-    expect(targets.version.dependsOn).toEqual([{ target: 'version', dependencies: true, params: 'forward' }]);
+  it('publish depends on build and on publish of the runtime dependencies, forwarding options (dry runs stay dry)', () => {
+    const targets = inferMemberTargets(needsBAndC(), 'pkg-a', ctx());
+    expect(targets.publish.dependsOn).toEqual(['build', { target: 'publish', projects: ['pkg-b', 'pkg-c'], params: 'forward' }]);
+    expect(targets.version.dependsOn).toEqual([{ target: 'version', projects: ['pkg-b', 'pkg-c'], params: 'forward' }]);
     expect(targets.tag.dependsOn).toBeUndefined();
     expect(targets.build.dependsOn).toBeUndefined();
   });
 
+  it('a member that requires no other member: publish depends on its build only, version on nothing', () => {
+    const targets = inferMemberTargets(member(), 'pkg-a', ctx());
+    expect(targets.publish.dependsOn).toEqual(['build']);
+    expect(targets.version.dependsOn).toBeUndefined();
+    expect('dependsOn' in targets.version).toBe(false);
+  });
+
+  it('names the runtime dependencies by the projectName template', () => {
+    const targets = inferMemberTargets(needsBAndC(), 'py-pkg-a', ctx({ projectName: 'py-{name}' }));
+    expect(targets.publish.dependsOn).toEqual(['build', { target: 'publish', projects: ['py-pkg-b', 'py-pkg-c'], params: 'forward' }]);
+  });
+
   it('nx-release-publish (what `nx release publish` runs) depends on build and on the dependencies’ nx-release-publish', () => {
-    const t = inferMemberTargets(member(), 'pkg-a', ctx())['nx-release-publish'];
+    const t = inferMemberTargets(needsBAndC(), 'pkg-a', ctx())['nx-release-publish'];
     expect(t).toMatchObject({ executor: 'nx-uv:nx-release-publish', cache: false });
-    expect(t.dependsOn).toEqual(['build', { target: 'nx-release-publish', dependencies: true, params: 'forward' }]);
+    expect(t.dependsOn).toEqual(['build', { target: 'nx-release-publish', projects: ['pkg-b', 'pkg-c'], params: 'forward' }]);
     expect(t.inputs).toBeUndefined();
     expect(t.outputs).toBeUndefined();
   });
 
   it('keeps the name nx-release-publish when targets are renamed, follows a renamed build, drops a disabled one', () => {
-    const renamed = inferMemberTargets(member(), 'pkg-a', ctx({ targetNames: { build: 'py-build' } }));
+    const renamed = inferMemberTargets(needsBAndC(), 'pkg-a', ctx({ targetNames: { build: 'py-build' } }));
     expect(renamed['nx-release-publish'].dependsOn).toEqual([
       'py-build',
-      { target: 'nx-release-publish', dependencies: true, params: 'forward' },
+      { target: 'nx-release-publish', projects: ['pkg-b', 'pkg-c'], params: 'forward' },
     ]);
-    const noBuild = inferMemberTargets(member(), 'pkg-a', ctx({ targetNames: { build: false, publish: false } }));
+    const noBuild = inferMemberTargets(needsBAndC(), 'pkg-a', ctx({ targetNames: { build: false, publish: false } }));
     expect(Object.keys(noBuild)).toEqual(['version', 'tag', 'pin', 'nx-release-publish']);
-    expect(noBuild['nx-release-publish'].dependsOn).toEqual([{ target: 'nx-release-publish', dependencies: true, params: 'forward' }]);
+    expect(noBuild['nx-release-publish'].dependsOn).toEqual([{ target: 'nx-release-publish', projects: ['pkg-b', 'pkg-c'], params: 'forward' }]);
   });
 
   it('infers no nx-release-publish of its own when the user named one of the targets so', () => {
@@ -99,23 +116,24 @@ describe('inferMemberTargets', () => {
 
   it('renames targets and points dependsOn at the new names', () => {
     const targets = inferMemberTargets(
-      member(),
+      needsBAndC(),
       'pkg-a',
       ctx({ targetNames: { build: 'py-build', publish: 'pypi-publish', version: 'bump' } }),
     );
     expect(Object.keys(targets)).toEqual(['bump', 'tag', 'pin', 'py-build', 'pypi-publish', 'nx-release-publish']);
     expect(targets['pypi-publish'].dependsOn).toEqual([
       'py-build',
-      { target: 'pypi-publish', dependencies: true, params: 'forward' },
+      { target: 'pypi-publish', projects: ['pkg-b', 'pkg-c'], params: 'forward' },
     ]);
-    expect(targets.bump.dependsOn).toEqual([{ target: 'bump', dependencies: true, params: 'forward' }]);
+    expect(targets.bump.dependsOn).toEqual([{ target: 'bump', projects: ['pkg-b', 'pkg-c'], params: 'forward' }]);
     expect(targets['py-build'].metadata?.help?.command).toBe('npx nx run pkg-a:py-build --help');
   });
 
   it('leaves out disabled targets, and publish no longer depends on a disabled build', () => {
-    const targets = inferMemberTargets(member(), 'pkg-a', ctx({ targetNames: { pin: false, build: false } }));
+    const targets = inferMemberTargets(needsBAndC(), 'pkg-a', ctx({ targetNames: { pin: false, build: false } }));
     expect(Object.keys(targets)).toEqual(['version', 'tag', 'publish', 'nx-release-publish']);
-    expect(targets.publish.dependsOn).toEqual([{ target: 'publish', dependencies: true, params: 'forward' }]);
+    expect(targets.publish.dependsOn).toEqual([{ target: 'publish', projects: ['pkg-b', 'pkg-c'], params: 'forward' }]);
+    expect(inferMemberTargets(member(), 'pkg-a', ctx({ targetNames: { build: false } })).publish.dependsOn).toBeUndefined();
   });
 
   it('gives package = false members no targets', () => {
@@ -154,6 +172,7 @@ describe('resolveGraphOptions', () => {
       projectName: '{name}',
       workspaceProjectName: 'uv-workspace',
       buildOutputPath: 'dist',
+      optionalDependencyEdges: true,
       targetNames: {
         version: 'version',
         tag: 'tag',
@@ -175,6 +194,7 @@ describe('resolveGraphOptions', () => {
     [{ targetNames: { tag: '' } }, /targetNames.tag/],
     [{ buildOutputPath: '../dist' }, /buildOutputPath/],
     [{ buildOutputPath: '.' }, /buildOutputPath/],
+    [{ optionalDependencyEdges: 'no' }, /"optionalDependencyEdges" must be true or false/],
   ])('rejects %j naming nx.json', (opts, message) => {
     expect(() => resolveGraphOptions(opts as never)).toThrow(message);
     expect(() => resolveGraphOptions(opts as never)).toThrow(/nx\.json/);

@@ -4,7 +4,7 @@
  */
 import type { TargetConfiguration } from '@nx/devkit';
 import type { TargetKey } from '../options';
-import type { ResolvedGraphOptions } from './plugin-options';
+import { memberProjectName, type ResolvedGraphOptions } from './plugin-options';
 import type { SlimMember } from './projects';
 
 export interface TargetContext {
@@ -90,12 +90,23 @@ function metadata(key: TargetKey, project: string, targetName: string, outputPat
 }
 
 /**
- * A dependency on the same target of the project's dependencies, forwarding the command-line
- * options: `nx run a:publish --dryRun --target=testpypi` must not do a real upload of `a`'s
- * dependencies to PyPI, and `nx run a:version --dryRun` must not write files of its dependencies.
+ * A dependency on the same target of the members this one requires at runtime, forwarding the
+ * command-line options (`nx run a:publish --dryRun --target=testpypi` must not do a real upload of
+ * `a`'s dependencies to PyPI). Only required runtime dependencies order release tasks: an extra that
+ * lists a plugin which itself requires this package (the usual plugin ecosystem) is no order, and
+ * following every graph edge (`^publish`) would make such a workspace a task cycle. Undefined when
+ * the member requires no other member.
  */
-function sameTargetOnDependencies(target: string) {
-  return { target, dependencies: true as const, params: 'forward' as const };
+function sameTargetOnRuntimeDependencies(target: string, projects: string[] | undefined) {
+  return projects === undefined ? undefined : { target, projects: projects.slice(), params: 'forward' as const };
+}
+
+/** `dependsOn` from an optional first entry (the build) and the runtime-dependency entry. */
+function dependsOnOf(first: string | undefined, onDeps: ReturnType<typeof sameTargetOnRuntimeDependencies>) {
+  const list: (string | NonNullable<typeof onDeps>)[] = [];
+  if (first) list.push(first);
+  if (onDeps) list.push(onDeps);
+  return list.length > 0 ? list : undefined;
 }
 
 /**
@@ -136,15 +147,22 @@ function memberTargetPlan(ctx: TargetContext): MemberTargetPlan {
   return plan;
 }
 
+/** `{ dependsOn }` when there is one, else nothing (no empty key in the configuration). */
+function withDependsOn(dependsOn: ReturnType<typeof dependsOnOf>): { dependsOn?: NonNullable<ReturnType<typeof dependsOnOf>> } {
+  return dependsOn ? { dependsOn } : {};
+}
+
 /** The release targets of one member; none for `package = false` members and virtual roots. */
 export function inferMemberTargets(
-  member: Pick<SlimMember, 'isPackage'>,
+  member: Pick<SlimMember, 'isPackage' | 'runtimeDeps'>,
   project: string,
   ctx: TargetContext,
 ): Record<string, TargetConfiguration> {
   const targets: Record<string, TargetConfiguration> = {};
   if (!member.isPackage) return targets;
   const { names, out, buildInputs, buildOutput, withNxReleasePublish } = memberTargetPlan(ctx);
+  const template = ctx.options.projectName;
+  const runtimeProjects = member.runtimeDeps?.map((dep) => memberProjectName(template, dep));
   const version = names.version;
   const tag = names.tag;
   const pin = names.pin;
@@ -155,7 +173,7 @@ export function inferMemberTargets(
     targets[version] = {
       executor: EXECUTOR.version,
       cache: false,
-      dependsOn: [sameTargetOnDependencies(version)],
+      ...withDependsOn(dependsOnOf(undefined, sameTargetOnRuntimeDependencies(version, runtimeProjects))),
       metadata: metadata('version', project, version, out),
     };
   }
@@ -175,7 +193,7 @@ export function inferMemberTargets(
     targets[publish] = {
       executor: EXECUTOR.publish,
       cache: false,
-      dependsOn: build ? [build, sameTargetOnDependencies(publish)] : [sameTargetOnDependencies(publish)],
+      ...withDependsOn(dependsOnOf(build, sameTargetOnRuntimeDependencies(publish, runtimeProjects))),
       metadata: metadata('publish', project, publish, out),
     };
   }
@@ -183,9 +201,7 @@ export function inferMemberTargets(
     targets[NX_RELEASE_PUBLISH_TARGET] = {
       executor: 'nx-uv:nx-release-publish',
       cache: false,
-      dependsOn: build
-        ? [build, sameTargetOnDependencies(NX_RELEASE_PUBLISH_TARGET)]
-        : [sameTargetOnDependencies(NX_RELEASE_PUBLISH_TARGET)],
+      ...withDependsOn(dependsOnOf(build, sameTargetOnRuntimeDependencies(NX_RELEASE_PUBLISH_TARGET, runtimeProjects))),
       metadata: {
         technologies: TECHNOLOGIES.slice(),
         description: 'What `nx release publish` runs: upload the built files with uv publish (never on a dry run) and wait until served',

@@ -7,7 +7,16 @@ export { sortByKey } from './sort-by-key';
 export { cleanRel, diskReader, memoryReader, parseTomlText, UTF8 } from './reader';
 export type { WorkspaceReader, DirEntry, DiskReaderOptions } from './reader';
 export { isUvWorkspaceRootToml, modelUvWorkspace, loadUvWorkspace, findUvWorkspaceRoot } from './model';
-export { topologicalOrder, dependentsOf, PUBLISHED_DEPENDENCY_KINDS, ALL_DEPENDENCY_KINDS } from './order';
+export {
+  topologicalOrder,
+  dependentsOf,
+  describeCycle,
+  DependencyCycleError,
+  PUBLISHED_DEPENDENCY_KINDS,
+  RELEASE_ORDER_KINDS,
+  ALL_DEPENDENCY_KINDS,
+  type CycleLink,
+} from './order';
 export { findHatchVersion } from './version-source';
 export type { HatchVersionMatch } from './version-source';
 export { compileGlob, matchGlob } from './glob';

@@ -1,5 +1,5 @@
 import { modelUvWorkspace } from './model';
-import { ALL_DEPENDENCY_KINDS, dependentsOf, topologicalOrder } from './order';
+import { ALL_DEPENDENCY_KINDS, DependencyCycleError, dependentsOf, topologicalOrder } from './order';
 import { memoryReader } from './reader';
 import { UvWorkspace } from './types';
 
@@ -40,16 +40,39 @@ describe('topologicalOrder', () => {
   it('throws naming the cycle with sections and files', () => {
     const ws = workspace({ a: ['b'], b: ['c'], c: ['a'], d: [] });
     expect(() => topologicalOrder(ws)).toThrow(
-      'Dependency cycle between workspace members (runtime, optional dependencies): a → b → c → a: ' +
-        'a → b (project.dependencies in p/a/pyproject.toml), b → c (project.dependencies in p/b/pyproject.toml), ' +
-        'c → a (project.dependencies in p/c/pyproject.toml)',
+      'Dependency cycle between workspace members (runtime dependencies): a → b → c → a: ' +
+        'a requires "b" (project.dependencies in p/a/pyproject.toml); b requires "c" (project.dependencies in p/b/pyproject.toml); ' +
+        'c requires "a" (project.dependencies in p/c/pyproject.toml). Each must be versioned and published before the other',
     );
+    try {
+      topologicalOrder(ws);
+    } catch (e) {
+      expect(e).toBeInstanceOf(DependencyCycleError);
+      expect((e as DependencyCycleError).links.map((l) => [l.from.name, l.to, l.dependency.section])).toEqual([
+        ['a', 'b', 'project.dependencies'],
+        ['b', 'c', 'project.dependencies'],
+        ['c', 'a', 'project.dependencies'],
+      ]);
+    }
+  });
+
+  it('a plugin ecosystem (core lists its plugins in extras, each plugin requires core) is no cycle: core first', () => {
+    const ws = workspace(
+      { core: [], 'plugin-x': ['core>=1'], 'plugin-y': ['core>=1'] },
+      { core: '[project.optional-dependencies]\nx = ["plugin-x>=1"]\ny = ["plugin-y>=1"]\nall = ["core[x,y]"]\n' },
+    );
+    expect(ws.members.find((m) => m.name === 'core')!.dependencies.map((d) => `${d.kind}:${d.target}`)).toEqual([
+      'optional:plugin-x',
+      'optional:plugin-y',
+    ]);
+    expect(names(topologicalOrder(ws))).toEqual(['core', 'plugin-x', 'plugin-y']);
+    expect(() => topologicalOrder(ws, ['runtime', 'optional'])).toThrow(/core → plugin-x → core/);
   });
 
   it('ignores group and dev edges by default, includes them when asked', () => {
     const ws = workspace({ a: ['b'], b: [] }, { b: '[dependency-groups]\ntest = ["a"]\n' });
     expect(names(topologicalOrder(ws))).toEqual(['b', 'a']);
-    expect(() => topologicalOrder(ws, ALL_DEPENDENCY_KINDS)).toThrow(/cycle .*: a → b → a: .*b → a \(dependency-groups.test in p\/b\/pyproject.toml\)/);
+    expect(() => topologicalOrder(ws, ALL_DEPENDENCY_KINDS)).toThrow(/cycle .*: a → b → a: .*b requires "a" \(dependency-groups.test in p\/b\/pyproject.toml\)/);
     expect(names(topologicalOrder(ws, ['group']))).toEqual(['a', 'b']);
   });
 

@@ -2,10 +2,27 @@
  * Orders over the internal dependency graph: topological (dependencies first) and direct dependents.
  */
 import { normalizeName } from './normalize-name';
-import { DependencyKind, Member, UvWorkspace, UvWorkspaceError } from './types';
+import { DependencyKind, InternalDependency, Member, UvWorkspace, UvWorkspaceError } from './types';
 
-/** The kinds that end up in published metadata (`Requires-Dist`): the default for ordering. */
+/** Members that require each other (through the kinds that order releases), with the links. */
+export class DependencyCycleError extends UvWorkspaceError {
+  constructor(
+    message: string,
+    readonly links: readonly CycleLink[],
+  ) {
+    super(message, links[0]?.from.pyprojectPath);
+    this.name = 'DependencyCycleError';
+  }
+}
+
+/** The kinds that end up in published metadata (`Requires-Dist`). */
 export const PUBLISHED_DEPENDENCY_KINDS: readonly DependencyKind[] = ['runtime', 'optional'];
+/**
+ * The kinds that order release tasks (the default for ordering): only what a package requires to be
+ * installed at all. An extra may list a plugin that itself requires the package (a plugin ecosystem);
+ * that is no order, and ordering by it would make every such workspace a cycle.
+ */
+export const RELEASE_ORDER_KINDS: readonly DependencyKind[] = ['runtime'];
 export const ALL_DEPENDENCY_KINDS: readonly DependencyKind[] = ['runtime', 'optional', 'group', 'dev'];
 
 /** Distinct member targets of `member` over `kinds`, in first-seen order. */
@@ -17,22 +34,46 @@ function targetsOf(member: Member, kinds: ReadonlySet<DependencyKind>): string[]
   return targets;
 }
 
-function describeCycle(ws: UvWorkspace, cycle: string[], kinds: ReadonlySet<DependencyKind>): string {
+/** One requirement of a dependency cycle: `from` requires `to` through `dependency`. */
+export interface CycleLink {
+  from: Member;
+  to: string;
+  dependency: InternalDependency;
+}
+
+function cycleLinks(ws: UvWorkspace, cycle: string[], kinds: ReadonlySet<DependencyKind>): CycleLink[] {
   const byName = new Map(ws.members.map((member) => [member.name, member]));
-  const links = cycle.slice(0, -1).map((name, i) => {
-    const next = cycle[i + 1];
-    const member = byName.get(name)!;
-    const dependency = member.dependencies.find((d) => d.target === next && kinds.has(d.kind))!;
-    return `${name} → ${next} (${dependency.section} in ${member.pyprojectPath})`;
+  return cycle.slice(0, -1).map((name, i) => {
+    const to = cycle[i + 1];
+    const from = byName.get(name)!;
+    return { from, to, dependency: from.dependencies.find((d) => d.target === to && kinds.has(d.kind))! };
   });
-  return links.join(', ');
+}
+
+/**
+ * The message for a cycle; `where(link)` names the spot of each requirement (default: its section
+ * and file; the pre-tasks check adds the line).
+ */
+export function describeCycle(
+  links: readonly CycleLink[],
+  kinds: readonly DependencyKind[],
+  where: (link: CycleLink) => string = (l) => `${l.dependency.section} in ${l.from.pyprojectPath}`,
+): string {
+  const names = [...links.map((l) => l.from.name), links[0].from.name];
+  return (
+    `Dependency cycle between workspace members (${kinds.join(', ')} dependencies): ${names.join(' → ')}: ` +
+    `${links.map((l) => `${l.from.name} requires "${l.dependency.requirement.raw}" (${where(l)})`).join('; ')}. ` +
+    'Each must be versioned and published before the other, so nx-uv has no order to release them in. ' +
+    'Break the cycle: move one of these requirements into an extra ([project.optional-dependencies]) or a ' +
+    'dependency group, or merge the packages.'
+  );
 }
 
 /**
  * Members with every dependency before its dependents (ties broken by name). `kinds` selects the
  * edges (default: runtime and optional, what publishing depends on). Throws naming the cycle.
  */
-export function topologicalOrder(ws: UvWorkspace, kinds: readonly DependencyKind[] = PUBLISHED_DEPENDENCY_KINDS): Member[] {
+export function topologicalOrder(ws: UvWorkspace, kinds: readonly DependencyKind[] = RELEASE_ORDER_KINDS): Member[] {
   const kindSet = new Set(kinds);
   const members = ws.members; // sorted by name: index order = name order
   const index = new Map(members.map((member, i) => [member.name, i]));
@@ -95,12 +136,8 @@ export function topologicalOrder(ws: UvWorkspace, kinds: readonly DependencyKind
     const next = targetsOf(current, kindSet).find((target) => stuck.has(target))!;
     const seenAt = path.indexOf(next);
     if (seenAt >= 0) {
-      const cycle = [...path.slice(seenAt), next];
-      throw new UvWorkspaceError(
-        `Dependency cycle between workspace members (${kinds.join(', ')} dependencies): ${cycle.join(' → ')}: ` +
-          `${describeCycle(ws, cycle, kindSet)}. nx-uv needs an order to version and publish them: break the cycle ` +
-          '(e.g. move one of these requirements to a dependency group).',
-      );
+      const links = cycleLinks(ws, [...path.slice(seenAt), next], kindSet);
+      throw new DependencyCycleError(describeCycle(links, kinds), links);
     }
     path.push(next);
   }

@@ -222,9 +222,10 @@ describe('build executor, a dependency cycle between members (real uv)', () => {
       ['pkg-b', ['runtime:pkg-a', 'optional:pkg-a']],
     ]);
     expect(() => topologicalOrder(ws)).toThrow(
-      'Dependency cycle between workspace members (runtime, optional dependencies): pkg-a → pkg-b → pkg-a: ' +
-        'pkg-a → pkg-b (project.dependencies in packages/a/pyproject.toml), pkg-b → pkg-a (project.dependencies in packages/b/pyproject.toml). ' +
-        'nx-uv needs an order to version and publish them: break the cycle (e.g. move one of these requirements to a dependency group).',
+      'Dependency cycle between workspace members (runtime dependencies): pkg-a → pkg-b → pkg-a: ' +
+        'pkg-a requires "pkg-b>=1.0" (project.dependencies in packages/a/pyproject.toml); pkg-b requires "pkg-a>=1.0" (project.dependencies in packages/b/pyproject.toml). ' +
+        'Each must be versioned and published before the other, so nx-uv has no order to release them in. Break the cycle: ' +
+        'move one of these requirements into an extra ([project.optional-dependencies]) or a dependency group, or merge the packages.',
     );
   });
 

@@ -13,12 +13,11 @@
  * This runs the plugin's real createNodes/createDependencies and Nx's own task-graph code (the
  * functions `nx run-many` calls) on a workspace on disk.
  */
-import type { CreateDependenciesContext, CreateNodesResult, ProjectConfiguration, ProjectGraph } from '@nx/devkit';
+import type { ProjectGraph } from '@nx/devkit';
 import * as path from 'node:path';
 import { createTaskGraph } from 'nx/src/tasks-runner/create-task-graph';
 import { findCycle } from 'nx/src/tasks-runner/task-graph-utils';
-import { createDependencies, createNodes } from '../../index';
-import { resetGraphMemo } from '../../graph';
+import { inferNxProjectGraph } from '../../testing/nx-project-graph';
 import { makeTempDir, writeTree } from '../../testing/tools';
 import { loadUvWorkspace, topologicalOrder } from '../../workspace';
 import { memberPyproject } from './__fixtures__/publish-workspace';
@@ -48,33 +47,7 @@ describe('a dependency cycle between members, through the Nx graph nx-uv infers'
 
   beforeAll(async () => {
     writeTree(root, FILES);
-    resetGraphMemo();
-    const results = (await createNodes[1](PYPROJECTS, undefined, { nxJsonConfiguration: {}, workspaceRoot: root, configFiles: [] } as never)) as Array<
-      readonly [string, CreateNodesResult]
-    >;
-    const projects: Record<string, ProjectConfiguration> = {};
-    for (const [, r] of results) {
-      for (const [projectRoot, p] of Object.entries(r.projects ?? {})) projects[p.name as string] = { ...p, root: projectRoot } as ProjectConfiguration;
-    }
-    const projectFileMap: Record<string, { file: string; hash: string }[]> = Object.fromEntries(Object.keys(projects).map((n) => [n, []]));
-    const byDepth = Object.entries(projects).sort((a, b) => b[1].root.length - a[1].root.length);
-    for (const file of PYPROJECTS) {
-      const owner = byDepth.find(([, p]) => file.startsWith(`${p.root}/`));
-      projectFileMap[owner![0]].push({ file, hash: 'x' });
-    }
-    const context: CreateDependenciesContext = {
-      externalNodes: {},
-      projects,
-      nxJsonConfiguration: {},
-      fileMap: { projectFileMap, nonProjectFiles: [] },
-      filesToProcess: { projectFileMap: {}, nonProjectFiles: [] },
-      workspaceRoot: root,
-    };
-    const edges = await createDependencies(undefined, context);
-    graph = {
-      nodes: Object.fromEntries(Object.entries(projects).map(([name, data]) => [name, { name, type: 'lib', data }])),
-      dependencies: Object.fromEntries(Object.keys(projects).map((name) => [name, edges.filter((e) => e.source === name).map((e) => ({ source: e.source, target: e.target, type: e.type }))])),
-    } as ProjectGraph;
+    graph = await inferNxProjectGraph(root, PYPROJECTS);
   });
   afterAll(() => tmp.cleanup());
 
@@ -85,7 +58,7 @@ describe('a dependency cycle between members, through the Nx graph nx-uv infers'
     expect(graph.dependencies['pkg-a'].map((d) => d.target)).toEqual(['pkg-b']);
     expect(graph.dependencies['pkg-b'].map((d) => d.target)).toEqual(['pkg-a']);
     expect(graph.dependencies['pkg-c'].map((d) => d.target)).toEqual(['pkg-a']);
-    expect(graph.nodes['pkg-a'].data.targets?.publish?.dependsOn).toEqual(['build', { target: 'publish', dependencies: true, params: 'forward' }]);
+    expect(graph.nodes['pkg-a'].data.targets?.publish?.dependsOn).toEqual(['build', { target: 'publish', projects: ['pkg-b'], params: 'forward' }]);
   });
 
   it('build: no task cycle, every member builds on its own', () => {
@@ -105,14 +78,14 @@ describe('a dependency cycle between members, through the Nx graph nx-uv infers'
     expect(taskCycle('publish', ['pkg-c'])).not.toBeNull();
   });
 
-  it('version: refused the same way (dependsOn ^version)', () => {
+  it('version: refused the same way (version depends on the runtime dependencies\' version)', () => {
     expect(new Set(taskCycle('version'))).toEqual(new Set(['pkg-a:version', 'pkg-b:version']));
   });
 
   it("nx-uv's own order names the cycle, its sections and files, and says what to do", () => {
     const ws = loadUvWorkspace(path.join(root, 'py'));
     expect(() => topologicalOrder(ws)).toThrow(
-      /Dependency cycle between workspace members \(runtime, optional dependencies\): pkg-a → pkg-b → pkg-a: pkg-a → pkg-b \(project\.dependencies in packages\/a\/pyproject\.toml\), pkg-b → pkg-a \(project\.dependencies in packages\/b\/pyproject\.toml\)\. .*break the cycle/,
+      /Dependency cycle between workspace members \(runtime dependencies\): pkg-a → pkg-b → pkg-a: pkg-a requires "pkg-b>=1\.0" \(project\.dependencies in packages\/a\/pyproject\.toml\); pkg-b requires "pkg-a>=1\.0" \(project\.dependencies in packages\/b\/pyproject\.toml\)\. .*Break the cycle/,
     );
   });
 });
