@@ -74,6 +74,38 @@ describe('planRelease', () => {
     expect(p.skipped).toEqual([{ name: 'pkg-tool', reason: 'no commits since 0.5.0' }]);
   });
 
+  describe('a plugin ecosystem: the core lists its plugins in extras, each plugin requires the core', () => {
+    const eco = (coreExtra = 'eco-a>=1.0'): PlanMember[] => [
+      { name: 'eco-core', version: '1.4.0', isPackage: true, dependencies: [dep(coreExtra, 'optional'), dep('eco-b>=1.0', 'optional')], pyprojectPath: 'core/pyproject.toml' },
+      { name: 'eco-a', version: '1.0.0', isPackage: true, dependencies: [dep('eco-core>=1.0')], pyprojectPath: 'plugins/a/pyproject.toml' },
+      { name: 'eco-b', version: '1.1.0', isPackage: true, dependencies: [dep('eco-core>=1.0')], pyprojectPath: 'plugins/b/pyproject.toml' },
+    ];
+    const last = { 'eco-core': '1.4.0', 'eco-a': '1.0.0', 'eco-b': '1.1.0' };
+    const planEco = (commits: MappedCommit[], coreExtra?: string) => planRelease({ members: eco(coreExtra), lastReleases: last, commits });
+
+    it('a plugin fix releases the plugin alone; the core extra is raised but the core is not released for it', () => {
+      const p = planEco([on(['eco-a'], 'eee1111', 'fix: retry')]);
+      expect(versionsOf(p)).toEqual({ 'eco-a': '1.0.1' });
+      expect(p.requirementUpdates).toEqual([
+        { member: 'eco-core', pyprojectPath: 'core/pyproject.toml', section: 'project.optional-dependencies.extra', kind: 'optional', dependency: 'eco-a', from: 'eco-a>=1.0', to: 'eco-a>=1.0.1' },
+      ]);
+      expect(p.notes).toContain(
+        'eco-core names eco-a in an extra (project.optional-dependencies.extra) that admits 1.0.1: the requirement is raised, but eco-core is not released for it',
+      );
+    });
+
+    it('a core feat releases the core and every plugin that requires it (no cycle through the extras)', () => {
+      const p = planEco([on(['eco-core'], 'eee2222', 'feat: new hook')]);
+      expect(versionsOf(p)).toEqual({ 'eco-core': '1.5.0', 'eco-a': '1.0.1', 'eco-b': '1.1.1' });
+    });
+
+    it('an extra that no longer admits the new plugin version releases the core too', () => {
+      const p = planEco([on(['eco-a'], 'eee3333', 'feat!: new api')], 'eco-a>=1.0,<2');
+      expect(versionsOf(p)).toEqual({ 'eco-a': '2.0.0', 'eco-core': '1.4.1', 'eco-b': '1.1.1' });
+      expect(p.requirementUpdates.find((u) => u.member === 'eco-core' && u.dependency === 'eco-a')?.to).toBe('eco-a>=2.0.0,<3');
+    });
+  });
+
   it('sees a BREAKING CHANGE footer (not just the subject) and applies the 0.x policy', () => {
     const commits = [on(['pkg-tool'], 'bbb2222', 'fix: rename flag\n\nBREAKING CHANGE: --old is gone'), on(['pkg-core'], 'ccc3333', 'feat: y\n\nBREAKING-CHANGE: z')];
     const cargo = plan(commits);

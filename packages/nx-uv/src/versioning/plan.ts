@@ -12,10 +12,12 @@
  *   releases every selected package, with `bumpType` or patch when nothing asks for more.
  * - A package on a pre-release with no pre-release requested graduates even without new commits; a
  *   request for a later phase (beta → rc) moves it up even without new commits.
- * - Propagation: when a package gets a new version, every member that depends on it at runtime or
- *   through an extra (what goes into published metadata) is bumped by `dependentBump`, transitively,
- *   across group boundaries (a note says so). Dependency groups and dev dependencies are not published:
- *   their requirement strings are updated but they force no release.
+ * - Propagation: when a package gets a new version, every member that requires it at runtime is
+ *   bumped by `dependentBump`, transitively, across group boundaries (a note says so). An extra that
+ *   names it forces a release only when its requirement no longer admits the new version (a core
+ *   whose extras list its plugins is not re-released for every plugin fix). Dependency groups and dev
+ *   dependencies are not published: their requirement strings are updated but they force no release;
+ *   extras that still admit the new version are raised the same way.
  */
 import type { DependencyKind, InternalDependency } from '../workspace/types';
 import { DEFAULT_ZERO_MAJOR_POLICY, levelForImpacts, ZERO_MAJOR_POLICIES } from './bump-level';
@@ -272,10 +274,31 @@ export function planRelease(input: PlanInput): ReleasePlan {
   const changesVersion = (s: State) => s.kind !== 'first-release';
   const queue = [...states.values()].filter(changesVersion).map((s) => s.member.name);
   const dependentLevel: BumpLevel = opts.dependentBump === 'none' ? 'none' : opts.dependentBump;
+  /** The version `state` would get with its level so far (levels only rise; a rise re-queues it). */
+  const prospectiveNext = (state: State): string | undefined => {
+    if (state.kind !== 'bump') return state.base;
+    try {
+      return nextVersion(state.base, { level: state.level, prerelease: opts.prerelease }, state.member.name).version;
+    } catch {
+      return undefined; // reported in step 3
+    }
+  };
   while (queue.length > 0) {
     const name = queue.shift()!;
     for (const { member: d, dep } of dependents.get(name) ?? []) {
       if (!PUBLISHED_KINDS.has(dep.kind) || !d.isPackage || d.name === '' || d.name === name) continue;
+      // An extra is not what the package needs to work: it forces a release only when it no longer
+      // admits the new version (its requirement string is raised either way, see step 4).
+      if (dep.kind === 'optional' && !states.has(d.name)) {
+        const next = prospectiveNext(states.get(name)!);
+        if (next !== undefined && requirementAdmits(dep.requirement, next)) {
+          notes.add(
+            `${d.name} names ${name} in an extra (${dep.section}) that admits ${next}: the requirement is raised, ` +
+              `but ${d.name} is not released for it`,
+          );
+          continue;
+        }
+      }
       if (dependentLevel === 'none') {
         notes.add(`${d.name} depends on ${name} (${dep.section}) but dependentBump is none: ${d.name} is not bumped`);
         continue;
