@@ -170,6 +170,11 @@ export function entriesForDependencies(workspaceRoot: string, optionsHash: strin
   return [...round.entries.values()];
 }
 
+/** The entries of the current round without consuming it (the pre-tasks hook reads them). */
+export function currentEntries(workspaceRoot: string, optionsHash: string): GraphEntry[] {
+  return [...(rounds.get(`${workspaceRoot}\0${optionsHash}`)?.entries.values() ?? [])];
+}
+
 /** Forgets everything memoised in this process (tests). */
 export function resetGraphMemo(): void {
   memo.clear();

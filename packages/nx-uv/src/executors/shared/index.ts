@@ -1,6 +1,6 @@
 /** Helpers every nx-uv executor uses. */
 export { NotAUvMemberError, nxProjectOf, resolveUvProject, type UvProject } from './uv-project';
-export { displayPath, restoreLeftoverPins } from './leftover-pins';
+export { displayPath, restoreLeftoverPins } from '../../pin/leftover-pins';
 export { runNxUvExecutor, type ExecutorLogger, type ExecutorResult } from './run-executor';
 export { nxUvPluginOptions, PLUGIN_NAME } from './plugin-options';
 export { assertValidMemberVersions, invalidMemberVersions } from './member-versions';

@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { isValidVersion } from '../../versioning';
 import type { Member, UvWorkspace } from '../../workspace';
-import { displayPath } from './leftover-pins';
+import { displayPath } from '../../pin/leftover-pins';
 
 /** The members (of `members`, default all) whose readable version is not a PEP 440 version. */
 export function invalidMemberVersions(ws: UvWorkspace, members: readonly Member[] = ws.members): { member: Member; version: string; file: string }[] {

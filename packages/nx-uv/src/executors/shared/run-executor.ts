@@ -3,7 +3,7 @@
  * logged message and `{ success: false }` (no stack trace unless --verbose).
  */
 import { logger, type ExecutorContext } from '@nx/devkit';
-import { restoreLeftoverPins } from './leftover-pins';
+import { restoreLeftoverPins } from '../../pin/leftover-pins';
 
 export interface ExecutorResult {
   success: boolean;

@@ -1,9 +1,10 @@
 /**
- * The first step of every nx-uv executor: put back the files that a crashed run left pinned.
+ * Put back the files that a crashed run left pinned: the first step of every nx-uv executor, and of
+ * the plugin's pre-tasks hook (so a build served from the Nx cache never leaves a pinned file).
  */
 import { logger } from '@nx/devkit';
 import * as path from 'node:path';
-import { defaultJournalDir, restorePins, type RestoreReport } from '../../pin';
+import { defaultJournalDir, restorePins, type RestoreReport } from './pin-journal';
 
 /** `file` relative to `root`, POSIX, for messages. */
 export function displayPath(root: string, file: string): string {

@@ -1,0 +1,56 @@
+/**
+ * Runtime dependency cycles among the members of the inferred workspaces, found from what project
+ * inference already keeps (`runtimeDeps`), and described with the file and line of each requirement.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { lookup, parseTomlAst } from '../toml';
+import { DependencyCycleError, describeCycle, loadUvWorkspace, RELEASE_ORDER_KINDS, topologicalOrder, UTF8 } from '../workspace';
+import type { CycleLink } from '../workspace';
+import type { SlimWorkspace } from './projects';
+
+/** True when some members of `ws` require each other at runtime (directly or not). */
+export function hasRuntimeCycle(ws: SlimWorkspace): boolean {
+  const deps = new Map(ws.members.map((m) => [m.name, m.runtimeDeps ?? []]));
+  const state = new Map<string, 1 | 2>(); // 1: on the path, 2: done
+  const visit = (name: string): boolean => {
+    const s = state.get(name);
+    if (s === 1) return true;
+    if (s === 2) return false;
+    state.set(name, 1);
+    for (const d of deps.get(name) ?? []) if (visit(d)) return true;
+    state.set(name, 2);
+    return false;
+  };
+  return ws.members.some((m) => visit(m.name));
+}
+
+/** `file:line` of a cycle link's requirement (the line of its string in the array), else the file. */
+function requirementSpot(absRoot: string, link: CycleLink): string {
+  const file = link.from.pyprojectPath;
+  try {
+    const ast = parseTomlAst(fs.readFileSync(path.join(absRoot, file), UTF8), file);
+    const hit = lookup(ast, link.dependency.section.split('.'));
+    if (hit.found && hit.node.type === 'TOMLArray') {
+      const element = hit.node.elements.find((e) => e.type === 'TOMLValue' && e.value === link.dependency.requirement.raw);
+      if (element) return `${file}:${element.loc.start.line}, ${link.dependency.section}`;
+    }
+  } catch {
+    // the message still names the file and the section
+  }
+  return `${file}, ${link.dependency.section}`;
+}
+
+/**
+ * Throws, naming the cycle with `pyproject.toml:line` of each requirement and what to do, when members
+ * of the uv workspace at `absRoot` require each other at runtime.
+ */
+export function assertNoRuntimeCycle(absRoot: string, shownRoot: string): void {
+  try {
+    topologicalOrder(loadUvWorkspace(absRoot), RELEASE_ORDER_KINDS);
+  } catch (err) {
+    if (!(err instanceof DependencyCycleError)) throw err;
+    const where = shownRoot === '.' ? '' : ` (uv workspace ${shownRoot})`;
+    throw new Error(`nx-uv${where}: ${describeCycle(err.links, RELEASE_ORDER_KINDS, (l) => requirementSpot(absRoot, l))}`);
+  }
+}
