@@ -124,10 +124,18 @@ describe('targets', () => {
     }
   });
 
-  it('orders publish after build and after the dependencies’ publish, version after theirs', () => {
+  it('orders publish after build and after the runtime dependencies’ publish, version after theirs', () => {
     const targets = targetsOf('util-helpers');
-    expect(dependsOnNames(targets.publish.dependsOn).sort()).toEqual(['^publish', 'build']);
-    expect(dependsOnNames(targets.version.dependsOn)).toEqual(['^version']);
+    expect(dependsOnNames(targets.publish.dependsOn).sort()).toEqual(['build', 'core-lib:publish']);
+    expect(dependsOnNames(targets.version.dependsOn)).toEqual(['core-lib:version']);
+    // api-client requires util-helpers and core-lib[fast] at runtime.
+    expect(dependsOnNames(targetsOf('api-client').publish.dependsOn)).toEqual(['build', 'core-lib,util-helpers:publish']);
+  });
+
+  it('an extra imposes no release order: py-plugins (only an extra on api-client) publishes after its build alone', () => {
+    const targets = targetsOf('py-plugins');
+    expect(dependsOnNames(targets.publish.dependsOn)).toEqual(['build']);
+    expect(targets.version.dependsOn).toBeUndefined();
   });
 
   it('gives every package member the release targets', () => {

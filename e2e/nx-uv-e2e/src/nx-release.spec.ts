@@ -108,7 +108,7 @@ it('the fixture: three release projects with nx-release-publish after build and 
   );
   expect(project.targets['nx-release-publish']).toMatchObject({
     executor: 'nx-uv:nx-release-publish',
-    dependsOn: ['build', { target: 'nx-release-publish', dependencies: true, params: 'forward' }],
+    dependsOn: ['build', { target: 'nx-release-publish', projects: ['pkg-a'], params: 'forward' }],
   });
   expect(status()).toBe('');
 });

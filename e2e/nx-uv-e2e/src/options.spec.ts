@@ -49,7 +49,7 @@ it('keeps the same edges under the templated names', () => {
   );
 });
 
-it('renames publish (and its ^ dependency), drops pin and moves the build output', () => {
+it('renames publish (and its dependency on the runtime dependencies' publish), drops pin and moves the build output', () => {
   const project = parseJsonOutput<{ targets: Record<string, TargetConfig> }>(
     ws.runNx(['show', 'project', 'py-util-helpers', '--json']).stdout,
   );
@@ -57,7 +57,7 @@ it('renames publish (and its ^ dependency), drops pin and moves the build output
   expect(targets.pin).toBeUndefined();
   expect(targets.publish).toBeUndefined();
   expect(targets['pypi-publish']?.executor).toBe('nx-uv:publish');
-  expect(dependsOnNames(targets['pypi-publish'].dependsOn).sort()).toEqual(['^pypi-publish', 'build']);
+  expect(dependsOnNames(targets['pypi-publish'].dependsOn).sort()).toEqual(['build', 'py-core-lib:pypi-publish']);
   expect(targets.build?.executor).toBe('nx-uv:build');
   expect(targets.build.outputs).toEqual(['{projectRoot}/out']);
   expect(targets.version?.executor).toBe('nx-uv:version');
