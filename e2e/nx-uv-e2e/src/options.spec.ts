@@ -49,7 +49,7 @@ it('keeps the same edges under the templated names', () => {
   );
 });
 
-it('renames publish (and its dependency on the runtime dependencies' publish), drops pin and moves the build output', () => {
+it('renames publish (and its dependency on the runtime dependencies’ publish), drops pin and moves the build output', () => {
   const project = parseJsonOutput<{ targets: Record<string, TargetConfig> }>(
     ws.runNx(['show', 'project', 'py-util-helpers', '--json']).stdout,
   );

@@ -13,6 +13,11 @@ export interface GitEnvOption {
   env?: NodeJS.ProcessEnv;
 }
 
+export interface ListTagsOptions extends GitEnvOption {
+  /** Only tags whose commit is an ancestor of (or is) this commit (`--merged`), e.g. `HEAD`. */
+  mergedInto?: string;
+}
+
 /** A glob over the tag name (picomatch: `*` does not cross `/`), a RegExp, or a predicate. */
 export type TagPattern = string | RegExp | ((name: string) => boolean);
 
@@ -29,9 +34,10 @@ const TAG_FORMAT = '%(refname)%00%(objecttype)%00%(objectname)%00%(*objecttype)%
  * All tags (optionally filtered by name) with the commit each points to, in one `git for-each-ref`
  * call. Tags of trees or blobs are left out; a tag of a tag (rare) costs one more `rev-parse` for all such.
  */
-export async function listTags(cwd: string, pattern?: TagPattern, options: GitEnvOption = {}): Promise<TagInfo[]> {
+export async function listTags(cwd: string, pattern?: TagPattern, options: ListTagsOptions = {}): Promise<TagInfo[]> {
   const matches = tagMatcher(pattern);
-  const { stdout } = await runGit(cwd, ['for-each-ref', `--format=${TAG_FORMAT}`, 'refs/tags'], options);
+  const merged = options.mergedInto === undefined ? [] : [`--merged=${options.mergedInto}`];
+  const { stdout } = await runGit(cwd, ['for-each-ref', `--format=${TAG_FORMAT}`, ...merged, 'refs/tags'], options);
   const tags: TagInfo[] = [];
   const nested: TagInfo[] = [];
   for (const line of stdout.split('\n')) {

@@ -16,8 +16,8 @@
  *   This equals `git rev-list HEAD ^<tag commit>` on the commits read: the read set is `since..HEAD`,
  *   so any path from a tag commit in it down to an ancestor in it runs through commits in it (a commit
  *   on the path reachable from `since` would make that ancestor reachable from `since` too).
- *   Only a tag commit that was not read — not reachable from HEAD, e.g. a tag on an unmerged branch —
- *   costs one `git rev-list HEAD ^<tag commit>`. No per-package `git log`.
+ *   Only tags HEAD can reach are releases (`for-each-ref --merged`): a tag on an unmerged branch or a
+ *   later commit is ignored with a note, so every tag commit used was read. No per-package `git log`.
  * - Files are mapped to members with the deepest-root rule of `memberPathIndex`; paths are converted
  *   from the git top level to the uv root; files outside the uv root touch no member.
  */
@@ -38,8 +38,10 @@ export interface WorkspaceHistory {
   since?: string;
   /** Every commit read, newest first (merges included). */
   commits: Commit[];
-  /** Last release per member (normalised name), from the tags. */
+  /** Last release per member (normalised name), from the tags HEAD can reach. */
   releases: Record<string, ReleaseTag>;
+  /** Release tags HEAD cannot reach (another branch, a later commit), ignored: one note each. */
+  notes: string[];
   /** Each non-merge commit with the members whose release range holds it and whose files it touches. */
   mapped: MappedCommit[];
 }
@@ -111,14 +113,27 @@ export function ancestorMasks(commits: readonly Pick<Commit, 'hash' | 'parentHas
 export async function readWorkspaceHistory(ws: UvWorkspace, options: ReadWorkspaceHistoryOptions = {}): Promise<WorkspaceHistory> {
   const env = options.env;
   const cwd = ws.absRoot;
-  const [topLevel, head, tags] = await Promise.all([
+  const [topLevel, head, allTags] = await Promise.all([
     runGit(cwd, ['rev-parse', '--show-toplevel'], { env }),
     currentCommit(cwd, 'HEAD', { env }),
     listTags(cwd, undefined, { env }),
   ]);
   const gitRoot = fs.realpathSync(topLevel.stdout.trim());
   const uvPrefix = toPosix(path.relative(gitRoot, fs.realpathSync(ws.absRoot)));
-  const releases = lastReleaseTags(tags, options.tagFormat, ws.members.map((m) => m.name));
+  // Only releases HEAD can reach are releases of this checkout: a tag made on a later commit or on
+  // another branch says nothing about the commits here.
+  const names = ws.members.map((m) => m.name);
+  const newest = lastReleaseTags(allTags, options.tagFormat, names);
+  const reachable = Object.keys(newest).length === 0 ? [] : await listTags(cwd, undefined, { env, mergedInto: head });
+  const releases = lastReleaseTags(reachable, options.tagFormat, names);
+  const notes: string[] = [];
+  for (const [name, tag] of Object.entries(newest).sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    if (releases[name]?.tag === tag.tag) continue;
+    notes.push(
+      `${name}: tag ${tag.tag} is not reachable from HEAD (made on another branch or a later commit): ignored; ` +
+        (releases[name] ? `the last release HEAD can reach is ${releases[name].tag}` : 'no release tag is reachable from HEAD'),
+    );
+  }
 
   const packages = ws.members.filter((m) => m.isPackage && m.name !== '');
   const tagCommits = [...new Set(packages.map((m) => releases[m.name]?.commit).filter((c): c is string => c !== undefined))].sort();
@@ -127,23 +142,13 @@ export async function readWorkspaceHistory(ws: UvWorkspace, options: ReadWorkspa
   const commits = await readHistory(cwd, { since, env });
 
   // Which commits read lie after each distinct tag commit: 'all' for `since` itself; otherwise the
-  // complement of the tag's ancestors among the commits read, or — for a tag commit not read — the
-  // output of `git rev-list HEAD ^<tag>`.
-  const toCheck = tagCommits.filter((c) => c !== since);
-  const masks = ancestorMasks(commits, toCheck);
-  const outside = new Map<string, Set<string>>();
-  for (const c of toCheck) {
-    if (masks.has(c)) continue;
-    const out = (await runGit(cwd, ['rev-list', 'HEAD', `^${c}`], { env })).stdout;
-    outside.set(c, new Set(out.split('\n').filter(Boolean)));
-  }
+  // complement of the tag's ancestors among the commits read. Every tag here is reachable from HEAD
+  // and a descendant of `since` (or the history is read from the root), so its commit was read.
+  const masks = ancestorMasks(commits, tagCommits.filter((c) => c !== since));
   const inRange = (member: string, i: number): boolean => {
     const release = releases[member];
     if (!release || release.commit === since) return true;
-    const mask = masks.get(release.commit);
-    if (mask) return mask[i] === 0;
-    const set = outside.get(release.commit);
-    return set === undefined || set.has(commits[i].hash);
+    return masks.get(release.commit)![i] === 0;
   };
 
   const lookup = memberPathIndex(ws.members);
@@ -162,5 +167,5 @@ export async function readWorkspaceHistory(ws: UvWorkspace, options: ReadWorkspa
       mapped.push({ commit: { hash: commit.hash, subject: commit.subject, body: commit.body, parents: commit.parents }, members: [...members].sort() });
     }
   }
-  return { gitRoot, uvPrefix, head, since, commits, releases, mapped };
+  return { gitRoot, uvPrefix, head, since, commits, releases, notes, mapped };
 }

@@ -1,0 +1,222 @@
+/**
+ * Issue 12: a plugin ecosystem released end to end — a core whose extras list its 12 plugins, every
+ * plugin requiring the core, two plugins naming each other through extras, one plugin requiring
+ * another. Every release target used to be refused as a task cycle. Here the generated workflow runs
+ * for real (prepare → merge → release → publish → notify) against a bare remote, the GitHub fake and
+ * a loopback pypiserver, and the upload order is checked: every runtime dependency is served before
+ * its dependents start uploading. Then `nx release version` and `nx release publish --dry-run` run on
+ * the same workspace.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { startFakeGitHub, type FakeGitHub } from '../../../packages/nx-uv/src/testing/github-fake';
+import {
+  ECO_CORE,
+  ecoPluginName,
+  ecosystemPackages,
+  ecosystemRuntimeDependencies,
+  pluginEcosystemFiles,
+} from '../../../packages/nx-uv/src/testing/plugin-ecosystem';
+import { startPypiServer, type PypiServer } from '../../../packages/nx-uv/src/testing/pypiserver';
+import { makeTempDir, toolsBin, uvBin, uvTestEnv } from '../../../packages/nx-uv/src/testing/tools';
+import { createNxWorkspace, gitEnv, isolatedEnv, nxEnv, packPlugin, type NxWorkspace, type PackedPlugin } from './harness';
+import { indexContents, requiresDist, uploadRequests, wheelMetadata } from './python-index';
+import { createBareRemote, type BareRemote } from './release-remote';
+import { jobsThatRan, runWorkflow, type RunnerOptions, type WorkflowEvent } from './workflow-runner';
+
+const REPOSITORY = 'acme/eco';
+const GITHUB_TOKEN = 'ghs_e2eEcoRunToken0123456789abcd';
+const PUBLISH_TOKEN = 'pypi-e2e-eco-upload-token-012345';
+const PLUGINS = 12;
+const PACKAGES = ecosystemPackages(PLUGINS);
+const RUNTIME = ecosystemRuntimeDependencies(PLUGINS);
+const tagOf = (name: string, version: string) => `${name}-v${version}`;
+const dist = (name: string) => name.replace(/-/g, '_');
+/** After `feat(core)` and `fix` in p05: the core gets a minor, every plugin (it requires the core) a patch. */
+const NEXT: Record<string, string> = Object.fromEntries(PACKAGES.map((p) => [p, p === ECO_CORE ? '1.1.0' : '1.0.1']));
+
+const NX_RELEASE = {
+  projects: ['tag:uv:member', '!tag:uv:no-package'],
+  projectsRelationship: 'independent',
+  releaseTag: { pattern: '{projectName}-v{version}', requireSemver: false },
+  version: {
+    versionActions: 'nx-uv/src/nx-release/version-actions',
+    conventionalCommits: true,
+    fallbackCurrentVersionResolver: 'disk',
+    git: { commit: true, tag: true },
+  },
+};
+
+let packed: PackedPlugin;
+let ws: NxWorkspace;
+let tmp: { dir: string; cleanup: () => void };
+let remote: BareRemote;
+let github: FakeGitHub;
+let index: PypiServer;
+let runner: RunnerOptions;
+let mergeCommit: string;
+
+function runnerEnv(): NodeJS.ProcessEnv {
+  const uv = uvTestEnv();
+  const env = isolatedEnv({ ...nxEnv, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_TERMINAL_PROMPT: '0' });
+  for (const key of Object.keys(env)) if (/^(GITHUB_|GIT_(AUTHOR|COMMITTER)_|UV_|ACTIONS_|RUNNER_|TESTPYPI_)/.test(key)) delete env[key];
+  return {
+    ...env,
+    PATH: `${toolsBin}${path.delimiter}${env.PATH ?? ''}`,
+    UV_OFFLINE: uv.UV_OFFLINE,
+    UV_FIND_LINKS: uv.UV_FIND_LINKS,
+    UV_NO_PROGRESS: uv.UV_NO_PROGRESS,
+    UV_PYTHON_DOWNLOADS: uv.UV_PYTHON_DOWNLOADS,
+    UV_CACHE_DIR: uv.UV_CACHE_DIR,
+    GITHUB_API_URL: github.url,
+    GITHUB_REPOSITORY: REPOSITORY,
+  };
+}
+
+const gitStatus = () => ws.git(['status', '--porcelain', '--untracked-files=all']).stdout.trim();
+
+beforeAll(async () => {
+  packed = packPlugin();
+  tmp = makeTempDir('nx-uv-eco-e2e-');
+  ws = createNxWorkspace({ files: pluginEcosystemFiles({ plugins: PLUGINS }), plugins: [], tarball: packed.tarball, uvLock: true });
+  for (const name of PACKAGES) ws.git(['tag', '-a', '-m', `${name} 1.0.0`, tagOf(name, '1.0.0')]);
+  index = await startPypiServer({ auth: { username: '__token__', password: PUBLISH_TOKEN } });
+  ws.runUv(['build', '--all-packages', '--no-sources', '--quiet', '--out-dir', index.packagesDir]);
+
+  ws.runNx(['g', 'nx-uv:init']);
+  ws.runNx(['g', 'nx-uv:workflow', '--target=custom']);
+  const nxJson = JSON.parse(ws.readFile('nx.json'));
+  ws.writeFiles({ 'nx.json': JSON.stringify({ ...nxJson, release: NX_RELEASE }, null, 2) + '\n' });
+  ws.git(['add', '--all']);
+  ws.git(['commit', '--quiet', '--no-verify', '-m', 'ci: release with nx-uv']);
+  ws.writeFiles({ [`core/src/${dist(ECO_CORE)}/__init__.py`]: '"""eco-core."""\nREGISTRY = {}\n' });
+  ws.git(['commit', '--quiet', '--no-verify', '-am', 'feat(core): a plugin registry']);
+  ws.writeFiles({ [`plugins/p05/src/${dist(ecoPluginName(5))}/__init__.py`]: '"""p05."""\nRETRIES = 3\n' });
+  ws.git(['commit', '--quiet', '--no-verify', '-am', 'fix(p05): retry on timeouts']);
+
+  remote = createBareRemote(ws, path.join(tmp.dir, 'origin.git'));
+  ws.git(['push', '--quiet', '--set-upstream', 'origin', 'main', '--follow-tags']);
+  ws.git(['push', '--quiet', 'origin', '--tags']);
+  github = await startFakeGitHub({ repositories: [{ fullName: REPOSITORY, gitDir: remote.dir }], token: undefined });
+  runner = {
+    workflow: parseYaml(ws.readFile('.github/workflows/release-python.yml')) as Record<string, unknown>,
+    workdir: ws.root,
+    repository: REPOSITORY,
+    token: GITHUB_TOKEN,
+    secrets: { UV_PUBLISH_TOKEN: PUBLISH_TOKEN, TESTPYPI_TOKEN: '', NX_UV_DISPATCH_TOKEN: '' },
+    env: runnerEnv(),
+    runnerTemp: path.join(tmp.dir, 'runner-temp'),
+    checkout(ref) {
+      const dirty = gitStatus();
+      if (dirty) throw new Error(`the previous job left the working tree dirty:\n${dirty}`);
+      ws.git(['fetch', '--quiet', '--force', '--tags', '--prune', 'origin']);
+      if (ref) ws.git(['checkout', '--quiet', '--force', '--detach', ref]);
+      else ws.git(['checkout', '--quiet', '--force', '-B', 'main', 'refs/remotes/origin/main']);
+    },
+    vars: { UV_PUBLISH_URL: index.url, UV_PUBLISH_CHECK_URL: index.simpleUrl },
+    afterJob(job) {
+      const dirty = gitStatus();
+      if (dirty) throw new Error(`job ${job} left the working tree dirty:\n${dirty}`);
+    },
+  };
+}, 300000);
+
+afterAll(async () => {
+  await github?.close();
+  await index?.stop();
+  ws?.cleanup();
+  tmp?.cleanup();
+  packed?.cleanup();
+});
+
+describe('the generated workflow on a plugin ecosystem', () => {
+  it('prepare: the release PR releases the core (feat) and every plugin that requires it; extras raised in place', async () => {
+    const jobs = await runWorkflow(runner, { name: 'push', sha: remote.branch('main')!, ref: 'refs/heads/main' });
+    expect(jobsThatRan(jobs)).toEqual(['prepare']);
+    const [pr] = github.pulls(REPOSITORY);
+    expect(pr).toMatchObject({ state: 'open', head: 'nx-uv/release' });
+    const head = remote.branch(pr.head)!;
+    for (const name of PACKAGES) {
+      const dir = name === ECO_CORE ? 'core' : `plugins/${name.slice(-3)}`;
+      expect({ name, version: remote.show(head, `${dir}/pyproject.toml`)!.match(/^version = "(.*)"$/m)?.[1] }).toEqual({ name, version: NEXT[name] });
+    }
+    const core = remote.show(head, 'core/pyproject.toml')!;
+    expect(core).toContain(`p05 = ["${ecoPluginName(5)}>=1.0.1"]  # the ${ecoPluginName(5)} plugin`);
+    expect(remote.show(head, 'plugins/p03/pyproject.toml')).toContain(`dependencies = ["${ECO_CORE}>=1.1.0", "${ecoPluginName(1)}>=1.0.1"]`);
+
+    const mergedAt = remote.merge('main', pr.head, `Merge pull request #${pr.number}\n\n${pr.title}`);
+    mergeCommit = mergedAt;
+    const merged = github.mergePull(pr.number, { repository: REPOSITORY, mergeCommitSha: mergedAt });
+    ws.git(['pull', '--quiet', '--ff-only']);
+    const event: WorkflowEvent = {
+      name: 'pull_request',
+      sha: mergedAt,
+      ref: `refs/pull/${pr.number}/merge`,
+      pullRequest: { number: pr.number, merged: true, mergeCommitSha: mergedAt, labels: [...merged.labels], headRepo: REPOSITORY, headRef: pr.head },
+    };
+    const uploadsBefore = uploadRequests(index.logFile).length;
+    const release = await runWorkflow(runner, event);
+    expect(jobsThatRan(release)).toEqual(['release', 'publish', 'notify']);
+    expect(uploadRequests(index.logFile).length - uploadsBefore).toBe(PACKAGES.length * 2);
+    github.assertNoErrors();
+  }, 600000);
+
+  it('release: one tag and one GitHub Release per package, on the merge commit', () => {
+    const tags = remote.tags();
+    for (const name of PACKAGES) expect(tags[tagOf(name, NEXT[name])]).toEqual({ commit: mergeCommit, annotated: true });
+    expect(github.releases(REPOSITORY).map((r) => r.tagName).sort()).toEqual(PACKAGES.map((n) => tagOf(n, NEXT[n])).sort());
+  });
+
+  it('publish: every runtime dependency was served before its dependents were uploaded', () => {
+    const files = indexContents(index.packagesDir);
+    const uploadedAt = (name: string) => {
+      const own = Object.keys(files).filter((f) => f.startsWith(`${dist(name)}-${NEXT[name]}`));
+      expect({ name, files: own.length }).toEqual({ name, files: 2 });
+      return own.map((f) => fs.statSync(path.join(index.packagesDir, f)).mtimeMs);
+    };
+    for (const name of PACKAGES) {
+      const first = Math.min(...uploadedAt(name));
+      for (const dep of RUNTIME[name]) expect({ name, dep, before: Math.max(...uploadedAt(dep)) < first }).toEqual({ name, dep, before: true });
+    }
+  });
+
+  it('the core wheel pins every plugin exactly inside its extra; a plugin pins the core', () => {
+    const core = requiresDist(wheelMetadata(path.join(index.packagesDir, `${dist(ECO_CORE)}-1.1.0-py3-none-any.whl`)));
+    expect(core).toContain(`${ecoPluginName(5)}==1.0.1 ; extra == 'p05'`);
+    expect(core.filter((r) => r.includes('extra =='))).toHaveLength(PLUGINS + 1);
+    expect(core.filter((r) => /==1\.0\.1 ; extra == 'p\d\d'$/.test(r))).toHaveLength(PLUGINS);
+    const p03 = requiresDist(wheelMetadata(path.join(index.packagesDir, `${dist(ecoPluginName(3))}-1.0.1-py3-none-any.whl`)));
+    expect(p03.sort()).toEqual([`${ECO_CORE}==1.1.0`, `${ecoPluginName(1)}==1.0.1`]);
+  });
+});
+
+describe('nx release on the same plugin ecosystem', () => {
+  const toolEnv = (): NodeJS.ProcessEnv => {
+    const env = uvTestEnv();
+    const out: NodeJS.ProcessEnv = { ...gitEnv, NX_UV_UV_PATH: uvBin, PATH: env.PATH };
+    for (const [k, v] of Object.entries(env)) if (k.startsWith('UV_')) out[k] = v;
+    for (const k of ['UV_PUBLISH_URL', 'UV_PUBLISH_CHECK_URL', 'UV_PUBLISH_TOKEN', 'UV_PUBLISH_USERNAME', 'UV_PUBLISH_PASSWORD']) delete out[k];
+    return out;
+  };
+
+  it('nx release version bumps a plugin fix in PEP 440 (no task cycle), and publish --dry-run uploads nothing', () => {
+    ws.writeFiles({ [`plugins/p07/src/${dist(ecoPluginName(7))}/__init__.py`]: '"""p07."""\nFIXED = True\n' });
+    ws.git(['commit', '--quiet', '--no-verify', '-am', 'fix(p07): close the session']);
+    const uploads = uploadRequests(index.logFile).length;
+    const version = ws.runNx(['release', 'version', '--projects', ecoPluginName(7)], toolEnv());
+    expect(`${version.stdout}${version.stderr}`).toMatch(new RegExp(`${ecoPluginName(7)}.*1\\.0\\.2`));
+    expect(ws.readFile('plugins/p07/pyproject.toml')).toContain('version = "1.0.2"');
+    expect(ws.git(['tag', '--points-at', 'HEAD']).stdout).toContain(tagOf(ecoPluginName(7), '1.0.2'));
+    expect(gitStatus()).toBe('');
+
+    // Every package (no --projects: with a filter Nx skips the builds): ordered by runtime dependencies.
+    const publish = ws.runNx(['release', 'publish', '--dry-run'], toolEnv());
+    const out = `${publish.stdout}${publish.stderr}`;
+    expect(out).not.toMatch(/circular dependency/);
+    for (const name of PACKAGES) expect(out).toContain(`nx run ${name}:nx-release-publish`);
+    expect(fs.readdirSync(path.join(ws.root, 'plugins/p07/dist')).sort()).toContain(`${dist(ecoPluginName(7))}-1.0.2.tar.gz`);
+    expect(uploadRequests(index.logFile).length).toBe(uploads);
+    expect(gitStatus()).toBe('');
+  }, 300000);
+});
