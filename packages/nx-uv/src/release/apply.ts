@@ -17,7 +17,7 @@ import { prependChangelogSection, renderChangelogSection } from '../changelog';
 import { mapArrayStrings, setPythonVersionAssignment, setStringValue } from '../toml';
 import { runUv } from '../uv';
 import type { PlannedPackage, ReleasePlan, RequirementUpdate } from '../versioning';
-import type { Member, UvWorkspace, VersionSource } from '../workspace';
+import { readUtf8File, type Member, type UvWorkspace, type VersionSource } from '../workspace';
 import { releaseTagName } from './release-tags';
 
 export interface EditOptions {
@@ -203,7 +203,7 @@ export function planFileEdits(ws: UvWorkspace, plan: ReleasePlan, read: (file: s
 export function diskText(ws: UvWorkspace): (file: string) => string | undefined {
   return (file) => {
     try {
-      return fs.readFileSync(path.join(ws.absRoot, file), 'utf8');
+      return readUtf8File(path.join(ws.absRoot, file), file);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw e;

@@ -11,7 +11,9 @@ export type TomlValueNode = AST.TOMLContentNode;
 /** Parses TOML (1.1, a superset of 1.0, as smol-toml reads it); errors name the file and line. */
 export function parseTomlAst(text: string, file?: string): AST.TOMLProgram {
   try {
-    return parseTOML(text, { tomlVersion: '1.1' });
+    // A UTF-8 BOM (which uv accepts) is one UTF-16 unit, as is the blank put in its place: every
+    // range still points into the original text, so edits keep the BOM byte for byte.
+    return parseTOML(text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text, { tomlVersion: '1.1' });
   } catch (err) {
     const e = err as { message?: string; lineNumber?: number; column?: number };
     const where = e.lineNumber !== undefined ? `:${e.lineNumber}:${e.column ?? 0}` : '';

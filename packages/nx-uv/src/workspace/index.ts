@@ -4,7 +4,7 @@ export { normalizeName, isValidName } from './normalize-name';
 export { parseRequirement, formatRequirement } from './requirement';
 export { validateMarker } from './marker';
 export { sortByKey } from './sort-by-key';
-export { cleanRel, diskReader, memoryReader, parseTomlText, UTF8 } from './reader';
+export { cleanRel, diskReader, memoryReader, parseTomlText, readUtf8File, UTF8 } from './reader';
 export type { WorkspaceReader, DirEntry, DiskReaderOptions } from './reader';
 export { isUvWorkspaceRootToml, modelUvWorkspace, loadUvWorkspace, findUvWorkspaceRoot } from './model';
 export {

@@ -184,6 +184,13 @@ export function readProjectFile(
   let isPackage = false;
   if (project) {
     const name = project.name;
+    if (name !== undefined && typeof name !== 'string') {
+      throw new UvWorkspaceError(
+        `[project].name in ${file} must be a string (got ${Array.isArray(name) ? 'an array' : typeof name === 'object' ? 'a table' : `the ${typeof name} ${String(name)}`}). ` +
+          'Write it in quotes: `name = "<distribution-name>"`.',
+        file,
+      );
+    }
     if (typeof name !== 'string' || name === '') {
       throw new UvWorkspaceError(
         `${file} has a [project] table without a \`name\`. Add \`name = "<distribution-name>"\` under [project].`,

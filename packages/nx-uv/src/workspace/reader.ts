@@ -76,6 +76,33 @@ function memoiseToml(
 /** An options object, not the string 'utf8': Node 20 takes a measurably faster path with it. */
 export const UTF8 = { encoding: 'utf8' } as const;
 
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * Reads a file as UTF-8 and refuses bytes that are not (as uv does), naming the file: a lenient
+ * decode would turn them into U+FFFD and a later edit would write those back. Only a text holding
+ * U+FFFD is checked again, strictly, so the common case costs nothing.
+ */
+export function readUtf8File(absFile: string, shown: string): string {
+  const text = fs.readFileSync(absFile, UTF8);
+  if (!text.includes('\uFFFD')) return text;
+  const bytes = fs.readFileSync(absFile);
+  try {
+    STRICT_UTF8.decode(bytes);
+  } catch {
+    // The lenient decode put U+FFFD where the first bad byte is (a literal U+FFFD before it would only
+    // move the line reported).
+    const line = text.slice(0, text.indexOf('\uFFFD')).split('\n').length;
+    throw new UvWorkspaceError(
+      `${shown}:${line} is not valid UTF-8: uv reads pyproject.toml files as UTF-8 and refuses this one. ` +
+        'Re-save the file as UTF-8.',
+      shown,
+    );
+  }
+  return text;
+}
+
+
 function isMissing(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException).code;
   return code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR';
@@ -99,8 +126,9 @@ export function diskReader(absRoot: string, options: DiskReaderOptions = {}): Wo
   };
   const readText = (rel: string): string | undefined => {
     try {
-      return fs.readFileSync(abs(rel), UTF8);
+      return readUtf8File(abs(rel), cleanRel(rel));
     } catch (error) {
+      if (error instanceof UvWorkspaceError) throw error;
       if (isMissing(error)) return undefined;
       throw new UvWorkspaceError(`Cannot read ${cleanRel(rel)}: ${(error as Error).message}`, cleanRel(rel));
     }
