@@ -1,7 +1,8 @@
 /** Effects over the real `git` binary: one process per operation, never one per package. */
 export { readHistory, historyArgs, HistoryParser } from './history';
 export type { Commit, ReadHistoryOptions } from './history';
-export { listTags, createAnnotatedTag, pushTags } from './tags';
+export { listTags, createAnnotatedTag, pushTags, deleteLocalTag, remoteTagCommit } from './tags';
+export { assertRefName, assertRemote, GitInputError, refNameProblem } from './ref-names';
 export type { TagInfo, TagPattern, CreatedTag, PushOptions, GitEnvOption } from './tags';
 export { dirtyFiles, isClean, assertClean, DirtyWorkingTreeError } from './status';
 export type { DirtyFile, CleanOptions } from './status';

@@ -1,5 +1,6 @@
 /** Tags: list (one `for-each-ref`), create annotated (idempotent), push (one atomic `git push`). */
 import picomatch from 'picomatch';
+import { assertRefName, assertRemote } from './ref-names';
 import { GitError, runGit } from './run-git';
 
 export interface TagInfo {
@@ -73,6 +74,7 @@ export interface CreatedTag {
  * (user.name/email config or GIT_COMMITTER_NAME/EMAIL in `env`).
  */
 export async function createAnnotatedTag(cwd: string, name: string, message: string, commit = 'HEAD', options: GitEnvOption = {}): Promise<CreatedTag> {
+  assertRefName(name, 'tag');
   const target = (await runGit(cwd, ['rev-parse', '--verify', '--end-of-options', `${commit}^{commit}`], options)).stdout.trim();
   const existing = await runGit(cwd, ['rev-parse', '--verify', '--quiet', `refs/tags/${name}^{commit}`], { ...options, okExitCodes: [1] });
   if (existing.exitCode === 0) {
@@ -87,7 +89,7 @@ export async function createAnnotatedTag(cwd: string, name: string, message: str
       '',
     );
   }
-  await runGit(cwd, ['tag', '-a', '--cleanup=verbatim', '-F', '-', name, target], { ...options, input: message.endsWith('\n') ? message : `${message}\n` });
+  await runGit(cwd, ['tag', '-a', '--cleanup=verbatim', '-F', '-', '--end-of-options', name, target], { ...options, input: message.endsWith('\n') ? message : `${message}\n` });
   return { name, commit: target, created: true };
 }
 
@@ -99,6 +101,32 @@ export interface PushOptions extends GitEnvOption {
 /** Pushes the given tags (names, not refs) to `remote` in one `git push`. Nothing to push → no process. */
 export async function pushTags(cwd: string, remote: string, tags: string[], options: PushOptions = {}): Promise<void> {
   if (tags.length === 0) return;
+  assertRemote(remote);
+  for (const t of tags) assertRefName(t, 'tag');
   const refspecs = tags.map((t) => `refs/tags/${t}:refs/tags/${t}`);
-  await runGit(cwd, ['push', ...(options.atomic === false ? [] : ['--atomic']), '--porcelain', remote, ...refspecs], options);
+  await runGit(cwd, ['push', ...(options.atomic === false ? [] : ['--atomic']), '--porcelain', '--end-of-options', remote, ...refspecs], options);
+}
+
+/** Deletes a local tag (one that was created but could not be pushed). */
+export async function deleteLocalTag(cwd: string, name: string, options: GitEnvOption = {}): Promise<void> {
+  assertRefName(name, 'tag');
+  await runGit(cwd, ['tag', '--delete', '--end-of-options', name], options);
+}
+
+/**
+ * The commit a tag points to on `remote` (peeled), or undefined when the remote has no such tag: one
+ * `git ls-remote`, so a push that would be refused is explained before anything is created.
+ */
+export async function remoteTagCommit(cwd: string, remote: string, name: string, options: GitEnvOption = {}): Promise<string | undefined> {
+  assertRemote(remote);
+  assertRefName(name, 'tag');
+  const ref = `refs/tags/${name}`;
+  const { stdout } = await runGit(cwd, ['ls-remote', '--tags', '--end-of-options', remote, ref, `${ref}^{}`], options);
+  let direct: string | undefined;
+  for (const line of stdout.split('\n')) {
+    const [sha, r] = line.split('\t');
+    if (r === `${ref}^{}`) return sha;
+    if (r === ref) direct = sha;
+  }
+  return direct;
 }

@@ -9,6 +9,7 @@ import {
   NxUvPluginOptions,
   TargetKey,
 } from '../options';
+import { assertTagFormat } from '../release/tag-format';
 
 export interface ResolvedGraphOptions {
   projectName: string;
@@ -73,6 +74,8 @@ export function resolveGraphOptions(options: NxUvPluginOptions | undefined): Res
       `"buildOutputPath" must be a folder inside the project root, like "dist" (got ${JSON.stringify(rawOut)})`,
     );
   }
+
+  if (o.tagFormat !== undefined) assertTagFormat(o.tagFormat);
 
   const optionalDependencyEdges = o.optionalDependencyEdges ?? true;
   if (typeof optionalDependencyEdges !== 'boolean') {

@@ -5,7 +5,7 @@
  * Tags naming no member, or whose version part is no PEP 440 version, are ignored. Pure.
  */
 import type { TagInfo } from '../git';
-import { formatReleaseTag, parseReleaseTag } from '../executors/tag/tag-name';
+import { formatReleaseTag, parseReleaseTag } from './tag-name';
 import { compareVersions } from '../versioning';
 import { normalizeName } from '../workspace';
 

@@ -6,7 +6,7 @@ import { logger, type ExecutorContext } from '@nx/devkit';
 import { formatRepository, gitHubClientFromEnv, resolveGitHubSettings } from '../../forge';
 import { currentCommit, listTags } from '../../git';
 import { nxProjectOf, nxUvPluginOptions, runNxUvExecutor, type ExecutorResult } from '../shared';
-import { parseReleaseTag, type ParsedReleaseTag } from '../tag/tag-name';
+import { parseReleaseTag, type ParsedReleaseTag } from '../../release/tag-name';
 
 /** Options of the executor (schema.json). */
 export interface NotifyExecutorOptions {

@@ -6,7 +6,7 @@
  * under a published name. For such a version, what the index already serves is the release.
  */
 import { currentCommit, listTags } from '../../git';
-import { formatReleaseTag } from '../tag/tag-name';
+import { formatReleaseTag } from '../../release/tag-name';
 
 export interface EarlierRelease {
   tag: string;

@@ -10,11 +10,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { extractChangelogSection } from '../../changelog';
 import { gitHubClientFromEnv, RELEASE_LABEL_PENDING, RELEASE_LABEL_TAGGED, type GitHubClient } from '../../forge';
-import { createAnnotatedTag, currentBranch, currentCommit, listTags, pushTags } from '../../git';
+import { assertRemote, createAnnotatedTag, currentBranch, currentCommit, deleteLocalTag, listTags, pushTags, remoteTagCommit } from '../../git';
 import type { Member, UvWorkspace } from '../../workspace';
 import { isPrereleaseVersion, normalizeVersion, parseVersion } from '../../versioning';
 import { displayPath, nxUvPluginOptions, resolveUvProject, runNxUvExecutor, type ExecutorResult } from '../shared';
-import { formatReleaseTag } from './tag-name';
+import { formatReleaseTag } from '../../release/tag-name';
 
 /** Options of the executor (schema.json). */
 export interface TagExecutorOptions {
@@ -78,6 +78,7 @@ async function tag(options: TagExecutorOptions, context: ExecutorContext): Promi
     return true;
   }
   const remote = options.remote ?? 'origin';
+  assertRemote(remote);
   const cwd = workspaceRoot;
   const { version } = memberVersion(workspace, member);
   const spec = releaseSpec(workspace, member, version, nxUvPluginOptions(context).tagFormat);
@@ -104,13 +105,28 @@ async function tag(options: TagExecutorOptions, context: ExecutorContext): Promi
   // Settings and token first: nothing is created when the release could not be made.
   const client = await gitHubClientFromEnv({ cwd, remote, log: { debug: () => undefined, info: () => undefined, warn: (m) => logger.warn(m), error: (m) => logger.error(m) } });
 
+  // A tag the remote already has on another commit would make the push fail: say why, create nothing.
+  const onRemote = await remoteTagCommit(cwd, remote, spec.tag);
+  if (onRemote !== undefined && onRemote !== head) {
+    throw new Error(
+      `${remote} already has tag ${spec.tag} on commit ${onRemote.slice(0, 12)}, not on HEAD ${head.slice(0, 12)}: ` +
+        `${member.distributionName} ${version} was released from another commit. Fetch the tags (git fetch --tags ${remote}) ` +
+        'and release a new version, or delete the remote tag if that release was a mistake.',
+    );
+  }
   if (existing) {
     logger.info(`nx-uv tag: tag ${spec.tag} already at HEAD; not recreated`);
   } else {
     await createAnnotatedTag(cwd, spec.tag, `${spec.name}\n`, head);
     logger.info(`nx-uv tag: created tag ${spec.tag} at ${head.slice(0, 12)}`);
   }
-  await pushTags(cwd, remote, [spec.tag]);
+  try {
+    await pushTags(cwd, remote, [spec.tag]);
+  } catch (error) {
+    // No local tag from a failed push: a rerun starts from the same state.
+    if (!existing) await deleteLocalTag(cwd, spec.tag).catch(() => undefined);
+    throw error;
+  }
   logger.info(`nx-uv tag: pushed ${spec.tag} to ${remote}`);
 
   const release = await client.createRelease({ tag: spec.tag, name: spec.name, body: spec.body, prerelease: spec.prerelease, targetCommitish: head });

@@ -4,6 +4,8 @@ import { createTestRepo, GIT_TEST_IDENTITY, type TestRepo } from '../../testing/
 import { preserveEnv } from '../../testing/executor-context';
 import { startFakeGitHub, type FakeGitHub } from '../../testing/github-fake';
 import { captureLogger, executorContext, workspaceFiles, type LogCapture } from '../shared/__fixtures__/uv-workspace';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import tagExecutor from './executor';
 
 const REPO = 'octo-org/octo-repo';
@@ -169,5 +171,32 @@ describe('nx-uv:tag', () => {
     expect(log.error.join('\n')).toMatch(/cannot tag pkg-a: its version is dynamic/);
     expect(localTags()).toEqual([]);
     expect(fake.requests).toEqual([]);
+  });
+
+  it('refuses a remote that git would read as an option, before anything runs (no --receive-pack command)', async () => {
+    const marker = path.join(repo.dir, 'pwned');
+    const result = await run('pkg-a', { remote: `--receive-pack=touch ${marker}` });
+    expect(result.success).toBe(false);
+    expect(log.error.join('\n')).toMatch(/--remote must name a git remote .* starts with "-", which git would read as an option/);
+    expect(fs.existsSync(marker)).toBe(false);
+    expect(localTags()).toEqual([]);
+    expect(posts()).toEqual([]);
+  });
+
+  it('a tag the remote already has on another commit: explained before anything is created, no local tag left', async () => {
+    const first = repo.head();
+    repo.commit('fix(a): later', { 'py/packages/a/x.py': 'X = 1\n' });
+    repo.push();
+    // The remote got pkg-a-v1.2.0 on the first commit (say, from another clone), this clone never fetched it.
+    repo.gitBare(['tag', 'pkg-a-v1.2.0', first]);
+    const result = await run('pkg-a');
+    expect(result.success).toBe(false);
+    expect(log.error.join('\n')).toContain(`origin already has tag pkg-a-v1.2.0 on commit ${first.slice(0, 12)}, not on HEAD ${repo.head().slice(0, 12)}`);
+    expect(localTags()).toEqual([]);
+    expect(posts()).toEqual([]);
+    // A rerun says the same (nothing was left half-done).
+    log.reset();
+    expect((await run('pkg-a')).success).toBe(false);
+    expect(log.error.join('\n')).toContain('origin already has tag pkg-a-v1.2.0');
   });
 });

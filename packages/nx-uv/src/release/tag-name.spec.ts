@@ -1,3 +1,4 @@
+import { resolveGraphOptions } from '../graph/plugin-options';
 import { assertTagFormat, formatReleaseTag, parseReleaseTag } from './tag-name';
 
 describe('release tag names', () => {
@@ -19,5 +20,21 @@ describe('release tag names', () => {
   it('rejects a format without both placeholders', () => {
     expect(() => assertTagFormat('v{version}')).toThrow(/tagFormat "v\{version\}".*must contain \{name\} and \{version\}/);
     expect(() => formatReleaseTag('{name}', 'a', '1')).toThrow(/tagFormat/);
+  });
+
+  it.each([
+    ['-{name}-v{version}', /starts with "-"/],
+    ['../{name}-v{version}', /holds "\.\."/],
+    ['{name} v{version}', /holds a space/],
+    ['{name}-v{version}.lock', /ends with "\.lock"/],
+    ['$({name})~{version}', /one of ~ \^/],
+  ])('rejects %j, naming the option and what git refuses', (format, why) => {
+    expect(() => assertTagFormat(format)).toThrow(why);
+    expect(() => assertTagFormat(format)).toThrow(/plugin option tagFormat .* \(nx\.json\) gives tags git refuses/);
+  });
+
+  it('the graph refuses a bad tagFormat when the plugin loads', () => {
+    expect(() => resolveGraphOptions({ tagFormat: '-{name}-v{version}' })).toThrow(/tagFormat "-\{name\}-v\{version\}" \(nx\.json\) gives tags git refuses/);
+    expect(() => resolveGraphOptions({ tagFormat: '{name}@{version}' })).not.toThrow();
   });
 });

@@ -2,18 +2,11 @@
  * Release tag names from the plugin option `tagFormat` (`{name}` = PEP 503 name, `{version}` = PEP 440
  * normalised version), and the way back: which package and version a tag names. Pure.
  */
-import { DEFAULT_TAG_FORMAT } from '../../options';
-import { isValidVersion, normalizeVersion } from '../../versioning';
+import { DEFAULT_TAG_FORMAT } from '../options';
+import { isValidVersion, normalizeVersion } from '../versioning';
+import { assertTagFormat } from './tag-format';
 
-/** Throws when the format cannot name a release (it must hold `{name}` and `{version}` exactly once). */
-export function assertTagFormat(format: string): void {
-  const count = (p: string) => format.split(p).length - 1;
-  if (count('{name}') !== 1 || count('{version}') !== 1) {
-    throw new Error(
-      `nx-uv: the plugin option tagFormat ${JSON.stringify(format)} (nx.json) must contain {name} and {version} exactly once, e.g. "${DEFAULT_TAG_FORMAT}"`,
-    );
-  }
-}
+export { assertTagFormat };
 
 /** The tag of `name` at `version` (the version is PEP 440 normalised). */
 export function formatReleaseTag(format: string | undefined, name: string, version: string): string {
