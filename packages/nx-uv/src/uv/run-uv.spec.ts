@@ -81,4 +81,19 @@ describe('runUv', () => {
       /uv was not found .*NX_UV_UV_PATH/,
     );
   });
+
+  it('a missing working directory is said to be one, not a missing uv', async () => {
+    const cwd = path.join(tmp.dir, 'gone');
+    const error = await runUv(['--version'], { cwd, env: { ...uvTestEnv(), NX_UV_UV_PATH: uvBin } }).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(new RegExp(`^cannot run uv: its working directory ${cwd} does not exist`));
+    expect((error as Error).message).not.toMatch(/not found/);
+  });
+
+  it('a uv that cannot be executed says why (EACCES), not that uv is missing', async () => {
+    const file = fakeUv('echo hi');
+    fs.chmodSync(file, 0o644);
+    const error = await runUv(['--version'], { cwd: tmp.dir, env: { PATH: '/nonexistent' }, uvPath: file }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UvCommandError);
+    expect((error as Error).message).toMatch(/^cannot start uv \(.*\): EACCES/);
+  });
 });

@@ -5,6 +5,7 @@
  * the values of secret variables in the child's environment).
  */
 import execa from 'execa';
+import * as fs from 'node:fs';
 import { displayCommand, redact, secretsFromEnv } from './redact';
 
 export interface RunUvOptions {
@@ -70,6 +71,14 @@ export function isTransientUvFailure(stderr: string): boolean {
   );
 }
 
+function isDirectory(dir: string): boolean {
+  try {
+    return fs.statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 export async function runUv(args: string[], options: RunUvOptions): Promise<UvResult> {
   const env = options.env ?? process.env;
   const file = resolveUvPath(env, options.uvPath);
@@ -87,7 +96,11 @@ export async function runUv(args: string[], options: RunUvOptions): Promise<UvRe
   const stdout = redact(result.stdout ?? '', secrets);
   const stderr = redact(result.stderr ?? '', secrets);
   const failure = result as unknown as { code?: string; message?: string };
-  if (failure.code === 'ENOENT' || (result.exitCode === undefined && /ENOENT/.test(String(failure.message ?? '')))) {
+  if (failure.code === 'ENOENT' && options.cwd !== undefined && !isDirectory(options.cwd)) {
+    // spawn reports a missing working directory as ENOENT too: say what is really missing.
+    throw new UvCommandError(`cannot run uv: its working directory ${options.cwd} does not exist.\nCommand: ${command}`, command, undefined, '', false);
+  }
+  if (failure.code === 'ENOENT') {
     throw new UvCommandError(
       `uv was not found (${file}): install uv (https://docs.astral.sh/uv/) or set NX_UV_UV_PATH to its path.\nCommand: ${command}`,
       command,
@@ -95,6 +108,10 @@ export async function runUv(args: string[], options: RunUvOptions): Promise<UvRe
       '',
       false,
     );
+  }
+  if (failure.code !== undefined && result.exitCode === undefined && !result.timedOut && result.signal === undefined) {
+    // Any other failure to start (EACCES: not executable, …): the system's own words, not a guess.
+    throw new UvCommandError(`cannot start uv (${file}): ${failure.code}: ${failure.message ?? ''}`.trimEnd(), command, undefined, '', false);
   }
   if (result.timedOut) {
     throw new UvCommandError(`uv timed out after ${options.timeoutMs} ms: ${command}\n${stderr}`.trimEnd(), command, undefined, stderr, true);
