@@ -7,8 +7,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { uvBin, uvTestEnv } from '../../../packages/nx-uv/src/testing/tools';
-import { createNxWorkspace, gitEnv, parseJsonOutput, type NxWorkspace } from './harness';
+import { createNxWorkspace, parseJsonOutput, type NxWorkspace } from './harness';
+import { NX_RELEASE_CONFIG, nxReleaseToolEnv } from './runner-env';
 
 const BUILD = `
 [build-system]
@@ -55,17 +55,7 @@ ${BUILD}`;
 const NX_JSON = {
   $schema: './node_modules/nx/schemas/nx-schema.json',
   plugins: ['nx-uv'],
-  release: {
-    projects: ['tag:uv:member', '!tag:uv:no-package'],
-    projectsRelationship: 'independent',
-    releaseTag: { pattern: '{projectName}-v{version}', requireSemver: false },
-    version: {
-      versionActions: 'nx-uv/src/nx-release/version-actions',
-      conventionalCommits: true,
-      fallbackCurrentVersionResolver: 'disk',
-      git: { commit: true, tag: true },
-    },
-  },
+  release: NX_RELEASE_CONFIG,
 };
 
 const FILES: Record<string, string> = {
@@ -79,14 +69,7 @@ const FILES: Record<string, string> = {
   'packages/c/src/pkg_c/__init__.py': '"""c."""\n',
 };
 
-/** uv from .tools, offline, for the nx-uv code nx runs (uv lock, uv build); git identity for nx's commits. */
-const toolEnv = (): NodeJS.ProcessEnv => {
-  const env = uvTestEnv();
-  const out: NodeJS.ProcessEnv = { ...gitEnv, NX_UV_UV_PATH: uvBin, PATH: env.PATH };
-  for (const [k, v] of Object.entries(env)) if (k.startsWith('UV_')) out[k] = v;
-  for (const k of ['UV_PUBLISH_URL', 'UV_PUBLISH_CHECK_URL', 'UV_PUBLISH_TOKEN', 'UV_PUBLISH_USERNAME', 'UV_PUBLISH_PASSWORD']) delete out[k];
-  return out;
-};
+const toolEnv = nxReleaseToolEnv;
 
 let ws: NxWorkspace;
 const nx = (args: string[], extra: NodeJS.ProcessEnv = {}) => {

@@ -19,8 +19,9 @@ import {
   pluginEcosystemFiles,
 } from '../../../packages/nx-uv/src/testing/plugin-ecosystem';
 import { startPypiServer, type PypiServer } from '../../../packages/nx-uv/src/testing/pypiserver';
-import { makeTempDir, toolsBin, uvBin, uvTestEnv } from '../../../packages/nx-uv/src/testing/tools';
-import { createNxWorkspace, gitEnv, isolatedEnv, nxEnv, packPlugin, type NxWorkspace, type PackedPlugin } from './harness';
+import { makeTempDir } from '../../../packages/nx-uv/src/testing/tools';
+import { createNxWorkspace, packPlugin, type NxWorkspace, type PackedPlugin } from './harness';
+import { NX_RELEASE_CONFIG, nxReleaseToolEnv, workflowRunnerEnv } from './runner-env';
 import { indexContents, requiresDist, uploadRequests, wheelMetadata } from './python-index';
 import { createBareRemote, type BareRemote } from './release-remote';
 import { jobsThatRan, runWorkflow, type RunnerOptions, type WorkflowEvent } from './workflow-runner';
@@ -36,18 +37,6 @@ const dist = (name: string) => name.replace(/-/g, '_');
 /** After `feat(core)` and `fix` in p05: the core gets a minor, every plugin (it requires the core) a patch. */
 const NEXT: Record<string, string> = Object.fromEntries(PACKAGES.map((p) => [p, p === ECO_CORE ? '1.1.0' : '1.0.1']));
 
-const NX_RELEASE = {
-  projects: ['tag:uv:member', '!tag:uv:no-package'],
-  projectsRelationship: 'independent',
-  releaseTag: { pattern: '{projectName}-v{version}', requireSemver: false },
-  version: {
-    versionActions: 'nx-uv/src/nx-release/version-actions',
-    conventionalCommits: true,
-    fallbackCurrentVersionResolver: 'disk',
-    git: { commit: true, tag: true },
-  },
-};
-
 let packed: PackedPlugin;
 let ws: NxWorkspace;
 let tmp: { dir: string; cleanup: () => void };
@@ -56,23 +45,6 @@ let github: FakeGitHub;
 let index: PypiServer;
 let runner: RunnerOptions;
 let mergeCommit: string;
-
-function runnerEnv(): NodeJS.ProcessEnv {
-  const uv = uvTestEnv();
-  const env = isolatedEnv({ ...nxEnv, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_TERMINAL_PROMPT: '0' });
-  for (const key of Object.keys(env)) if (/^(GITHUB_|GIT_(AUTHOR|COMMITTER)_|UV_|ACTIONS_|RUNNER_|TESTPYPI_)/.test(key)) delete env[key];
-  return {
-    ...env,
-    PATH: `${toolsBin}${path.delimiter}${env.PATH ?? ''}`,
-    UV_OFFLINE: uv.UV_OFFLINE,
-    UV_FIND_LINKS: uv.UV_FIND_LINKS,
-    UV_NO_PROGRESS: uv.UV_NO_PROGRESS,
-    UV_PYTHON_DOWNLOADS: uv.UV_PYTHON_DOWNLOADS,
-    UV_CACHE_DIR: uv.UV_CACHE_DIR,
-    GITHUB_API_URL: github.url,
-    GITHUB_REPOSITORY: REPOSITORY,
-  };
-}
 
 const gitStatus = () => ws.git(['status', '--porcelain', '--untracked-files=all']).stdout.trim();
 
@@ -87,7 +59,7 @@ beforeAll(async () => {
   ws.runNx(['g', 'nx-uv:init']);
   ws.runNx(['g', 'nx-uv:workflow', '--target=custom']);
   const nxJson = JSON.parse(ws.readFile('nx.json'));
-  ws.writeFiles({ 'nx.json': JSON.stringify({ ...nxJson, release: NX_RELEASE }, null, 2) + '\n' });
+  ws.writeFiles({ 'nx.json': JSON.stringify({ ...nxJson, release: NX_RELEASE_CONFIG }, null, 2) + '\n' });
   ws.git(['add', '--all']);
   ws.git(['commit', '--quiet', '--no-verify', '-m', 'ci: release with nx-uv']);
   ws.writeFiles({ [`core/src/${dist(ECO_CORE)}/__init__.py`]: '"""eco-core."""\nREGISTRY = {}\n' });
@@ -105,7 +77,7 @@ beforeAll(async () => {
     repository: REPOSITORY,
     token: GITHUB_TOKEN,
     secrets: { UV_PUBLISH_TOKEN: PUBLISH_TOKEN, TESTPYPI_TOKEN: '', NX_UV_DISPATCH_TOKEN: '' },
-    env: runnerEnv(),
+    env: workflowRunnerEnv(github.url, REPOSITORY),
     runnerTemp: path.join(tmp.dir, 'runner-temp'),
     checkout(ref) {
       const dirty = gitStatus();
@@ -192,13 +164,7 @@ describe('the generated workflow on a plugin ecosystem', () => {
 });
 
 describe('nx release on the same plugin ecosystem', () => {
-  const toolEnv = (): NodeJS.ProcessEnv => {
-    const env = uvTestEnv();
-    const out: NodeJS.ProcessEnv = { ...gitEnv, NX_UV_UV_PATH: uvBin, PATH: env.PATH };
-    for (const [k, v] of Object.entries(env)) if (k.startsWith('UV_')) out[k] = v;
-    for (const k of ['UV_PUBLISH_URL', 'UV_PUBLISH_CHECK_URL', 'UV_PUBLISH_TOKEN', 'UV_PUBLISH_USERNAME', 'UV_PUBLISH_PASSWORD']) delete out[k];
-    return out;
-  };
+  const toolEnv = nxReleaseToolEnv;
 
   it('nx release version bumps a plugin fix in PEP 440 (no task cycle), and publish --dry-run uploads nothing', () => {
     ws.writeFiles({ [`plugins/p07/src/${dist(ecoPluginName(7))}/__init__.py`]: '"""p07."""\nFIXED = True\n' });

@@ -20,7 +20,7 @@ import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { startFakeGitHub, type FakeGitHub, type FakePull, type RecordedRequest } from '../../../packages/nx-uv/src/testing/github-fake';
 import { startPypiServer, type PypiServer } from '../../../packages/nx-uv/src/testing/pypiserver';
-import { makeTempDir, toolsBin, uvTestEnv } from '../../../packages/nx-uv/src/testing/tools';
+import { makeTempDir } from '../../../packages/nx-uv/src/testing/tools';
 import {
   changesSinceRelease,
   distributionFiles,
@@ -31,7 +31,8 @@ import {
   RELEASED,
   releaseWorkspaceFiles,
 } from './fixtures/release-workspace';
-import { createNxWorkspace, isolatedEnv, nxEnv, packPlugin, type NxWorkspace, type PackedPlugin } from './harness';
+import { createNxWorkspace, packPlugin, type NxWorkspace, type PackedPlugin } from './harness';
+import { workflowRunnerEnv } from './runner-env';
 import { indexContents, installFromIndexAndRun, requiresDist, uploadRequests, wheelMetadata } from './python-index';
 import { createBareRemote, type BareRemote } from './release-remote';
 import { jobCommands, jobOutput, jobsThatRan, runWorkflow, type JobRun, type RunnerOptions, type WorkflowEvent } from './workflow-runner';
@@ -75,27 +76,7 @@ const checkedJobs: string[] = [];
 
 /** The environment of the "runner": tools on PATH, what GitHub sets (API URL, repository), the index. */
 function runnerEnv(): NodeJS.ProcessEnv {
-  const uv = uvTestEnv();
-  const env = isolatedEnv({
-    ...nxEnv,
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_CONFIG_GLOBAL: '/dev/null',
-    GIT_TERMINAL_PROMPT: '0',
-  });
-  // Nothing of the outer environment that would point nx-uv, uv or git elsewhere.
-  for (const key of Object.keys(env)) if (/^(GITHUB_|GIT_(AUTHOR|COMMITTER)_|UV_|ACTIONS_|RUNNER_|TESTPYPI_)/.test(key)) delete env[key];
-  return {
-    ...env,
-    PATH: `${toolsBin}${path.delimiter}${env.PATH ?? ''}`,
-    UV_OFFLINE: uv.UV_OFFLINE,
-    UV_FIND_LINKS: uv.UV_FIND_LINKS,
-    UV_NO_PROGRESS: uv.UV_NO_PROGRESS,
-    UV_PYTHON_DOWNLOADS: uv.UV_PYTHON_DOWNLOADS,
-    UV_CACHE_DIR: uv.UV_CACHE_DIR,
-    // What a GitHub-hosted runner sets for every step.
-    GITHUB_API_URL: github.url,
-    GITHUB_REPOSITORY: REPOSITORY,
-  };
+  return workflowRunnerEnv(github.url, REPOSITORY);
 }
 
 function gitStatus(): string {

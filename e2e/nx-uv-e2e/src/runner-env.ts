@@ -1,0 +1,48 @@
+/**
+ * Environments shared by the release e2e specs: the workflow "runner" (tools on PATH, what GitHub sets,
+ * nothing of the outer environment that would point nx-uv, uv or git elsewhere), the tools `nx release`
+ * runs with, and the `release` block of nx.json that points Nx Release at nx-uv.
+ */
+import * as path from 'node:path';
+import { toolsBin, uvBin, uvTestEnv } from '../../../packages/nx-uv/src/testing/tools';
+import { gitEnv, isolatedEnv, nxEnv } from './harness';
+
+/** The environment of a GitHub-hosted runner's steps, against the fake API at `apiUrl`. */
+export function workflowRunnerEnv(apiUrl: string, repository: string): NodeJS.ProcessEnv {
+  const uv = uvTestEnv();
+  const env = isolatedEnv({ ...nxEnv, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_TERMINAL_PROMPT: '0' });
+  for (const key of Object.keys(env)) if (/^(GITHUB_|GIT_(AUTHOR|COMMITTER)_|UV_|ACTIONS_|RUNNER_|TESTPYPI_)/.test(key)) delete env[key];
+  return {
+    ...env,
+    PATH: `${toolsBin}${path.delimiter}${env.PATH ?? ''}`,
+    UV_OFFLINE: uv.UV_OFFLINE,
+    UV_FIND_LINKS: uv.UV_FIND_LINKS,
+    UV_NO_PROGRESS: uv.UV_NO_PROGRESS,
+    UV_PYTHON_DOWNLOADS: uv.UV_PYTHON_DOWNLOADS,
+    UV_CACHE_DIR: uv.UV_CACHE_DIR,
+    GITHUB_API_URL: apiUrl,
+    GITHUB_REPOSITORY: repository,
+  };
+}
+
+/** uv from .tools, offline, for the nx-uv code nx runs (uv lock, uv build); git identity for nx's commits; no index. */
+export function nxReleaseToolEnv(): NodeJS.ProcessEnv {
+  const env = uvTestEnv();
+  const out: NodeJS.ProcessEnv = { ...gitEnv, NX_UV_UV_PATH: uvBin, PATH: env.PATH };
+  for (const [k, v] of Object.entries(env)) if (k.startsWith('UV_')) out[k] = v;
+  for (const k of ['UV_PUBLISH_URL', 'UV_PUBLISH_CHECK_URL', 'UV_PUBLISH_TOKEN', 'UV_PUBLISH_USERNAME', 'UV_PUBLISH_PASSWORD']) delete out[k];
+  return out;
+}
+
+/** nx.json `release`: every package member, independent, PEP 440 tags, nx-uv's VersionActions. */
+export const NX_RELEASE_CONFIG = {
+  projects: ['tag:uv:member', '!tag:uv:no-package'],
+  projectsRelationship: 'independent',
+  releaseTag: { pattern: '{projectName}-v{version}', requireSemver: false },
+  version: {
+    versionActions: 'nx-uv/src/nx-release/version-actions',
+    conventionalCommits: true,
+    fallbackCurrentVersionResolver: 'disk',
+    git: { commit: true, tag: true },
+  },
+};
