@@ -7,29 +7,22 @@
 import type { ProjectGraph } from '@nx/devkit';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createTaskGraph } from 'nx/src/tasks-runner/create-task-graph';
 import { findCycle } from 'nx/src/tasks-runner/task-graph-utils';
-import { inferNxProjectGraph } from '../testing/nx-project-graph';
+import { inferNxProjectGraph, pyprojectsOf, taskGraphOf, useInferredGraph } from '../testing/nx-project-graph';
 import { ECO_CORE, ecoPluginName, ecosystemPackages, ecosystemRuntimeDependencies, pluginEcosystemFiles } from '../testing/plugin-ecosystem';
-import { makeTempDir, uvTestEnv, writeTree } from '../testing/tools';
+import { uvTestEnv } from '../testing/tools';
 import { runUv } from '../uv';
 
 const FILES = { 'nx.json': '{}\n', ...pluginEcosystemFiles({ plugins: 12 }, 'py') };
-const PYPROJECTS = Object.keys(FILES).filter((f) => f.endsWith('pyproject.toml'));
 const PACKAGES = ecosystemPackages(12);
 
 describe('a plugin ecosystem through the Nx graph nx-uv infers', () => {
-  const tmp = makeTempDir('nx-uv-eco-graph-');
-  const root = tmp.dir;
+  const inferred = useInferredGraph('nx-uv-eco-graph-', FILES);
+  const root = inferred.root;
   let graph: ProjectGraph;
+  beforeAll(() => (graph = inferred.graph()));
 
-  beforeAll(async () => {
-    writeTree(root, FILES);
-    graph = await inferNxProjectGraph(root, PYPROJECTS);
-  });
-  afterAll(() => tmp.cleanup());
-
-  const tasksOf = (target: string, projects: string[]) => createTaskGraph(graph, {}, projects, [target], undefined, {});
+  const tasksOf = (target: string, projects: string[]) => taskGraphOf(graph, target, projects);
 
   it('uv locks it: the core depends on every plugin through its extras, every plugin on the core', async () => {
     await runUv(['lock'], { cwd: path.join(root, 'py'), env: uvTestEnv() });
@@ -72,12 +65,12 @@ describe('a plugin ecosystem through the Nx graph nx-uv infers', () => {
   });
 
   it('with optionalDependencyEdges: false the graph leaves the extras out (a plugin no longer affects the others)', async () => {
-    const slim = await inferNxProjectGraph(root, PYPROJECTS, { optionalDependencyEdges: false });
+    const slim = await inferNxProjectGraph(root, pyprojectsOf(FILES), { optionalDependencyEdges: false });
     expect(slim.dependencies[ECO_CORE]).toEqual([]);
     expect(slim.dependencies[ecoPluginName(1)].map((d) => d.target)).toEqual([ECO_CORE]);
     expect(slim.dependencies[ecoPluginName(3)].map((d) => d.target).sort()).toEqual([ECO_CORE, ecoPluginName(1)]);
     // Group edges stay: only optional dependencies are left out.
     expect(slim.dependencies['eco-testing'].map((d) => d.target).sort()).toEqual(PACKAGES);
-    expect(findCycle(createTaskGraph(slim, {}, PACKAGES, ['publish'], undefined, {}))).toBeNull();
+    expect(findCycle(taskGraphOf(slim, 'publish', PACKAGES))).toBeNull();
   });
 });

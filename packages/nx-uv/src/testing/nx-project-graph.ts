@@ -3,9 +3,11 @@
  * createNodes and createDependencies (the functions Nx calls), ready for Nx's own task-graph code.
  */
 import type { CreateDependenciesContext, CreateNodesResult, ProjectConfiguration, ProjectGraph } from '@nx/devkit';
+import { createTaskGraph } from 'nx/src/tasks-runner/create-task-graph';
 import { resetGraphMemo } from '../graph';
 import { createDependencies, createNodes } from '../index';
 import type { NxUvPluginOptions } from '../options';
+import { makeTempDir, writeTree } from './tools';
 
 export async function inferNxProjectGraph(root: string, pyprojects: string[], options?: NxUvPluginOptions): Promise<ProjectGraph> {
   resetGraphMemo();
@@ -37,4 +39,28 @@ export async function inferNxProjectGraph(root: string, pyprojects: string[], op
       Object.keys(projects).map((name) => [name, edges.filter((e) => e.source === name).map((e) => ({ source: e.source, target: e.target, type: e.type }))]),
     ),
   } as ProjectGraph;
+}
+
+/** Nx's task graph for `target` on `projects`, as `nx run-many` builds it. */
+export function taskGraphOf(graph: ProjectGraph, target: string, projects: string[]) {
+  return createTaskGraph(graph, {}, projects, [target], undefined, {});
+}
+
+/**
+ * In a describe block: writes `files` to a temporary Nx workspace before the tests and infers its
+ * project graph (every pyproject.toml of `files` in the batch); removes it after.
+ */
+export function useInferredGraph(prefix: string, files: Record<string, string>): { root: string; graph(): ProjectGraph } {
+  const tmp = makeTempDir(prefix);
+  let graph: ProjectGraph | undefined;
+  beforeAll(async () => {
+    writeTree(tmp.dir, files);
+    graph = await inferNxProjectGraph(tmp.dir, pyprojectsOf(files));
+  });
+  afterAll(() => tmp.cleanup());
+  return { root: tmp.dir, graph: () => graph! };
+}
+
+export function pyprojectsOf(files: Record<string, string>): string[] {
+  return Object.keys(files).filter((f) => f.endsWith('pyproject.toml'));
 }

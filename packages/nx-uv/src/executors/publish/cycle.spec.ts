@@ -15,10 +15,8 @@
  */
 import type { ProjectGraph } from '@nx/devkit';
 import * as path from 'node:path';
-import { createTaskGraph } from 'nx/src/tasks-runner/create-task-graph';
 import { findCycle } from 'nx/src/tasks-runner/task-graph-utils';
-import { inferNxProjectGraph } from '../../testing/nx-project-graph';
-import { makeTempDir, writeTree } from '../../testing/tools';
+import { taskGraphOf, useInferredGraph } from '../../testing/nx-project-graph';
 import { loadUvWorkspace, topologicalOrder } from '../../workspace';
 import { memberPyproject } from './__fixtures__/publish-workspace';
 
@@ -38,20 +36,13 @@ const FILES: Record<string, string> = {
   'py/packages/b/pyproject.toml': memberPyproject({ name: 'pkg-b', version: '1.0.0', module: 'pkg_b', dependencies: ['pkg-a>=1.0'] }),
   'py/packages/c/pyproject.toml': memberPyproject({ name: 'pkg-c', version: '3.0.0', module: 'pkg_c', dependencies: ['pkg-a>=1.0'] }),
 };
-const PYPROJECTS = Object.keys(FILES).filter((f) => f.endsWith('pyproject.toml'));
-
 describe('a dependency cycle between members, through the Nx graph nx-uv infers', () => {
-  const tmp = makeTempDir('nx-uv-cycle-graph-');
-  const root = tmp.dir;
+  const inferred = useInferredGraph('nx-uv-cycle-graph-', FILES);
+  const root = inferred.root;
   let graph: ProjectGraph;
+  beforeAll(() => (graph = inferred.graph()));
 
-  beforeAll(async () => {
-    writeTree(root, FILES);
-    graph = await inferNxProjectGraph(root, PYPROJECTS);
-  });
-  afterAll(() => tmp.cleanup());
-
-  const taskCycle = (target: string, projects = ['pkg-a', 'pkg-b', 'pkg-c']) => findCycle(createTaskGraph(graph, {}, projects, [target], undefined, {}));
+  const taskCycle = (target: string, projects = ['pkg-a', 'pkg-b', 'pkg-c']) => findCycle(taskGraphOf(graph, target, projects));
 
   it('the plugin infers both edges of the cycle, and the targets as usual', () => {
     expect(Object.keys(graph.nodes).sort()).toEqual(['pkg-a', 'pkg-b', 'pkg-c', 'uv-workspace']);
@@ -63,7 +54,7 @@ describe('a dependency cycle between members, through the Nx graph nx-uv infers'
 
   it('build: no task cycle, every member builds on its own', () => {
     expect(taskCycle('build')).toBeNull();
-    const tasks = createTaskGraph(graph, {}, ['pkg-a', 'pkg-b', 'pkg-c'], ['build'], undefined, {});
+    const tasks = taskGraphOf(graph, 'build', ['pkg-a', 'pkg-b', 'pkg-c']);
     expect(Object.keys(tasks.tasks).sort()).toEqual(['pkg-a:build', 'pkg-b:build', 'pkg-c:build']);
   });
 
