@@ -80,7 +80,7 @@ function slimMember(m: Member, packages: ReadonlySet<string>): SlimMember {
 }
 
 /** The package members `m` requires at runtime (never itself), sorted, each once. */
-export function runtimeDependencyNames(m: Member, packages: ReadonlySet<string>): string[] {
+function runtimeDependencyNames(m: Member, packages: ReadonlySet<string>): string[] {
   const names = new Set<string>();
   for (const dep of m.dependencies) {
     if (dep.kind === 'runtime' && dep.target !== m.name && packages.has(dep.target)) names.add(dep.target);

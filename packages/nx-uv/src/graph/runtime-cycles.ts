@@ -1,29 +1,12 @@
 /**
- * Runtime dependency cycles among the members of the inferred workspaces, found from what project
- * inference already keeps (`runtimeDeps`), and described with the file and line of each requirement.
+ * A cycle of required runtime dependencies (found by the workspace model's own `topologicalOrder`),
+ * described with the file and line of each requirement.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { lookup, parseTomlAst } from '../toml';
 import { DependencyCycleError, describeCycle, loadUvWorkspace, RELEASE_ORDER_KINDS, topologicalOrder, UTF8 } from '../workspace';
 import type { CycleLink } from '../workspace';
-import type { SlimWorkspace } from './projects';
-
-/** True when some members of `ws` require each other at runtime (directly or not). */
-export function hasRuntimeCycle(ws: SlimWorkspace): boolean {
-  const deps = new Map(ws.members.map((m) => [m.name, m.runtimeDeps ?? []]));
-  const state = new Map<string, 1 | 2>(); // 1: on the path, 2: done
-  const visit = (name: string): boolean => {
-    const s = state.get(name);
-    if (s === 1) return true;
-    if (s === 2) return false;
-    state.set(name, 1);
-    for (const d of deps.get(name) ?? []) if (visit(d)) return true;
-    state.set(name, 2);
-    return false;
-  };
-  return ws.members.some((m) => visit(m.name));
-}
 
 /** `file:line` of a cycle link's requirement (the line of its string in the array), else the file. */
 function requirementSpot(absRoot: string, link: CycleLink): string {

@@ -90,23 +90,18 @@ function metadata(key: TargetKey, project: string, targetName: string, outputPat
 }
 
 /**
- * A dependency on the same target of the members this one requires at runtime, forwarding the
- * command-line options (`nx run a:publish --dryRun --target=testpypi` must not do a real upload of
- * `a`'s dependencies to PyPI). Only required runtime dependencies order release tasks: an extra that
- * lists a plugin which itself requires this package (the usual plugin ecosystem) is no order, and
- * following every graph edge (`^publish`) would make such a workspace a task cycle. Undefined when
- * the member requires no other member.
+ * `{ dependsOn }` of a release target: its own `first` target (the build), then the same target of
+ * the members this one requires at runtime, forwarding the command-line options (`nx run a:publish
+ * --dryRun --target=testpypi` must not do a real upload of `a`'s dependencies to PyPI). Only required
+ * runtime dependencies order release tasks: an extra that lists a plugin which itself requires this
+ * package (the usual plugin ecosystem) is no order, and following every graph edge (`^publish`) would
+ * make such a workspace a task cycle. `{}` when there is nothing to wait for (no empty key).
  */
-function sameTargetOnRuntimeDependencies(target: string, projects: string[] | undefined) {
-  return projects === undefined ? undefined : { target, projects: projects.slice(), params: 'forward' as const };
-}
-
-/** `dependsOn` from an optional first entry (the build) and the runtime-dependency entry. */
-function dependsOnOf(first: string | undefined, onDeps: ReturnType<typeof sameTargetOnRuntimeDependencies>) {
-  const list: (string | NonNullable<typeof onDeps>)[] = [];
-  if (first) list.push(first);
-  if (onDeps) list.push(onDeps);
-  return list.length > 0 ? list : undefined;
+function releaseDependsOn(first: string | undefined, target: string, runtimeProjects: string[] | undefined) {
+  const dependsOn: (string | { target: string; projects: string[]; params: 'forward' })[] = [];
+  if (first) dependsOn.push(first);
+  if (runtimeProjects) dependsOn.push({ target, projects: runtimeProjects.slice(), params: 'forward' });
+  return dependsOn.length > 0 ? { dependsOn } : {};
 }
 
 /**
@@ -147,11 +142,6 @@ function memberTargetPlan(ctx: TargetContext): MemberTargetPlan {
   return plan;
 }
 
-/** `{ dependsOn }` when there is one, else nothing (no empty key in the configuration). */
-function withDependsOn(dependsOn: ReturnType<typeof dependsOnOf>): { dependsOn?: NonNullable<ReturnType<typeof dependsOnOf>> } {
-  return dependsOn ? { dependsOn } : {};
-}
-
 /** The release targets of one member; none for `package = false` members and virtual roots. */
 export function inferMemberTargets(
   member: Pick<SlimMember, 'isPackage' | 'runtimeDeps'>,
@@ -173,7 +163,7 @@ export function inferMemberTargets(
     targets[version] = {
       executor: EXECUTOR.version,
       cache: false,
-      ...withDependsOn(dependsOnOf(undefined, sameTargetOnRuntimeDependencies(version, runtimeProjects))),
+      ...releaseDependsOn(undefined, version, runtimeProjects),
       metadata: metadata('version', project, version, out),
     };
   }
@@ -193,7 +183,7 @@ export function inferMemberTargets(
     targets[publish] = {
       executor: EXECUTOR.publish,
       cache: false,
-      ...withDependsOn(dependsOnOf(build, sameTargetOnRuntimeDependencies(publish, runtimeProjects))),
+      ...releaseDependsOn(build, publish, runtimeProjects),
       metadata: metadata('publish', project, publish, out),
     };
   }
@@ -201,7 +191,7 @@ export function inferMemberTargets(
     targets[NX_RELEASE_PUBLISH_TARGET] = {
       executor: 'nx-uv:nx-release-publish',
       cache: false,
-      ...withDependsOn(dependsOnOf(build, sameTargetOnRuntimeDependencies(NX_RELEASE_PUBLISH_TARGET, runtimeProjects))),
+      ...releaseDependsOn(build, NX_RELEASE_PUBLISH_TARGET, runtimeProjects),
       metadata: {
         technologies: TECHNOLOGIES.slice(),
         description: 'What `nx release publish` runs: upload the built files with uv publish (never on a dry run) and wait until served',

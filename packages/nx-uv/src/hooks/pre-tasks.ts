@@ -11,8 +11,7 @@ import type { PreTasksExecutionContext } from '@nx/devkit';
 import { currentEntries } from '../graph/cache';
 import { graphOptionsKey } from '../graph/infer-graph';
 import { NX_RELEASE_PUBLISH_TARGET } from '../graph/targets';
-import { assertNoRuntimeCycle, hasRuntimeCycle } from '../graph/runtime-cycles';
-import type { SlimWorkspace } from '../graph/projects';
+import { assertNoRuntimeCycle } from '../graph/runtime-cycles';
 import type { NxUvPluginOptions } from '../options';
 import { restoreLeftoverPins } from '../pin/leftover-pins';
 import { isUvWorkspaceRootToml, parseTomlText, UTF8 } from '../workspace';
@@ -23,14 +22,13 @@ export function asksForReleaseTargets(argv: readonly string[], names: readonly s
   return argv.some((arg) => arg.split(/[=,:]/).some((part) => wanted.has(part)));
 }
 
-/** The uv workspaces the graph computation of this process inferred; else the one at the Nx root. */
-function inferredWorkspaces(options: NxUvPluginOptions | undefined, context: PreTasksExecutionContext): SlimWorkspace[] {
-  const { optionsHash } = graphOptionsKey(options, context);
-  const fromGraph = currentEntries(context.workspaceRoot, optionsHash).flatMap((e) => e.workspaces);
+/** The uv roots (relative to the Nx root) the graph computation of this process found; else the Nx root's own. */
+function uvRoots(workspaceRoot: string, optionsHash: string): string[] {
+  const fromGraph = currentEntries(workspaceRoot, optionsHash).flatMap((e) => e.workspaces.map((w) => w.uvRoot));
   if (fromGraph.length > 0) return fromGraph;
   try {
-    const text = fs.readFileSync(path.join(context.workspaceRoot, 'pyproject.toml'), UTF8);
-    if (isUvWorkspaceRootToml(parseTomlText(text, 'pyproject.toml'))) return [{ uvRoot: '.', members: [] }];
+    const text = fs.readFileSync(path.join(workspaceRoot, 'pyproject.toml'), UTF8);
+    if (isUvWorkspaceRootToml(parseTomlText(text, 'pyproject.toml'))) return ['.'];
   } catch {
     // no uv workspace at the root
   }
@@ -39,12 +37,11 @@ function inferredWorkspaces(options: NxUvPluginOptions | undefined, context: Pre
 
 export function preTasksExecution(options: NxUvPluginOptions | undefined, context: PreTasksExecutionContext): void {
   restoreLeftoverPins(context.workspaceRoot);
-  const { resolved } = graphOptionsKey(options, context);
+  const { resolved, optionsHash } = graphOptionsKey(options, context);
   const ordered = [resolved.targetNames.version, resolved.targetNames.publish, NX_RELEASE_PUBLISH_TARGET, 'release'];
   if (!asksForReleaseTargets(context.argv.slice(2), ordered.filter((n): n is string => !!n))) return;
-  for (const ws of inferredWorkspaces(options, context)) {
-    // The slim workspace tells cheaply whether there is a cycle; only then is the model read again.
-    if (ws.members.length > 0 && !hasRuntimeCycle(ws)) continue;
-    assertNoRuntimeCycle(path.join(context.workspaceRoot, ws.uvRoot), ws.uvRoot);
+  // Only release commands pay for reading the model again (their tasks read it anyway).
+  for (const uvRoot of uvRoots(context.workspaceRoot, optionsHash)) {
+    assertNoRuntimeCycle(path.join(context.workspaceRoot, uvRoot), uvRoot);
   }
 }
