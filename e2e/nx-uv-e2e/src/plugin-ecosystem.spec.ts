@@ -21,7 +21,7 @@ import {
 import { startPypiServer, type PypiServer } from '../../../packages/nx-uv/src/testing/pypiserver';
 import { makeTempDir } from '../../../packages/nx-uv/src/testing/tools';
 import { createNxWorkspace, packPlugin, type NxWorkspace, type PackedPlugin } from './harness';
-import { NX_RELEASE_CONFIG, nxReleaseToolEnv, workflowRunnerEnv } from './runner-env';
+import { assertJobLeftNothing, checkoutForJob, gitStatus as gitStatusOf, NX_RELEASE_CONFIG, nxReleaseToolEnv, workflowRunnerEnv } from './runner-env';
 import { indexContents, requiresDist, uploadRequests, wheelMetadata } from './python-index';
 import { createBareRemote, type BareRemote } from './release-remote';
 import { jobsThatRan, runWorkflow, type RunnerOptions, type WorkflowEvent } from './workflow-runner';
@@ -46,7 +46,7 @@ let index: PypiServer;
 let runner: RunnerOptions;
 let mergeCommit: string;
 
-const gitStatus = () => ws.git(['status', '--porcelain', '--untracked-files=all']).stdout.trim();
+const gitStatus = () => gitStatusOf(ws);
 
 beforeAll(async () => {
   packed = packPlugin();
@@ -79,18 +79,9 @@ beforeAll(async () => {
     secrets: { UV_PUBLISH_TOKEN: PUBLISH_TOKEN, TESTPYPI_TOKEN: '', NX_UV_DISPATCH_TOKEN: '' },
     env: workflowRunnerEnv(github.url, REPOSITORY),
     runnerTemp: path.join(tmp.dir, 'runner-temp'),
-    checkout(ref) {
-      const dirty = gitStatus();
-      if (dirty) throw new Error(`the previous job left the working tree dirty:\n${dirty}`);
-      ws.git(['fetch', '--quiet', '--force', '--tags', '--prune', 'origin']);
-      if (ref) ws.git(['checkout', '--quiet', '--force', '--detach', ref]);
-      else ws.git(['checkout', '--quiet', '--force', '-B', 'main', 'refs/remotes/origin/main']);
-    },
+    checkout: (ref) => checkoutForJob(ws, ref),
     vars: { UV_PUBLISH_URL: index.url, UV_PUBLISH_CHECK_URL: index.simpleUrl },
-    afterJob(job) {
-      const dirty = gitStatus();
-      if (dirty) throw new Error(`job ${job} left the working tree dirty:\n${dirty}`);
-    },
+    afterJob: (job) => assertJobLeftNothing(ws, job),
   };
 }, 300000);
 

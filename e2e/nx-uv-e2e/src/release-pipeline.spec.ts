@@ -32,7 +32,13 @@ import {
   releaseWorkspaceFiles,
 } from './fixtures/release-workspace';
 import { createNxWorkspace, packPlugin, type NxWorkspace, type PackedPlugin } from './harness';
-import { workflowRunnerEnv } from './runner-env';
+import {
+  assertJobLeftNothing,
+  checkoutForJob,
+  gitStatus as gitStatusOf,
+  journalEntries as journalEntriesOf,
+  workflowRunnerEnv,
+} from './runner-env';
 import { indexContents, installFromIndexAndRun, requiresDist, uploadRequests, wheelMetadata } from './python-index';
 import { createBareRemote, type BareRemote } from './release-remote';
 import { jobCommands, jobOutput, jobsThatRan, runWorkflow, type JobRun, type RunnerOptions, type WorkflowEvent } from './workflow-runner';
@@ -79,15 +85,8 @@ function runnerEnv(): NodeJS.ProcessEnv {
   return workflowRunnerEnv(github.url, REPOSITORY);
 }
 
-function gitStatus(): string {
-  return ws.git(['status', '--porcelain', '--untracked-files=all']).stdout.trim();
-}
-
-/** Pin journal entries left in `.nx-uv/pin-journal` (a crashed build would leave one). */
-function journalEntries(): string[] {
-  const dir = path.join(ws.root, '.nx-uv', 'pin-journal');
-  return fs.existsSync(dir) ? fs.readdirSync(dir) : [];
-}
+const gitStatus = () => gitStatusOf(ws);
+const journalEntries = () => journalEntriesOf(ws);
 
 function pullRequestEvent(pr: FakePull): WorkflowEvent {
   return {
@@ -149,21 +148,11 @@ beforeAll(async () => {
     secrets: { UV_PUBLISH_TOKEN: PUBLISH_TOKEN, TESTPYPI_TOKEN: '', NX_UV_DISPATCH_TOKEN: DISPATCH_TOKEN },
     env: runnerEnv(),
     runnerTemp: path.join(tmp.dir, 'runner-temp'),
-    checkout(ref) {
-      // A fresh job starts from a clean checkout: whatever the last job left would show here.
-      const dirty = gitStatus();
-      if (dirty) throw new Error(`the previous job left the working tree dirty:\n${dirty}`);
-      ws.git(['fetch', '--quiet', '--force', '--tags', '--prune', 'origin']);
-      if (ref) ws.git(['checkout', '--quiet', '--force', '--detach', ref]);
-      else ws.git(['checkout', '--quiet', '--force', '-B', 'main', 'refs/remotes/origin/main']);
-    },
+    checkout: (ref) => checkoutForJob(ws, ref),
     // The index: a private one, named by repository variables, as a user of target `custom` sets them.
     vars: { UV_PUBLISH_URL: index.url, UV_PUBLISH_CHECK_URL: index.simpleUrl },
     afterJob(job) {
-      const dirty = gitStatus();
-      if (dirty) throw new Error(`job ${job} left the working tree dirty (pins, journal or release files):\n${dirty}`);
-      const journal = journalEntries();
-      if (journal.length > 0) throw new Error(`job ${job} left pin journal entries: ${journal.join(', ')}`);
+      assertJobLeftNothing(ws, job);
       checkedJobs.push(job);
     },
   };

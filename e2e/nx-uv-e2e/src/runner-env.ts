@@ -3,9 +3,10 @@
  * nothing of the outer environment that would point nx-uv, uv or git elsewhere), the tools `nx release`
  * runs with, and the `release` block of nx.json that points Nx Release at nx-uv.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { toolsBin, uvBin, uvTestEnv } from '../../../packages/nx-uv/src/testing/tools';
-import { gitEnv, isolatedEnv, nxEnv } from './harness';
+import { gitEnv, isolatedEnv, nxEnv, type NxWorkspace } from './harness';
 
 /** The environment of a GitHub-hosted runner's steps, against the fake API at `apiUrl`. */
 export function workflowRunnerEnv(apiUrl: string, repository: string): NodeJS.ProcessEnv {
@@ -23,6 +24,37 @@ export function workflowRunnerEnv(apiUrl: string, repository: string): NodeJS.Pr
     GITHUB_API_URL: apiUrl,
     GITHUB_REPOSITORY: repository,
   };
+}
+
+/** `git status --porcelain` of the workspace, untracked files included ('' when clean). */
+export function gitStatus(ws: NxWorkspace): string {
+  return ws.git(['status', '--porcelain', '--untracked-files=all']).stdout.trim();
+}
+
+/** Pin journal entries left in `.nx-uv/pin-journal` (a crashed build would leave one). */
+export function journalEntries(ws: NxWorkspace): string[] {
+  const dir = path.join(ws.root, '.nx-uv', 'pin-journal');
+  return fs.existsSync(dir) ? fs.readdirSync(dir) : [];
+}
+
+/**
+ * What a fresh job's `actions/checkout` does to the workspace: fetch from origin, then `ref` detached
+ * or main. A fresh job starts from a clean checkout, so whatever the last job left is an error here.
+ */
+export function checkoutForJob(ws: NxWorkspace, ref?: string): void {
+  const dirty = gitStatus(ws);
+  if (dirty) throw new Error(`the previous job left the working tree dirty:\n${dirty}`);
+  ws.git(['fetch', '--quiet', '--force', '--tags', '--prune', 'origin']);
+  if (ref) ws.git(['checkout', '--quiet', '--force', '--detach', ref]);
+  else ws.git(['checkout', '--quiet', '--force', '-B', 'main', 'refs/remotes/origin/main']);
+}
+
+/** Throws when job `job` left the tree dirty (pins, release files) or pin journal entries behind. */
+export function assertJobLeftNothing(ws: NxWorkspace, job: string): void {
+  const dirty = gitStatus(ws);
+  if (dirty) throw new Error(`job ${job} left the working tree dirty (pins, journal or release files):\n${dirty}`);
+  const journal = journalEntries(ws);
+  if (journal.length > 0) throw new Error(`job ${job} left pin journal entries: ${journal.join(', ')}`);
 }
 
 /** uv from .tools, offline, for the nx-uv code nx runs (uv lock, uv build); git identity for nx's commits; no index. */
