@@ -2,7 +2,7 @@
  * The whole inference for one batch of pyproject.toml files: read each once, find the uv workspace
  * roots, model each workspace, turn members into Nx projects and edges; cached in memory and on disk.
  */
-import { hashArray } from '@nx/devkit';
+import { hashArray, logger } from '@nx/devkit';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CreateNodesResult } from '@nx/devkit';
@@ -21,6 +21,14 @@ import {
 import { timed } from './perf';
 import { resolveGraphOptions, ResolvedGraphOptions, stableJson } from './plugin-options';
 import { compareEdges, GraphEdge, inferEdges, inferProjects, joinRel, SlimWorkspace, slimWorkspace } from './projects';
+
+const warned = new Set<string>();
+/** Each model warning once per process (the graph is computed again on every file change). */
+function warnOnce(message: string): void {
+  if (warned.has(message)) return;
+  warned.add(message);
+  logger.warn(message);
+}
 
 export type NodesResult = readonly [file: string, result: CreateNodesResult];
 
@@ -189,6 +197,8 @@ export function computeGraph(
       );
       slim = slimWorkspace(ws, uvRoot);
       edges = inferEdges(ws, uvRoot, key.resolved.optionalDependencyEdges);
+      // Each warning starts with a path relative to the uv root: prefix it to be relative to the Nx root.
+      for (const warning of ws.warnings ?? []) warnOnce(`nx-uv: ${joinRel(uvRoot, warning)}`);
     } catch (err) {
       const [file, error] = attribute(err, uvRoot, workspaceRoot, batch);
       if (!errors.has(file)) errors.set(file, error);

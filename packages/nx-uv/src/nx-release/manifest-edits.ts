@@ -70,6 +70,7 @@ function holders(ws: UvWorkspace): Member[] {
 }
 
 function rewrite(holder: Member, dep: InternalDependency, version: string): RequirementUpdate | undefined {
+  if (dep.locked) return undefined; // computed by a metadata hook: no string in the file to rewrite
   let to: string | undefined;
   try {
     to = updateRequirementSpecifier(dep.requirement, version);

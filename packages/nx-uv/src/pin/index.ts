@@ -1,5 +1,5 @@
 export { pinRequirement, splitRequirement, type RequirementParts } from './requirement-pin';
-export { applyPins, currentVersions, planPins, planWorkspacePins, type PinPlan, type RequirementPin } from './plan';
+export { applyPins, currentVersions, lockedRequirementNotice, planPins, planWorkspacePins, type PinPlan, type RequirementPin } from './plan';
 export {
   JOURNAL_FORMAT,
   PinRestoreError,

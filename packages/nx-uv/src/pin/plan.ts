@@ -46,6 +46,7 @@ export function planPins(member: Member, versionsByName: ReadonlyMap<string, str
   const seen = new Set<string>();
   for (const dep of member.dependencies) {
     if (dep.kind !== 'runtime' && dep.kind !== 'optional') continue;
+    if (dep.locked) continue; // a dynamic field: nothing in pyproject.toml to pin (see lockedRequirementNotice)
     const keyPath = keyPathOf(dep.section);
     if (!keyPath) continue;
     const version = versionsByName.get(dep.target);
@@ -68,6 +69,21 @@ export function planPins(member: Member, versionsByName: ReadonlyMap<string, str
     pins.push({ keyPath, target: dep.target, from: dep.requirement.raw, to });
   }
   return { member: member.name, file: member.pyprojectPath, pins };
+}
+
+/**
+ * What `pin` and `build` say of a member whose internal requirements come from a metadata hook
+ * (`[project].dynamic`): nx-uv cannot pin them in pyproject.toml, so the built wheel's own metadata
+ * must (the build audit checks it). Undefined when the member has none.
+ */
+export function lockedRequirementNotice(member: Member): string | undefined {
+  const locked = member.dependencies.filter((d) => d.locked && (d.kind === 'runtime' || d.kind === 'optional'));
+  if (locked.length === 0) return undefined;
+  const names = [...new Set(locked.map((d) => d.target))].sort().join(', ');
+  return (
+    `${member.pyprojectPath} computes its dependencies (dynamic = [${(member.dynamicDependencyFields ?? []).map((f) => `"${f}"`).join(', ')}]), ` +
+    `so nx-uv cannot pin ${names} in it; the metadata hook must write the exact pins (==<version>), and the build's audit of the wheel decides`
+  );
 }
 
 /** The current version of every member whose version nx-uv can read, by normalised name. */

@@ -26,6 +26,6 @@ export async function computeWorkspacePlan(absRoot: string, options: ComputePlan
   const history = await readWorkspaceHistory(ws, { tagFormat, env });
   const lastReleases = Object.fromEntries(Object.entries(history.releases).map(([name, r]) => [name, r.version]));
   const plan = planRelease({ members: planMembersFromWorkspace(ws), lastReleases, commits: history.mapped, options: planOptions });
-  plan.notes.push(...history.notes);
+  plan.notes.push(...(ws.warnings ?? []), ...history.notes);
   return { ws, plan, history };
 }

@@ -363,6 +363,7 @@ export function planRelease(input: PlanInput): ReleasePlan {
     for (const dep of m.dependencies) {
       const target = states.get(normalizeName(dep.target));
       if (!target || target.member.name === m.name) continue;
+      if (dep.locked) continue; // computed by a metadata hook (from uv.lock): no string in the file
       const req = dep.requirement;
       const to = changesVersion(target)
         ? updateRequirementSpecifier(req, target.next!)

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { discoverMembers } from './members';
 import { checkEntry, parseEntry, ProjectFile, readProjectFile, RequirementSection, sectionPath } from './pyproject';
 import { normalizedRequirementName } from './requirement';
+import { addLockedDependencies, UV_LOCK } from './locked-dependencies';
 import { diskReader, parseTomlText, WorkspaceReader } from './reader';
 import { sortByKey } from './sort-by-key';
 import { isWorkspaceDependency } from './sources';
@@ -22,7 +23,7 @@ export function isUvWorkspaceRootToml(doc: Record<string, unknown>): boolean {
 }
 
 function toMember(file: ProjectFile, isWorkspaceRoot: boolean, dependencies: InternalDependency[]): Member {
-  return {
+  const member: Member = {
     name: file.name ?? '',
     distributionName: file.distributionName ?? '',
     root: file.root,
@@ -32,6 +33,8 @@ function toMember(file: ProjectFile, isWorkspaceRoot: boolean, dependencies: Int
     version: file.version,
     dependencies,
   };
+  if (file.dynamicDependencyFields) member.dynamicDependencyFields = file.dynamicDependencyFields;
+  return member;
 }
 
 /**
@@ -143,6 +146,11 @@ export function modelUvWorkspace(absRoot: string, reader: WorkspaceReader): UvWo
   );
   const result: UvWorkspace = { absRoot, virtual: !hasProject, members };
   if (virtualRoot) result.virtualRoot = toMember(virtualRoot.file, true, edgesOf(virtualRoot));
+  // Dependencies a metadata hook computes come from uv.lock (read only when a member has them).
+  if (members.some((m) => m.dynamicDependencyFields)) {
+    const warnings = addLockedDependencies(members, reader.readToml(UV_LOCK), memberNames);
+    if (warnings.length > 0) result.warnings = warnings;
+  }
   return result;
 }
 

@@ -71,6 +71,8 @@ export interface ProjectFile {
   version: VersionSource;
   /** `[tool.uv.sources]`, keyed by normalised name. */
   sources: Map<string, SourceEntry[]>;
+  /** `dependencies` / `optional-dependencies` when `[project].dynamic` lists them. */
+  dynamicDependencyFields?: string[];
 }
 
 /** Parses one requirement of `file`, naming the file and the section when it is malformed. */
@@ -180,6 +182,7 @@ export function readProjectFile(
   const sections: RequirementSection[] = [];
 
   let distributionName: string | undefined;
+  let dynamicDependencyFields: string[] | undefined;
   let version: VersionSource = { kind: 'none' };
   let isPackage = false;
   if (project) {
@@ -208,6 +211,10 @@ export function readProjectFile(
     const explicit = getBoolean(uv, 'package', file, 'tool.uv.package');
     isPackage = explicit ?? isTable(doc['build-system']);
 
+    const dynamicFields = (getArray(project, 'dynamic', file, 'project.dynamic') ?? []).filter(
+      (f): f is string => f === 'dependencies' || f === 'optional-dependencies',
+    );
+    if (dynamicFields.length > 0) dynamicDependencyFields = dynamicFields;
     const dependencies = getArray(project, 'dependencies', file, 'project.dependencies');
     if (dependencies) sections.push({ kind: 'runtime', entries: dependencies });
     const optional = getTable(project, 'optional-dependencies', file, 'project.optional-dependencies');
@@ -231,5 +238,6 @@ export function readProjectFile(
     version,
     sources: readSources(uv, file),
   };
+  if (dynamicDependencyFields) projectFile.dynamicDependencyFields = dynamicDependencyFields;
   return { project: projectFile, sections };
 }

@@ -37,6 +37,12 @@ export interface InternalDependency {
    */
   section: string;
   requirement: Requirement;
+  /**
+   * Read from uv.lock, not from the pyproject.toml: the member lists the field in `dynamic` (a metadata
+   * hook computes it). Such a requirement orders and bumps like any other, but there is no string in
+   * the file to edit or pin.
+   */
+  locked?: true;
 }
 
 export type VersionSource =
@@ -70,8 +76,10 @@ export interface Member {
    */
   isPackage: boolean;
   version: VersionSource;
-  /** Internal dependencies only, in file order. */
+  /** Internal dependencies only, in file order (then those read from uv.lock, see `locked`). */
   dependencies: InternalDependency[];
+  /** `dependencies` / `optional-dependencies` when `[project].dynamic` lists them. */
+  dynamicDependencyFields?: string[];
 }
 
 export interface UvWorkspace {
@@ -83,6 +91,8 @@ export interface UvWorkspace {
   members: Member[];
   /** The virtual root, when `virtual` (not a member; carries workspace-level targets in Nx). */
   virtualRoot?: Member;
+  /** What the model could not take from the files and says so (dynamic dependencies uv.lock lacks). */
+  warnings?: string[];
 }
 
 /** Raised for any input uv would reject or that nx-uv cannot model. */

@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEFAULT_BUILD_OUTPUT } from '../../options';
-import { defaultJournalDir, pinChanges, PinRestoreError, planWorkspacePins, withPins } from '../../pin';
+import { defaultJournalDir, lockedRequirementNotice, pinChanges, PinRestoreError, planWorkspacePins, withPins } from '../../pin';
 import { formatKeyPath } from '../../toml';
 import { runUv } from '../../uv';
 import { distributionKind } from '../../wheel';
@@ -90,9 +90,11 @@ async function build(project: UvProject, options: BuildExecutorOptions, context:
     const audits: FileAudit[] = files.map((f) => auditDistribution(f, expectation));
     const problems = audits.flatMap((a) => a.problems);
     if (problems.length > 0) {
+      const notice = lockedRequirementNotice(member);
       throw new Error(
         `the distributions built for ${name} do not pin their workspace dependencies exactly, so they were discarded (${shownOut} was left as it was):\n` +
-          formatAuditProblems(problems),
+          formatAuditProblems(problems) +
+          (notice ? `\n${notice}.` : ''),
       );
     }
     // Replace the output folder's contents (distributions and uv's .gitignore) with the new build.

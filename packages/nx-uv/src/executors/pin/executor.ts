@@ -5,7 +5,7 @@
  */
 import { logger, type ExecutorContext } from '@nx/devkit';
 import * as path from 'node:path';
-import { defaultJournalDir, pinChanges, pinFiles, planWorkspacePins, readJournal, restorePins } from '../../pin';
+import { defaultJournalDir, lockedRequirementNotice, pinChanges, pinFiles, planWorkspacePins, readJournal, restorePins } from '../../pin';
 import { formatKeyPath } from '../../toml';
 import { displayPath, resolveUvProject, runNxUvExecutor, type ExecutorResult } from '../shared';
 
@@ -28,6 +28,8 @@ function pin(context: ExecutorContext): boolean {
     return true;
   }
   const plans = planWorkspacePins(workspace, [member.name]);
+  const notice = lockedRequirementNotice(member);
+  if (notice) logger.warn(`nx-uv pin: ${notice}.`);
   const pins = plans.flatMap((plan) => plan.pins.map((p) => ({ file: plan.file, ...p })));
   if (pins.length === 0) {
     logger.info(`nx-uv pin: ${member.distributionName} has no internal runtime or optional requirements; nothing to pin.`);
