@@ -1,4 +1,5 @@
 /** Errors of the GitHub client; a token never appears in any of them. */
+import { redact } from '../redact';
 
 /** Configuration is missing or wrong (no token, no repository). */
 export class GitHubConfigError extends Error {
@@ -24,10 +25,7 @@ export class GitHubApiError extends Error {
 
 /** Replaces every occurrence of each secret (and obvious token shapes) in a text. */
 export function redactSecrets(text: string, secrets: Array<string | undefined>): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret && secret.length >= 4) out = out.split(secret).join('***');
-  }
+  const out = redact(text, secrets);
   // GitHub token formats (classic, fine-grained, app installation, OAuth...) and bearer headers.
   return out
     .replace(/\b(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})\b/g, '***')

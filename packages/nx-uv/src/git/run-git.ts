@@ -3,6 +3,7 @@
  * git's stderr, with credentials embedded in URLs (`https://user:token@host`) masked.
  */
 import execa from 'execa';
+import { redact } from '../redact';
 
 export interface GitRunOptions {
   /** Extra environment for the git process (identity, dates); merged over process.env. */
@@ -34,10 +35,7 @@ export class GitError extends Error {
 
 /** Masks `user:password@` and `token@` in URLs, and `Authorization:`/`extraheader` values. */
 export function redactCredentials(text: string): string {
-  return text
-    .replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s@]+@/gi, '$1***@')
-    .replace(/(authorization:\s*(?:basic|bearer|token)\s+)\S+/gi, '$1***')
-    .replace(/(extraheader=\S*\s*(?:basic|bearer|token)\s+)\S+/gi, '$1***');
+  return redact(text);
 }
 
 /** Options every git call gets: no pager, no colour, no prompts, output independent of user config. */

@@ -90,6 +90,23 @@ describe('resolveIndexTarget', () => {
     ).toThrow(/must not contain credentials/);
   });
 
+  it.each([
+    ['ftp://user:s3cr3t@host/', /"ftp:\/\/\*\*\*@host\/" must be an http\(s\) URL/],
+    ['http://user:s3cr3t@[::1', /"http:\/\/\*\*\*@\[::1" is not a valid URL/],
+  ])('never shows the userinfo of %s in the error', (url, message) => {
+    const error = (() => {
+      try {
+        resolveIndexTarget({ target: 'custom', env: { UV_PUBLISH_URL: url } });
+      } catch (e) {
+        return e as Error;
+      }
+      throw new Error('no error');
+    })();
+    expect(error.message).toMatch(message);
+    expect(error.message).not.toContain('s3cr3t');
+    expect(error.message).not.toContain('user:');
+  });
+
   it('treats empty variables as unset', () => {
     expect(() => resolveIndexTarget({ target: 'custom', env: { UV_PUBLISH_URL: '  ' } })).toThrow(/needs an upload URL/);
   });

@@ -17,6 +17,7 @@
  *   never answer.
  * The check URL always ends with `/`; the publish URL is kept as given.
  */
+import { redactUrlCredentials } from '../redact';
 
 export type IndexTargetName = 'pypi' | 'testpypi' | 'custom';
 
@@ -61,14 +62,16 @@ export const INDEX_PRESETS: Record<'pypi' | 'testpypi', Preset> = {
 const nonEmpty = (v: string | undefined): string | undefined => (v && v.trim() !== '' ? v.trim() : undefined);
 
 function parseHttpUrl(value: string, what: string): URL {
+  // Shown without its userinfo: these messages end up in logs Nx keeps on disk.
+  const shown = JSON.stringify(redactUrlCredentials(value));
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new Error(`${what} ${JSON.stringify(value)} is not a valid URL: give an absolute http(s) URL`);
+    throw new Error(`${what} ${shown} is not a valid URL: give an absolute http(s) URL`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new Error(`${what} ${JSON.stringify(value)} must be an http(s) URL`);
+    throw new Error(`${what} ${shown} must be an http(s) URL`);
   }
   if (url.username || url.password) {
     throw new Error(

@@ -16,7 +16,17 @@ describe('redact', () => {
     expect(redact('nothing here', ['', undefined])).toBe('nothing here');
   });
   it('prefers the longest match so no fragment of a longer secret survives', () => {
-    expect(redact('abcdef', ['abc', 'abcdef'])).toBe('***');
+    expect(redact('abcdefghijkl', ['abcdefgh', 'abcdefghijkl'])).toBe('***');
+  });
+  it('masks a short secret only where credentials go (URL userinfo, headers), so the rest stays readable', () => {
+    const basic = Buffer.from('__token__:p').toString('base64');
+    const text = `nx-uv published pkg-a to https://u:p@index.example/legacy/ (Authorization: Basic ${basic}); pip install pkg-a`;
+    expect(redact(text, ['p'])).toBe('nx-uv published pkg-a to https://***@index.example/legacy/ (Authorization: Basic ***); pip install pkg-a');
+  });
+  it('masks userinfo of any URL, even one that does not parse', () => {
+    expect(redact('UV_PUBLISH_URL "http://user:secret@[::1" is not a valid URL; ftp://user:secret@host/ too')).toBe(
+      'UV_PUBLISH_URL "http://***@[::1" is not a valid URL; ftp://***@host/ too',
+    );
   });
 });
 
@@ -40,6 +50,8 @@ describe('displayCommand', () => {
     expect(
       displayCommand('uv', ['publish', '--token', 'tkn', '-p', 'pw', '--password=pw2', '--publish-url', 'https://x/legacy/', 'a b.whl'], ['zz']),
     ).toBe("uv publish --token *** -p *** --password=*** --publish-url https://x/legacy/ 'a b.whl'");
-    expect(displayCommand('/opt/uv', ['build', '--out-dir', '/tmp/secretive-zz'], ['zz'])).toBe('/opt/uv build --out-dir /tmp/secretive-***');
+    expect(displayCommand('/opt/uv', ['build', '--out-dir', '/tmp/secretive-zzzzzz'], ['zzzzzz'])).toBe('/opt/uv build --out-dir /tmp/secretive-***');
+    // A short secret never mangles a path or a name: it only travels in credential positions.
+    expect(displayCommand('/opt/uv', ['build', '--out-dir', '/tmp/secretive-zz'], ['zz'])).toBe('/opt/uv build --out-dir /tmp/secretive-zz');
   });
 });

@@ -3,7 +3,9 @@
  * its command line or its environment goes through `redact`.
  */
 
-export const REDACTED = '***';
+import { redact, REDACTED } from '../redact';
+
+export { redact, REDACTED };
 
 /** Environment variables whose values are secrets wherever they appear. */
 export const SECRET_ENV_VARS = [
@@ -29,28 +31,6 @@ export function secretsFromEnv(env: NodeJS.ProcessEnv | undefined): string[] {
     if ((SECRET_ENV_VARS as readonly string[]).includes(k)) out.push(v);
     else if (/(?:_TOKEN|_PASSWORD|_SECRET)$/.test(k) && v.length >= 6) out.push(v);
   }
-  return out;
-}
-
-/**
- * Replaces every occurrence of every secret (and its URL-encoded and base64 forms, and the base64 of
- * a `user:secret` Basic credential for `__token__`) with `***`. Secrets shorter than 4 characters are
- * still replaced — a leaked short password is worse than an odd-looking message.
- */
-export function redact(text: string, secrets: readonly (string | undefined)[]): string {
-  const variants = new Set<string>();
-  for (const s of secrets) {
-    if (!s) continue;
-    variants.add(s);
-    variants.add(encodeURIComponent(s));
-    for (const b64 of [Buffer.from(s).toString('base64'), Buffer.from(`__token__:${s}`).toString('base64')]) {
-      variants.add(b64); // padded first (longer), then unpadded for when it is embedded
-      variants.add(b64.replace(/=+$/, ''));
-    }
-  }
-  const sorted = [...variants].filter((v) => v.length > 0).sort((a, b) => b.length - a.length);
-  let out = text;
-  for (const v of sorted) out = out.split(v).join(REDACTED);
   return out;
 }
 
