@@ -6,7 +6,6 @@ export { assertRefName, assertRemote, GitInputError, refNameProblem } from './re
 export type { TagInfo, TagPattern, CreatedTag, PushOptions, GitEnvOption } from './tags';
 export { dirtyFiles, isClean, assertClean, DirtyWorkingTreeError } from './status';
 export type { DirtyFile, CleanOptions } from './status';
-export { currentCommit, currentBranch, remoteUrl, isAncestor, commitAll, createOrResetBranch, pushBranch, fetchTags } from './repo';
-export type { PushBranchOptions } from './repo';
+export { currentCommit, currentBranch, remoteUrl, isAncestor, commitAll, fetchTags } from './repo';
 export { runGit, GitError, redactCredentials } from './run-git';
 export type { GitRunOptions, GitResult } from './run-git';

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createTestRepo, type TestRepo } from '../testing/git-repo';
-import { commitAll, createOrResetBranch, currentBranch, currentCommit, fetchTags, isAncestor, pushBranch, remoteUrl } from './repo';
+import { commitAll, currentBranch, currentCommit, fetchTags, isAncestor, remoteUrl } from './repo';
 import { GitError, redactCredentials, runGit } from './run-git';
 import { assertClean, dirtyFiles, DirtyWorkingTreeError, isClean } from './status';
 
@@ -71,31 +71,6 @@ describe('working tree and commits', () => {
     const error = await currentCommit(repo.dir, 'nope').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GitError);
     expect((error as GitError).message).toContain('git rev-parse --verify --end-of-options nope^{commit}');
-  });
-
-  it('creates or resets a branch, carrying changes, and force-pushes it to the bare remote', async () => {
-    repo = createTestRepo({ initialCommit: true });
-    repo.push();
-    const base = repo.head();
-    repo.write({ 'version.txt': '1.1.0' });
-    await createOrResetBranch(repo.dir, 'release/main', 'HEAD', { env: repo.env });
-    expect(await currentBranch(repo.dir)).toBe('release/main');
-    expect(fs.readFileSync(path.join(repo.dir, 'version.txt'), 'utf8')).toBe('1.1.0');
-    const c1 = (await commitAll(repo.dir, 'chore: release 1.1.0', ['version.txt'], { env: repo.env })) as string;
-    await pushBranch(repo.dir, 'origin', 'release/main', { env: repo.env });
-    expect(repo.gitBare(['rev-parse', 'refs/heads/release/main'])).toBe(c1);
-
-    // Next run: rebuild the branch from main; a plain push is refused, a forced one replaces it.
-    repo.checkout('main');
-    await createOrResetBranch(repo.dir, 'release/main', base, { env: repo.env });
-    repo.write({ 'version.txt': '1.2.0' });
-    const c2 = (await commitAll(repo.dir, 'chore: release 1.2.0', ['version.txt'], { env: repo.env })) as string;
-    const refused = await pushBranch(repo.dir, 'origin', 'release/main', { env: repo.env }).catch((e: unknown) => e);
-    expect((refused as GitError).message).toContain('git push --porcelain origin refs/heads/release/main:refs/heads/release/main');
-    expect(repo.gitBare(['rev-parse', 'refs/heads/release/main'])).toBe(c1);
-    await pushBranch(repo.dir, 'origin', 'release/main', { env: repo.env, force: true });
-    expect(repo.gitBare(['rev-parse', 'refs/heads/release/main'])).toBe(c2);
-    await expect(createOrResetBranch(repo.dir, 'bad..branch', 'HEAD', { env: repo.env })).rejects.toThrow(/check-ref-format/);
   });
 
   it('fetches tags from the remote', async () => {

@@ -46,28 +46,6 @@ export async function commitAll(cwd: string, message: string, files: string[], o
   return currentCommit(cwd, 'HEAD', options);
 }
 
-/**
- * Points `branch` at `startPoint` (default HEAD) and checks it out (`git checkout -B`); uncommitted
- * changes are carried over when the start point is HEAD.
- */
-export async function createOrResetBranch(cwd: string, branch: string, startPoint = 'HEAD', options: GitEnvOption = {}): Promise<void> {
-  await runGit(cwd, ['check-ref-format', '--branch', branch], options);
-  await runGit(cwd, ['checkout', '--quiet', '-B', branch, startPoint, '--'], options);
-}
-
-export interface PushBranchOptions extends GitEnvOption {
-  /** Overwrite the remote branch (a release PR branch is rebuilt every run). Default false. */
-  force?: boolean;
-  /** Local ref to push; default the branch of the same name. */
-  source?: string;
-}
-
-/** Pushes one branch to `remote` (one `git push`). */
-export async function pushBranch(cwd: string, remote: string, branch: string, options: PushBranchOptions = {}): Promise<void> {
-  const refspec = `${options.force ? '+' : ''}${options.source ?? `refs/heads/${branch}`}:refs/heads/${branch}`;
-  await runGit(cwd, ['push', '--porcelain', remote, refspec], options);
-}
-
 /** Fetches tags from `remote` (existing local tags are never overwritten). */
 export async function fetchTags(cwd: string, remote = 'origin', options: GitEnvOption = {}): Promise<void> {
   await runGit(cwd, ['fetch', '--quiet', '--tags', remote], options);

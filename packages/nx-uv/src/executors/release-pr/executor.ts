@@ -7,23 +7,25 @@
  *    the base branch is not ahead of (or diverged from) the remote's.
  * 2. Plans the release of the workspace (or `--group`) from the base branch HEAD. Nothing to release
  *    (and no --force): says so, creates nothing, leaves an open release PR of that branch as it is.
- * 3. Re-creates the release branch (`nx-uv/release`, or `nx-uv/release-<group>`) at the base HEAD,
- *    writes the plan (versions, dependents' requirements, CHANGELOG.md sections, `uv lock`), makes one
- *    commit `chore(release): core 1.3.0, mid 0.4.2`, force-pushes it with a lease (only over what the
- *    remote branch held when we looked), and opens the release PR into the base branch — or updates
- *    the open one from that branch in place — labelled `autorelease: pending`.
- * 4. Puts the checkout back on the base branch (also on failure, discarding the run's own edits and
- *    resetting the local release branch to where it was when nothing was pushed).
+ * 3. In a temporary git worktree at the base HEAD (the user's checkout is never touched), re-creates
+ *    the release branch (`nx-uv/release`, or `nx-uv/release-<group>`), writes the plan (versions,
+ *    dependents' requirements, CHANGELOG.md sections, `uv lock`), makes one commit
+ *    `chore(release): core 1.3.0, mid 0.4.2`, force-pushes it with a lease (only over what the remote
+ *    branch held when we looked), and opens the release PR into the base branch — or updates the open
+ *    one from that branch in place — labelled `autorelease: pending`.
+ * 4. Removes the worktree (also on failure, then resetting the local release branch to where it was
+ *    when nothing was pushed).
  */
 import { logger, type ExecutorContext } from '@nx/devkit';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { extractChangelogSection } from '../../changelog';
 import { gitHubClientFromEnv, type GitHubClient } from '../../forge';
-import { commitAll, createOrResetBranch, dirtyFiles, DirtyWorkingTreeError, remoteUrl, runGit } from '../../git';
+import { commitAll, dirtyFiles, DirtyWorkingTreeError, remoteUrl, runGit } from '../../git';
 import { changelogPath, computeWorkspacePlan, diskText, planFileEdits, relock, writeEdits, type FileEdit } from '../../release';
 import { formatPlanTable, type ReleasePlan } from '../../versioning';
-import type { UvWorkspace } from '../../workspace';
+import { loadUvWorkspace, type UvWorkspace } from '../../workspace';
 import { loadWorkspaceOf, planOptionsFor } from '../release-plan/options';
 import { runNxUvExecutor, type ExecutorResult } from '../shared';
 import {
@@ -34,7 +36,8 @@ import {
   pushWithLease,
   readCheckout,
   remoteBranchSha,
-  restoreCheckout,
+  removeWorktree,
+  resetReleaseBranch,
   type CheckoutState,
 } from './git-state';
 import { normalizeReleasePrOptions, type NormalizedReleasePrOptions, type ReleasePrExecutorOptions } from './options';
@@ -206,20 +209,27 @@ export async function releasePr(options: ReleasePrExecutorOptions, context: Exec
     return result;
   }
 
-  // 3. The release branch, commit, push and PR; the checkout goes back to the base branch whatever happens.
+  // 3. The release branch, commit, push and PR, prepared in a git worktree of its own: the user's
+  //    checkout (branch, index, files) is never touched, and concurrent runs never share an index.
   const releaseBefore = await localBranchSha(cwd, branch);
   const remoteBefore = await remoteBranchSha(cwd, remote, branch);
-  const created = edits.filter((e) => e.before === undefined).map((e) => path.join(ws.absRoot, e.file));
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'nx-uv-release-pr-'));
+  const worktree = path.join(scratch, 'worktree');
   let pushed = false;
   let failure: unknown;
   try {
-    await createOrResetBranch(cwd, branch, checkout.head);
-    writeEdits(ws, edits);
+    await runGit(cwd, ['worktree', 'add', '--quiet', '--detach', '--end-of-options', worktree, checkout.head]);
+    const uvRootInWorktree = path.join(worktree, path.relative(fs.realpathSync(gitRoot), fs.realpathSync(ws.absRoot)));
+    const release = loadUvWorkspace(uvRootInWorktree);
+    writeEdits(release, edits);
     const files = edits.map((e) => e.file);
-    if (await relock(ws)) files.push('uv.lock');
-    const commit = await commitAll(cwd, releaseCommitMessage(plan, opts.group), files);
+    if (await relock(release)) files.push('uv.lock');
+    const commit = await commitAll(uvRootInWorktree, releaseCommitMessage(plan, opts.group), files);
     if (!commit) throw new Error(`nx-uv: the release edits changed nothing on ${branch} (internal error): nothing to push`);
     result.commit = commit;
+    // The commit was made on the worktree's detached HEAD: the branch is only pointed at it (never
+    // checked out anywhere, so two runs cannot collide on it).
+    await runGit(cwd, ['branch', '--quiet', '--force', '--end-of-options', branch, commit]);
     info(`nx-uv release-pr: committed ${short(commit)} on ${branch}: ${title}`);
     await pushWithLease(cwd, remote, branch, commit, remoteBefore);
     pushed = true;
@@ -233,9 +243,11 @@ export async function releasePr(options: ReleasePrExecutorOptions, context: Exec
     failure = error;
   }
   try {
-    await restoreCheckout(cwd, checkout, { branch, before: releaseBefore, keep: pushed }, created);
+    await removeWorktree(cwd, worktree);
+    fs.rmSync(scratch, { recursive: true, force: true });
+    await resetReleaseBranch(cwd, { branch, before: releaseBefore, keep: pushed });
   } catch (error) {
-    const message = `nx-uv: could not put the checkout back on ${checkout.branch ?? short(checkout.head)}: ${(error as Error).message}`;
+    const message = `nx-uv: could not clean up the release worktree ${worktree}: ${(error as Error).message}`;
     if (failure === undefined) throw new Error(message);
     (failure as Error).message = `${(failure as Error).message}\n(also: ${message})`;
   }
@@ -243,7 +255,6 @@ export async function releasePr(options: ReleasePrExecutorOptions, context: Exec
     if (pushed && failure instanceof Error) failure.message += `\n(${branch} was pushed to ${remote}; run release-pr again to open or update the PR)`;
     throw failure;
   }
-  info(`nx-uv release-pr: back on ${checkout.branch ?? short(checkout.head)}`);
   return result;
 }
 

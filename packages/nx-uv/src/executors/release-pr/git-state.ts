@@ -4,7 +4,6 @@
  * that overwrites the release branch only if nobody else moved it since we looked (force-with-lease).
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { currentBranch, currentCommit, isAncestor, redactCredentials, runGit } from '../../git';
 
 export interface CheckoutState {
@@ -90,25 +89,15 @@ export async function pushWithLease(cwd: string, remote: string, branch: string,
   );
 }
 
-/**
- * Puts the checkout back: `state`'s branch (or detached commit) checked out with `--force` (the
- * tree was clean when the run started, so only the run's own edits are discarded), files the run
- * created and never committed removed, and the release branch back where it was (or deleted).
- */
-export async function restoreCheckout(
-  cwd: string,
-  state: CheckoutState,
-  release: { branch: string; before: string | undefined; keep: boolean },
-  createdFiles: string[],
-): Promise<void> {
-  if (state.branch) await runGit(cwd, ['checkout', '--quiet', '--force', state.branch, '--']);
-  else await runGit(cwd, ['checkout', '--quiet', '--force', '--detach', state.head, '--']);
-  for (const abs of createdFiles) {
-    if (!fs.existsSync(abs)) continue;
-    const tracked = await runGit(path.dirname(abs), ['ls-files', '--error-unmatch', '--', path.basename(abs)], { okExitCodes: [1] });
-    if (tracked.exitCode !== 0) fs.rmSync(abs, { force: true });
-  }
+/** The release branch back where it was (or deleted) unless the run pushed it (`keep`). */
+export async function resetReleaseBranch(cwd: string, release: { branch: string; before: string | undefined; keep: boolean }): Promise<void> {
   if (release.keep) return;
-  if (release.before) await runGit(cwd, ['branch', '--quiet', '--force', release.branch, release.before]);
-  else if (await localBranchSha(cwd, release.branch)) await runGit(cwd, ['branch', '--quiet', '--delete', '--force', release.branch]);
+  if (release.before) await runGit(cwd, ['branch', '--quiet', '--force', '--end-of-options', release.branch, release.before]);
+  else if (await localBranchSha(cwd, release.branch)) await runGit(cwd, ['branch', '--quiet', '--delete', '--force', '--end-of-options', release.branch]);
+}
+
+/** Removes a worktree this run added (nothing when it was never created), and prunes its record. */
+export async function removeWorktree(cwd: string, worktree: string): Promise<void> {
+  if (fs.existsSync(worktree)) await runGit(cwd, ['worktree', 'remove', '--force', '--end-of-options', worktree]);
+  await runGit(cwd, ['worktree', 'prune']);
 }

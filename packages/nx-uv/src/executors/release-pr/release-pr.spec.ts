@@ -408,3 +408,41 @@ describe('release-pr: bad input and failures', () => {
     fake.clearRecords();
   });
 });
+
+describe('release-pr: prepared in a worktree of its own', () => {
+  let r: ReleaseRepo;
+  let fake: FakeGitHub;
+  const h = helpers(() => ({ r, fake }));
+  beforeAll(async () => {
+    ({ r, fake } = await setUp());
+  });
+  afterAll(async () => {
+    await fake.close();
+    r.cleanup();
+  });
+
+  it("never touches the user's checkout: HEAD's reflog, the index and ignored files stay; no worktree is left", async () => {
+    fs.writeFileSync(path.join(r.repo.dir, '.git/info/exclude'), 'scratch.log\n');
+    fs.writeFileSync(path.join(r.repo.dir, 'scratch.log'), 'my notes\n');
+    const reflog = r.repo.git(['reflog', 'show', '--format=%H', 'HEAD']);
+    const index = fs.readFileSync(path.join(r.repo.dir, '.git/index'));
+    expect(await h.run()).toEqual({ success: true });
+    expect(r.repo.git(['reflog', 'show', '--format=%H', 'HEAD'])).toBe(reflog);
+    expect(fs.readFileSync(path.join(r.repo.dir, '.git/index')).equals(index)).toBe(true);
+    expect(fs.readFileSync(path.join(r.repo.dir, 'scratch.log'), 'utf8')).toBe('my notes\n');
+    expect(r.repo.git(['worktree', 'list', '--porcelain']).split('\n').filter((l) => l.startsWith('worktree '))).toHaveLength(1);
+    expect(h.bare(['rev-parse', `${h.remoteSha(BRANCH)}^`])).toBe(r.repo.head());
+    expect(r.repo.git(['rev-parse', BRANCH])).toBe(h.remoteSha(BRANCH));
+  });
+
+  it('two runs at once on one checkout: no index.lock race; one PR, and the release branch is one commit on main', async () => {
+    const results = await Promise.all([h.run(), h.run()]);
+    // The second push may lose the lease to the first (then it says so); neither trips over the other's index.
+    expect(results.some((x) => x.success)).toBe(true);
+    expect(log.error.join('\n')).not.toMatch(/index\.lock|already holds these versions/);
+    expect(fake.pulls(REPO)).toHaveLength(1);
+    expect(h.bare(['rev-parse', `${h.remoteSha(BRANCH)}^`])).toBe(r.repo.head());
+    expect(r.repo.git(['status', '--porcelain', '--untracked-files=all'])).toBe('');
+    expect(r.repo.git(['worktree', 'list', '--porcelain']).split('\n').filter((l) => l.startsWith('worktree '))).toHaveLength(1);
+  });
+});
