@@ -1,7 +1,8 @@
 /**
  * The plugin's `preTasksExecution` hook, run by Nx before it creates the task graph of any command:
  * - puts back files a killed nx-uv run left pinned (or refuses, naming them), so that no task, not even
- *   a build served from the Nx cache, starts with a pinned pyproject.toml in the tree;
+ *   a build served from the Nx cache, starts with a pinned pyproject.toml in the tree, and removes the
+ *   temporary folders killed runs left (build staging, release-pr worktrees);
  * - when the command asks for a release target, refuses a cycle of required runtime dependencies,
  *   naming each requirement's file and line (Nx would only name the task cycle).
  */
@@ -14,6 +15,7 @@ import { NX_RELEASE_PUBLISH_TARGET } from '../graph/targets';
 import { assertNoRuntimeCycle } from '../graph/runtime-cycles';
 import type { NxUvPluginOptions } from '../options';
 import { restoreLeftoverPins } from '../pin/leftover-pins';
+import { removeAbandonedTempDirs } from '../process-temp';
 import { isUvWorkspaceRootToml, parseTomlText, UTF8 } from '../workspace';
 
 /** Whether the command line names a target that is ordered by runtime dependencies. */
@@ -37,6 +39,7 @@ function uvRoots(workspaceRoot: string, optionsHash: string): string[] {
 
 export function preTasksExecution(options: NxUvPluginOptions | undefined, context: PreTasksExecutionContext): void {
   restoreLeftoverPins(context.workspaceRoot);
+  removeAbandonedTempDirs();
   const { resolved, optionsHash } = graphOptionsKey(options, context);
   const ordered = [resolved.targetNames.version, resolved.targetNames.publish, NX_RELEASE_PUBLISH_TARGET, 'release'];
   if (!asksForReleaseTargets(context.argv.slice(2), ordered.filter((n): n is string => !!n))) return;

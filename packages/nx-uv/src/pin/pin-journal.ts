@@ -19,6 +19,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { atomicWriteFileSync, fsyncDir, removeStrayTemps } from './atomic-write';
 import { applyPins, type PinPlan } from './plan';
+import { pidRunning } from '../process-temp';
 
 export const JOURNAL_FORMAT = 'nx-uv-pin-journal/1';
 
@@ -105,16 +106,6 @@ const sha256 = (buf: Buffer): string => createHash('sha256').update(buf).digest(
 
 function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-function pidRunning(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Test hook: `NX_UV_TEST_PIN_PAUSE=<step>` announces the step on stderr and sleeps there (to be killed). */

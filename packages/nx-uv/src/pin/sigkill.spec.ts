@@ -13,19 +13,21 @@ import { applyPins, type PinPlan } from './plan';
 
 const SRC = path.resolve(__dirname, '..');
 
-/** Transpiles src/pin and src/toml (not specs) to CommonJS in `outDir`/pin and `outDir`/toml. */
+/** Transpiles src/pin, src/toml and the top-level modules they use (not specs) to CommonJS in `outDir`. */
 function compile(outDir: string): void {
+  const files: [string, string][] = [['.', 'process-temp.ts']];
   for (const sub of ['pin', 'toml']) {
+    for (const name of fs.readdirSync(path.join(SRC, sub))) files.push([sub, name]);
+  }
+  for (const [sub, name] of files) {
+    if (!name.endsWith('.ts') || name.endsWith('.spec.ts')) continue;
     fs.mkdirSync(path.join(outDir, sub), { recursive: true });
-    for (const name of fs.readdirSync(path.join(SRC, sub))) {
-      if (!name.endsWith('.ts') || name.endsWith('.spec.ts')) continue;
-      const source = fs.readFileSync(path.join(SRC, sub, name), 'utf8');
-      const { outputText } = ts.transpileModule(source, {
-        compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
-        fileName: name,
-      });
-      fs.writeFileSync(path.join(outDir, sub, name.replace(/\.ts$/, '.js')), outputText);
-    }
+    const source = fs.readFileSync(path.join(SRC, sub, name), 'utf8');
+    const { outputText } = ts.transpileModule(source, {
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+      fileName: name,
+    });
+    fs.writeFileSync(path.join(outDir, sub, name.replace(/\.ts$/, '.js')), outputText);
   }
 }
 

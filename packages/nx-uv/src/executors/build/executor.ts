@@ -9,7 +9,6 @@
  */
 import { logger, type ExecutorContext } from '@nx/devkit';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEFAULT_BUILD_OUTPUT } from '../../options';
 import { defaultJournalDir, lockedRequirementNotice, pinChanges, PinRestoreError, planWorkspacePins, withPins } from '../../pin';
@@ -19,6 +18,7 @@ import { distributionKind } from '../../wheel';
 import { assertValidMemberVersions, displayPath, nxUvPluginOptions, resolveUvProject, runNxUvExecutor, type ExecutorResult, type UvProject } from '../shared';
 import { auditDistribution, formatAuditProblems, pinExpectation, type FileAudit } from './audit';
 import { assertOnlyDistributions, emptyOutputDir, isDistributionArtifact, resolveOutputDir } from './output-dir';
+import { makeOwnedTempDir, removeAbandonedTempDirs } from '../../process-temp';
 
 /** Options of the executor (schema.json). */
 export interface BuildExecutorOptions {
@@ -60,7 +60,8 @@ async function build(project: UvProject, options: BuildExecutorOptions, context:
     for (const p of pins) logger.info(`  [${formatKeyPath(p.keyPath)}] ${JSON.stringify(p.from)} -> ${JSON.stringify(p.to)}`);
   }
   // uv writes into a temporary folder; the output folder changes only once the build passed the audit.
-  const staging = fs.mkdtempSync(path.join(os.tmpdir(), 'nx-uv-staging-'));
+  removeAbandonedTempDirs();
+  const staging = makeOwnedTempDir('staging');
   try {
     const state: { uv: 'not run' | 'running' | 'done' } = { uv: 'not run' };
     try {

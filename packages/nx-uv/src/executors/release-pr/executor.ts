@@ -18,7 +18,6 @@
  */
 import { logger, type ExecutorContext } from '@nx/devkit';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { extractChangelogSection } from '../../changelog';
 import { gitHubClientFromEnv, type GitHubClient } from '../../forge';
@@ -43,6 +42,7 @@ import {
 import { normalizeReleasePrOptions, type NormalizedReleasePrOptions, type ReleasePrExecutorOptions } from './options';
 import { keepPreparedChangelogs } from './prepared-changelogs';
 import { releaseCommitMessage, releasePrBody, releasePrTitle, type ChangelogSectionText } from './pr-content';
+import { makeOwnedTempDir } from '../../process-temp';
 
 export type { ReleasePrExecutorOptions } from './options';
 
@@ -213,7 +213,7 @@ export async function releasePr(options: ReleasePrExecutorOptions, context: Exec
   //    checkout (branch, index, files) is never touched, and concurrent runs never share an index.
   const releaseBefore = await localBranchSha(cwd, branch);
   const remoteBefore = await remoteBranchSha(cwd, remote, branch);
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'nx-uv-release-pr-'));
+  const scratch = makeOwnedTempDir('release-pr');
   const worktree = path.join(scratch, 'worktree');
   let pushed = false;
   let failure: unknown;
