@@ -131,6 +131,16 @@ async function publish(
   if (version === undefined) {
     info(`nx-uv publish: the version of ${member.distributionName} is dynamic; publishing the one version built in ${shownDir}: ${collected.version}.`);
   }
+  // PEP 440 local versions (`2.0.1.dev22+g1a2b3c`, what VCS versioning gives between tags) are refused
+  // by every public index: say so now, in a dry run too, instead of "would be uploaded".
+  const local = collected.version.indexOf('+');
+  if (local >= 0) {
+    throw new Error(
+      `${fullLabel} has a local version label (+${collected.version.slice(local + 1)}), which PyPI and other public indexes refuse` +
+        (version === undefined ? ` (its version is dynamic: a VCS plugin gives such versions between release tags; build it at its release tag)` : '') +
+        `: nothing was ${options.dryRun ? 'checked or ' : ''}uploaded.`,
+    );
+  }
   if (collected.selection.otherVersions.length > 0) {
     info(
       `nx-uv publish: ${fullLabel}: ignoring files of other versions in ${shownDir}: ` +
