@@ -21,6 +21,14 @@ export interface NxUvPluginOptions {
    * never follows extras either way.
    */
   optionalDependencyEdges?: boolean;
+  /**
+   * Bumps of 0.x versions from Conventional Commits: `features-minor` (default: feat and breaking
+   * changes → minor, fix → patch), `cargo` (breaking → minor, feat and fix → patch) or `semver`
+   * (breaking → 1.0.0).
+   */
+  zeroMajorPolicy?: 'features-minor' | 'cargo' | 'semver';
+  /** `true`: a breaking change on 0.x releases 1.0.0 (the same as `zeroMajorPolicy: "semver"`). */
+  majorOnZero?: boolean;
   /** Named release groups: projects by Nx name pattern (glob) or by `tag:<nx tag>`. */
   groups?: Record<string, { projects: string[] }>;
 }

@@ -21,9 +21,11 @@ describe('levelForImpact', () => {
     expect(levelForImpact(impact, version, policy)).toBe(level);
   });
 
-  it('defaults to the cargo policy', () => {
+  it('defaults to features-minor (as Nx Release, release-please and python-semantic-release do)', () => {
     expect(levelForImpact('breaking', '0.1.0')).toBe('minor');
-    expect(levelForImpact('feature', '0.1.0')).toBe('patch');
+    expect(levelForImpact('feature', '0.1.0')).toBe('minor');
+    expect(levelForImpact('fix', '0.1.0')).toBe('patch');
+    expect(levelForImpact('feature', '0.1.0', 'cargo')).toBe('patch');
   });
 
   it('takes the largest level', () => {

@@ -2,15 +2,15 @@
  * From commit impacts to a release level, with the 0.x policy.
  *
  * Before 1.0.0 there is no "major" to bump without leaving 0.x, so projects shift the meaning down.
- * The default, `cargo`, is what uv users see from uv itself (0.13 → 0.14 for breaking changes,
- * 0.13.8 → 0.13.9 for features and fixes) and what Cargo, cargo-release and release-plz do: in 0.y.z
- * a breaking change bumps y and a feature or fix bumps z. Going to 1.0.0 is a decision, taken with
- * an explicit `bumpType: major`.
+ * Going to 1.0.0 is a decision, taken with an explicit `bumpType: major` (or `majorOnZero`).
  *
- * - `cargo` (default): 0.x breaking → minor, feat → patch, fix → patch.
- * - `features-minor`: 0.x breaking → minor, feat → minor, fix → patch (commitizen's
- *   `major_version_zero`, python-semantic-release with `major_on_zero = false`).
- * - `semver`: no special case; a breaking change in 0.x releases 1.0.0 (semantic-release).
+ * - `features-minor` (default): 0.x breaking → minor, feat → minor, fix → patch: what Nx Release,
+ *   release-please, python-semantic-release (`major_on_zero = false`) and commitizen
+ *   (`major_version_zero`) do, so teams moving from them keep their versions.
+ * - `cargo`: 0.x breaking → minor, feat → patch, fix → patch (Cargo, cargo-release, release-plz; what
+ *   uv's own versions look like).
+ * - `semver` (the plugin option `majorOnZero: true`): no special case; a breaking change in 0.x
+ *   releases 1.0.0 (semantic-release).
  * From 1.0.0 on, all three are the same: breaking → major, feat → minor, fix/perf → patch.
  */
 import { CommitImpact } from './commits';
@@ -18,8 +18,8 @@ import { BumpLevel, maxLevel } from './next-version';
 import { parseVersion } from './pep440-version';
 
 export type ZeroMajorPolicy = 'cargo' | 'features-minor' | 'semver';
-export const ZERO_MAJOR_POLICIES: readonly ZeroMajorPolicy[] = ['cargo', 'features-minor', 'semver'];
-export const DEFAULT_ZERO_MAJOR_POLICY: ZeroMajorPolicy = 'cargo';
+export const ZERO_MAJOR_POLICIES: readonly ZeroMajorPolicy[] = ['features-minor', 'cargo', 'semver'];
+export const DEFAULT_ZERO_MAJOR_POLICY: ZeroMajorPolicy = 'features-minor';
 
 const STABLE: Record<CommitImpact, BumpLevel> = { breaking: 'major', feature: 'minor', fix: 'patch', none: 'none' };
 const ZERO: Record<Exclude<ZeroMajorPolicy, 'semver'>, Record<CommitImpact, BumpLevel>> = {

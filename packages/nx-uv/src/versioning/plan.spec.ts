@@ -113,7 +113,9 @@ describe('planRelease', () => {
     expect(cargo.packages.find((x) => x.name === 'pkg-tool')!.reasons).toEqual(['fix: rename flag [BREAKING CHANGE] (bbb2222)']);
     expect(versionsOf(plan(commits, { zeroMajorPolicy: 'semver' }))['pkg-tool']).toBe('1.0.0');
     const feat = [on(['pkg-tool'], 'ddd4444', 'feat: new')];
-    expect(versionsOf(plan(feat))['pkg-tool']).toBe('0.5.1');
+    // The default: a feat on 0.x is a minor bump; the cargo rule stays available.
+    expect(versionsOf(plan(feat))['pkg-tool']).toBe('0.6.0');
+    expect(versionsOf(plan(feat, { zeroMajorPolicy: 'cargo' }))['pkg-tool']).toBe('0.5.1');
     expect(versionsOf(plan(feat, { zeroMajorPolicy: 'features-minor' }))['pkg-tool']).toBe('0.6.0');
     expect(versionsOf(plan([on(['pkg-tool'], 'eee5555', 'refactor!: drop py3.9')]))['pkg-tool']).toBe('0.6.0');
   });

@@ -7,7 +7,8 @@ import type { ExecutorContext } from '@nx/devkit';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { resolveReleaseGroup, type ComputePlanOptions } from '../../release';
-import type { BumpType } from '../../versioning';
+import { DEFAULT_ZERO_MAJOR_POLICY, ZERO_MAJOR_POLICIES, type BumpType, type ZeroMajorPolicy } from '../../versioning';
+import type { NxUvPluginOptions } from '../../options';
 import { findUvWorkspaceRoot, loadUvWorkspace, type UvWorkspace } from '../../workspace';
 import { nxProjectOf, nxUvPluginOptions } from '../shared';
 
@@ -23,6 +24,7 @@ export function planOptionsFor(options: PlanExecutorOptions, context: ExecutorCo
   const plugin = nxUvPluginOptions(context);
   const out: ComputePlanOptions = {
     tagFormat: plugin.tagFormat,
+    zeroMajorPolicy: zeroMajorPolicyOf(plugin),
     bumpType: options.bumpType ?? 'auto',
     prerelease: options.prerelease || undefined,
     force: options.force === true,
@@ -31,6 +33,24 @@ export function planOptionsFor(options: PlanExecutorOptions, context: ExecutorCo
     out.group = resolveReleaseGroup(options.group, plugin, context.projectsConfigurations?.projects ?? {}, ws, context.root);
   }
   return out;
+}
+
+/** The 0.x policy of the plugin options (`majorOnZero: true` is `semver`); refuses a contradiction. */
+export function zeroMajorPolicyOf(plugin: NxUvPluginOptions): ZeroMajorPolicy {
+  const policy = plugin.zeroMajorPolicy;
+  if (policy !== undefined && !ZERO_MAJOR_POLICIES.includes(policy)) {
+    throw new Error(`nx-uv: the plugin option zeroMajorPolicy ${JSON.stringify(policy)} (nx.json) must be one of ${ZERO_MAJOR_POLICIES.join(', ')}`);
+  }
+  if (plugin.majorOnZero !== undefined && typeof plugin.majorOnZero !== 'boolean') {
+    throw new Error(`nx-uv: the plugin option majorOnZero (nx.json) must be true or false, got ${JSON.stringify(plugin.majorOnZero)}`);
+  }
+  if (plugin.majorOnZero === true) {
+    if (policy !== undefined && policy !== 'semver') {
+      throw new Error(`nx-uv: the plugin options majorOnZero: true and zeroMajorPolicy ${JSON.stringify(policy)} (nx.json) contradict each other: keep one`);
+    }
+    return 'semver';
+  }
+  return policy ?? DEFAULT_ZERO_MAJOR_POLICY;
 }
 
 /** The uv root of the workspace project (the uv root itself, or a root member): absolute. */
