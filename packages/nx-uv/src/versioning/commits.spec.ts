@@ -114,12 +114,13 @@ describe('analyzeCommits', () => {
     }
   });
 
-  it('ignores merge commits and notes non-conventional ones', () => {
+  it('ignores merge commits and lists non-conventional ones apart (the plan summarises them)', () => {
     const merge = commit('9999999cccc', 'Merge pull request #3 from o/feat\n\nfeat: add z', 2);
     const odd = commit('aaaaaaa1111', 'Update stuff');
     const a = analyzeCommits([merge, odd, feat]);
     expect(a.merges.map((c) => c.hash)).toEqual(['9999999cccc']);
     expect(a.commits.map((c) => c.hash)).toEqual(['aaaaaaa1111', '1111111aaaa']);
-    expect(a.notes).toEqual(['aaaaaaa "Update stuff" is not a Conventional Commit: it does not change any version']);
+    expect(a.notes).toEqual([]);
+    expect(a.unconventional.map((c) => c.subject)).toEqual(['Update stuff']);
   });
 });

@@ -134,6 +134,8 @@ export interface CommitAnalysis {
   merges: ClassifiedCommit[];
   /** Conventional-looking headers that are not, and other things a user should know. */
   notes: string[];
+  /** Commits that are not Conventional Commits and change no version (summarised by the plan). */
+  unconventional: ClassifiedCommit[];
 }
 
 function short(hash: string): string {
@@ -198,14 +200,11 @@ export function analyzeCommits(input: readonly CommitInput[]): CommitAnalysis {
   }
 
   const commits = remaining.filter((c) => !dropped.has(c));
+  const unconventional: ClassifiedCommit[] = [];
   for (const c of commits) {
-    if (!c.conventional) {
-      notes.push(
-        c.breaking
-          ? `${short(c.hash)} "${c.subject}" is not a Conventional Commit but has a BREAKING CHANGE footer: counted as breaking`
-          : `${short(c.hash)} "${c.subject}" is not a Conventional Commit: it does not change any version`,
-      );
-    }
+    if (c.conventional) continue;
+    if (c.breaking) notes.push(`${short(c.hash)} "${c.subject}" is not a Conventional Commit but has a BREAKING CHANGE footer: counted as breaking`);
+    else unconventional.push(c);
   }
-  return { commits, reverted, merges, notes };
+  return { commits, reverted, merges, notes, unconventional };
 }

@@ -35,7 +35,7 @@ describe('formatPlanTable', () => {
         '  idle: 1 commit since 3.0.0, none releasable (no feat, fix, perf or breaking change)',
         '',
         'Notes:',
-        '  - fedcba9 "misc" is not a Conventional Commit: it does not change any version',
+        '  - 1 commit is not a Conventional Commit and changes no version: fedcba9 "misc"',
         '',
       ].join('\n'),
     );

@@ -15,7 +15,7 @@ export function planMembersFromWorkspace(ws: UvWorkspace): PlanMember[] {
     switch (m.version.kind) {
       case 'static':
       case 'hatch-file':
-        return { ...base, version: m.version.version };
+        return { ...base, version: m.version.version, versionFile: m.version.file };
       case 'dynamic':
         return { ...base, versionProblem: `its version is dynamic (${m.version.reason})` };
       default:

@@ -33,6 +33,8 @@ export interface PlanMember {
   dependencies: InternalDependency[];
   /** `<root>/pyproject.toml`, carried into requirement updates. */
   pyprojectPath?: string;
+  /** The file that holds the version (pyproject.toml, or a hatch version file), for messages. */
+  versionFile?: string;
 }
 
 /** A commit and the members it touches whose release range contains it. */

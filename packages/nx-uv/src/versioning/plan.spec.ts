@@ -212,8 +212,30 @@ describe('planRelease', () => {
     expect(versionsOf(p)).toEqual({ 'pkg-new': '0.1.0' });
     expect(p.notes).toEqual([
       'abc0015 "feat: add x" is reverted by abc0014 in the same range: both are ignored',
-      'abc0016 "tweak things" is not a Conventional Commit: it does not change any version',
+      '1 commit is not a Conventional Commit and changes no version: abc0016 "tweak things"',
     ]);
+  });
+
+  it('summarises non-conventional commits (a count and the first three), once for the whole plan', () => {
+    const odd = Array.from({ length: 5 }, (_, i) => on(['pkg-core', 'pkg-mid'], `odd000${i}`, `wip ${i}`));
+    const p = plan([on(['pkg-core'], 'aaa0001', 'fix: y'), ...odd]);
+    expect(p.notes.filter((n) => n.includes('Conventional'))).toEqual([
+      '5 commits are not Conventional Commits and change no version: odd0000 "wip 0", odd0001 "wip 1", odd0002 "wip 2" and 2 more',
+    ]);
+  });
+
+  it('names first the commit that set the bump, not the newest one', () => {
+    const p = plan([on(['pkg-core'], 'aaa0001', 'fix: newest'), on(['pkg-core'], 'aaa0002', 'feat: the feature'), on(['pkg-core'], 'aaa0003', 'fix: oldest')]);
+    expect(p.packages.find((x) => x.name === 'pkg-core')!.reasons).toEqual(['feat: the feature (aaa0002)', 'fix: newest (aaa0001)', 'fix: oldest (aaa0003)']);
+  });
+
+  it('names the version file where the version lives (a hatch version file), not pyproject.toml', () => {
+    const p = planRelease({
+      members: [{ name: 'a', version: '1.0.0', versionFile: 'a/src/a/__about__.py', isPackage: true, dependencies: [] }],
+      lastReleases: {},
+      commits: [],
+    });
+    expect(p.packages[0].reasons).toEqual(['first release (no release tag found): releases the version in a/src/a/__about__.py']);
   });
 
   it('releases a version set by hand in pyproject.toml as is', () => {
@@ -285,7 +307,7 @@ describe('planMembersFromWorkspace', () => {
     };
     expect(planMembersFromWorkspace(ws)).toEqual([
       { name: '', isPackage: false, dependencies: ws.virtualRoot!.dependencies, pyprojectPath: 'pyproject.toml', versionProblem: 'it has no [project] table' },
-      { name: 'a', isPackage: true, dependencies: [], pyprojectPath: 'a/pyproject.toml', version: '1.0' },
+      { name: 'a', isPackage: true, dependencies: [], pyprojectPath: 'a/pyproject.toml', version: '1.0', versionFile: 'a/pyproject.toml' },
       { name: 'b', isPackage: true, dependencies: [], pyprojectPath: 'b/pyproject.toml', versionProblem: 'its version is dynamic (setuptools-scm)' },
     ]);
   });

@@ -55,6 +55,16 @@ function short(hash: string): string {
   return hash.slice(0, 7);
 }
 
+/** Where the version of `m` is written, for messages (`pyproject.toml` when not known). */
+function versionFileOf(m: PlanMember): string {
+  return m.versionFile ?? 'pyproject.toml';
+}
+
+const IMPACT_RANK: Record<ClassifiedCommit['impact'], number> = { breaking: 3, feature: 2, fix: 1, none: 0 };
+
+/** Non-conventional commits listed in the plan by name before "and N more". */
+const UNCONVENTIONAL_SHOWN = 3;
+
 function resolveOptions(options: PlanOptions | undefined) {
   const bumpType = options?.bumpType ?? 'auto';
   if (!['auto', 'patch', 'minor', 'major'].includes(bumpType)) {
@@ -180,18 +190,18 @@ export function planRelease(input: PlanInput): ReleasePlan {
     const last = lastRelease.get(m.name);
     const base: State = { member: m, kind: 'bump', base: current, level: 'none', reasons: [], commits: [], causes: new Set() };
     if (last === undefined) {
-      return { ...base, kind: 'first-release', reasons: ['first release (no release tag found): releases the version in pyproject.toml'] };
+      return { ...base, kind: 'first-release', reasons: [`first release (no release tag found): releases the version in ${versionFileOf(m)}`] };
     }
     const order = compareVersions(current, last);
     if (order > 0) {
       return {
         ...base,
         kind: 'as-set',
-        reasons: [`version ${current} in pyproject.toml is newer than the last release ${last}: released as set`],
+        reasons: [`version ${current} in ${versionFileOf(m)} is newer than the last release ${last}: released as set`],
       };
     }
     if (order < 0) {
-      notes.add(`${m.name}: pyproject.toml says ${current} but ${last} is already released: bumping from ${last}`);
+      notes.add(`${m.name}: ${versionFileOf(m)} says ${current} but ${last} is already released: bumping from ${last}`);
       return { ...base, base: last };
     }
     return base;
@@ -199,12 +209,15 @@ export function planRelease(input: PlanInput): ReleasePlan {
 
   const states = new Map<string, State>();
   const skipped: ReleasePlan['skipped'] = [];
+  /** Commits that are not Conventional Commits, by hash (one note for all of them). */
+  const unconventional = new Map<string, ClassifiedCommit>();
 
   // 1. Packages released on their own account.
   for (const m of [...members.values()].sort((a, b) => byName(a.name, b.name))) {
     if (!m.isPackage || m.name === '' || !inGroup(m.name)) continue;
     const analysis = analyzeCommits(commitsOf.get(m.name) ?? []);
     analysis.notes.forEach((n) => notes.add(n));
+    for (const c of analysis.unconventional) unconventional.set(c.hash, c);
     const releasable = analysis.commits.filter((c) => c.impact !== 'none');
     const last = lastRelease.get(m.name);
 
@@ -226,7 +239,9 @@ export function planRelease(input: PlanInput): ReleasePlan {
     let level: BumpLevel = 'none';
     if (opts.bumpType === 'auto') {
       level = levelForImpacts(releasable.map((c) => c.impact), state.base, opts.zeroMajorPolicy);
-      state.reasons.push(...releasable.map(commitReason));
+      // The commit that set the level first (the table shows it), the others after it, newest first.
+      const ranked = releasable.map((c, i) => ({ c, i })).sort((a, b) => IMPACT_RANK[b.c.impact] - IMPACT_RANK[a.c.impact] || a.i - b.i);
+      state.reasons.push(...ranked.map(({ c }) => commitReason(c)));
     } else if (analysis.commits.length > 0) {
       level = opts.bumpType;
       const n = analysis.commits.length;
@@ -337,12 +352,12 @@ export function planRelease(input: PlanInput): ReleasePlan {
       s.next = s.base;
       s.action = s.kind;
       if (opts.prerelease && !isPrereleaseVersion(parseVersion(s.base))) {
-        notes.add(`${m.name} is released as ${s.base} (${s.kind === 'first-release' ? 'first release' : 'as set in pyproject.toml'}): the pre-release request does not apply to it`);
+        notes.add(`${m.name} is released as ${s.base} (${s.kind === 'first-release' ? 'first release' : `as set in ${versionFileOf(m)}`}): the pre-release request does not apply to it`);
       }
       const parts = parseVersion(s.base);
       if (parts.local) {
         throw new ReleasePlanError(
-          `package ${m.name}: version ${s.base} has a local label (+${parts.local}); package indexes reject local versions: remove it from pyproject.toml`,
+          `package ${m.name}: version ${s.base} has a local label (+${parts.local}); package indexes reject local versions: remove it from ${versionFileOf(m)}`,
         );
       }
       continue;
@@ -412,6 +427,14 @@ export function planRelease(input: PlanInput): ReleasePlan {
         dependencyUpdates: [...deps.values()].sort((a, b) => byName(a.name, b.name)),
       };
     });
+
+  if (unconventional.size > 0) {
+    const all = [...unconventional.values()];
+    const shown = all.slice(0, UNCONVENTIONAL_SHOWN).map((c) => `${short(c.hash)} "${c.subject}"`);
+    const more = all.length - shown.length;
+    const what = all.length === 1 ? '1 commit is not a Conventional Commit and changes' : `${all.length} commits are not Conventional Commits and change`;
+    notes.add(`${what} no version: ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`);
+  }
 
   return {
     packages,
