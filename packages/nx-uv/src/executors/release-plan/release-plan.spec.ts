@@ -1,3 +1,6 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { logger } from '@nx/devkit';
 import { createReleaseRepo, releaseContext, snapshotTree, type ReleaseRepo } from '../../release/__fixtures__/release-workspace';
 import type { ReleasePlan } from '../../versioning';
@@ -33,6 +36,21 @@ afterEach(() => {
 });
 
 describe('release-plan executor', () => {
+  it('--outputFile writes the plan as JSON to that file (the same JSON as --json) and prints the table', async () => {
+    expect(await run({ json: true })).toEqual({ success: true });
+    const json = out.join('');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nx-uv-plan-out-'));
+    try {
+      const file = path.join(dir, 'out', 'plan.json');
+      expect(await run({ outputFile: file })).toEqual({ success: true });
+      expect(fs.readFileSync(file, 'utf8')).toBe(json);
+      expect(out.join('')).toMatch(/^package\s+last release\s+current\s+next\s+bump\s+reason\n/);
+      expect(log.info.join('\n')).toContain('wrote the plan as JSON to');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('prints the plan as JSON: current → next with reasons, and writes nothing', async () => {
     const before = snapshotTree(r.repo.dir);
     expect(await run({ json: true })).toEqual({ success: true });
