@@ -13,6 +13,7 @@ import { parse as parseYaml } from 'yaml';
 import { startFakeGitHub, type FakeGitHub } from '../../../packages/nx-uv/src/testing/github-fake';
 import {
   ECO_CORE,
+  ECO_SAMPLE,
   ecoPluginName,
   ecosystemPackages,
   ecosystemRuntimeDependencies,
@@ -55,6 +56,8 @@ beforeAll(async () => {
   for (const name of PACKAGES) ws.git(['tag', '-a', '-m', `${name} 1.0.0`, tagOf(name, '1.0.0')]);
   index = await startPypiServer({ auth: { username: '__token__', password: PUBLISH_TOKEN } });
   ws.runUv(['build', '--all-packages', '--no-sources', '--quiet', '--out-dir', index.packagesDir]);
+  // The last release never had the sample (it is kept from publishing).
+  for (const f of fs.readdirSync(index.packagesDir)) if (f.startsWith(dist(ECO_SAMPLE))) fs.rmSync(path.join(index.packagesDir, f));
 
   ws.runNx(['g', 'nx-uv:init']);
   ws.runNx(['g', 'nx-uv:workflow', '--target=custom']);
@@ -124,6 +127,14 @@ describe('the generated workflow on a plugin ecosystem', () => {
     expect(uploadRequests(index.logFile).length - uploadsBefore).toBe(PACKAGES.length * 2);
     github.assertNoErrors();
   }, 600000);
+
+  it('the sample ([tool.nx-uv] publish = false) was built, never versioned, tagged or uploaded', () => {
+    expect(fs.readdirSync(path.join(ws.root, 'samples/chat/dist')).filter((f) => f.endsWith('.whl'))).toEqual([`${dist(ECO_SAMPLE)}-1.0.0-py3-none-any.whl`]);
+    expect(Object.keys(indexContents(index.packagesDir)).filter((f) => f.startsWith(dist(ECO_SAMPLE)))).toEqual([]);
+    expect(Object.keys(remote.tags()).filter((t) => t.startsWith(ECO_SAMPLE))).toEqual([]);
+    expect(ws.readFile('samples/chat/pyproject.toml')).toContain('version = "1.0.0"');
+    expect(github.pulls(REPOSITORY)[0].body).toMatch(new RegExp(`- ${ECO_SAMPLE}: excluded \\(\\[tool\\.nx-uv\\] publish = false in samples/chat/pyproject\\.toml\\)`));
+  });
 
   it('release: one tag and one GitHub Release per package, on the merge commit', () => {
     const tags = remote.tags();

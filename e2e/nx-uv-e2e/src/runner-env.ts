@@ -68,7 +68,7 @@ export function nxReleaseToolEnv(): NodeJS.ProcessEnv {
 
 /** nx.json `release`: every package member, independent, PEP 440 tags, nx-uv's VersionActions. */
 export const NX_RELEASE_CONFIG = {
-  projects: ['tag:uv:member', '!tag:uv:no-package'],
+  projects: ['tag:uv:member', '!tag:uv:no-package', '!tag:uv:no-publish'],
   projectsRelationship: 'independent',
   releaseTag: { pattern: '{projectName}-v{version}', requireSemver: false },
   version: {

@@ -29,6 +29,13 @@ export interface NxUvPluginOptions {
   zeroMajorPolicy?: 'features-minor' | 'cargo' | 'semver';
   /** `true`: a breaking change on 0.x releases 1.0.0 (the same as `zeroMajorPolicy: "semver"`). */
   majorOnZero?: boolean;
+  /**
+   * Members never versioned, tagged or published (samples, internal tools), still built and tested:
+   * Nx project name globs or `tag:<nx tag>`. The same as `[tool.nx-uv] publish = false` in the member.
+   */
+  publishExclude?: string[];
+  /** Members kept out of version bumps (never released by the plan), still published as they are. */
+  bumpExclude?: string[];
   /** Named release groups: projects by Nx name pattern (glob) or by `tag:<nx tag>`. */
   groups?: Record<string, { projects: string[] }>;
 }

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findCycle } from 'nx/src/tasks-runner/task-graph-utils';
 import { inferNxProjectGraph, pyprojectsOf, taskGraphOf, useInferredGraph } from '../testing/nx-project-graph';
-import { ECO_CORE, ecoPluginName, ecosystemPackages, ecosystemRuntimeDependencies, pluginEcosystemFiles } from '../testing/plugin-ecosystem';
+import { ECO_CORE, ECO_SAMPLE, ecoPluginName, ecosystemPackages, ecosystemRuntimeDependencies, pluginEcosystemFiles } from '../testing/plugin-ecosystem';
 import { uvTestEnv } from '../testing/tools';
 import { runUv } from '../uv';
 
@@ -62,6 +62,12 @@ describe('a plugin ecosystem through the Nx graph nx-uv infers', () => {
       [ECO_CORE, ecoPluginName(1), ecoPluginName(3)].flatMap((p) => [`${p}:build`, `${p}:publish`]).sort(),
     );
     expect(Object.keys(tasksOf('version', [ECO_CORE]).tasks)).toEqual([`${ECO_CORE}:version`]);
+  });
+
+  it('the sample ([tool.nx-uv] publish = false) is built and pinned, never versioned, tagged or published', () => {
+    expect(Object.keys(graph.nodes[ECO_SAMPLE].data.targets ?? {})).toEqual(['pin', 'build']);
+    expect(graph.nodes[ECO_SAMPLE].data.tags).toContain('uv:no-publish');
+    expect(Object.keys(tasksOf('build', [ECO_SAMPLE]).tasks)).toEqual([`${ECO_SAMPLE}:build`]);
   });
 
   it('with optionalDependencyEdges: false the graph leaves the extras out (a plugin no longer affects the others)', async () => {

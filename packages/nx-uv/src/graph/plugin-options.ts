@@ -9,6 +9,7 @@ import {
   NxUvPluginOptions,
   TargetKey,
 } from '../options';
+import { projectSelector, type ProjectMatcher } from '../release/project-selector';
 import { assertTagFormat } from '../release/tag-format';
 
 export interface ResolvedGraphOptions {
@@ -20,6 +21,8 @@ export interface ResolvedGraphOptions {
   buildOutputPath: string;
   /** Whether extras that name a member become graph edges. */
   optionalDependencyEdges: boolean;
+  /** The plugin option `publishExclude` (matched against the name and the tags nx-uv infers). */
+  publishExclude: ProjectMatcher;
 }
 
 const TARGET_KEYS = Object.keys(DEFAULT_TARGET_NAMES) as TargetKey[];
@@ -82,7 +85,10 @@ export function resolveGraphOptions(options: NxUvPluginOptions | undefined): Res
     throw optionError(`"optionalDependencyEdges" must be true or false (got ${JSON.stringify(optionalDependencyEdges)})`);
   }
 
-  return { projectName, workspaceProjectName, targetNames, buildOutputPath, optionalDependencyEdges };
+  const publishExclude = projectSelector(o.publishExclude, '"publishExclude"');
+  projectSelector(o.bumpExclude, '"bumpExclude"'); // checked here, applied by the plan
+
+  return { projectName, workspaceProjectName, targetNames, buildOutputPath, optionalDependencyEdges, publishExclude };
 }
 
 /** Nx project name of a member from the `projectName` template. */

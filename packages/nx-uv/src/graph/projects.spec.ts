@@ -134,3 +134,30 @@ describe('joinRel', () => {
     ['.', '.', '.'],
   ])('%s + %s = %s', (a, b, out) => expect(joinRel(a, b)).toBe(out));
 });
+
+describe('members kept from publishing', () => {
+  const ws = virtualWorkspace([
+    member('core', 'packages/core'),
+    member('demo', 'samples/demo', { publish: false }),
+    member('tool-sample', 'tools/sample'),
+  ]);
+  const targetsOf = (options: Parameters<typeof resolveGraphOptions>[0]) =>
+    Object.fromEntries(
+      inferWorkspaceProjects(ws, '.', resolveGraphOptions(options), 'default').projects.map((p) => [p.config.name, { targets: Object.keys(p.config.targets ?? {}), tags: p.config.tags }]),
+    );
+
+  it('[tool.nx-uv] publish = false: built and pinned, never versioned, tagged or published; tagged uv:no-publish', () => {
+    const projects = targetsOf({});
+    expect(projects.demo).toEqual({ targets: ['pin', 'build'], tags: ['lang:python', 'uv:member', 'uv:no-publish'] });
+    expect(projects.core.targets).toEqual(['version', 'tag', 'pin', 'build', 'publish', 'nx-release-publish']);
+  });
+
+  it('publishExclude: by project name glob or by a tag nx-uv infers', () => {
+    expect(targetsOf({ publishExclude: ['*-sample'] })['tool-sample']).toEqual({ targets: ['pin', 'build'], tags: ['lang:python', 'uv:member', 'uv:no-publish'] });
+    expect(targetsOf({ publishExclude: ['tag:uv:member'] }).core.targets).toEqual(['pin', 'build']);
+  });
+
+  it('refuses a publishExclude that is not a list of patterns', () => {
+    expect(() => resolveGraphOptions({ publishExclude: 'samples' as never })).toThrow(/"publishExclude" in nx\.json must be an array/);
+  });
+});

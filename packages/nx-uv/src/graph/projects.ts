@@ -11,6 +11,8 @@ export const TAG_PYTHON = 'lang:python';
 export const TAG_MEMBER = 'uv:member';
 export const TAG_VIRTUAL = 'uv:virtual';
 export const TAG_NO_PACKAGE = 'uv:no-package';
+/** A package member that is never versioned, tagged or published (`[tool.nx-uv] publish = false`, `publishExclude`). */
+export const TAG_NO_PUBLISH = 'uv:no-publish';
 
 export interface InferredProject {
   /** The project's pyproject.toml, relative to the Nx workspace root. */
@@ -42,6 +44,8 @@ export interface SlimMember {
    * Optional dependencies, groups and dev dependencies impose no release order. Absent when none.
    */
   runtimeDeps?: string[];
+  /** `[tool.nx-uv] publish = false`. */
+  publish?: false;
 }
 
 /** What project inference needs of a workspace (small enough for the cache file). */
@@ -76,6 +80,7 @@ function slimMember(m: Member, packages: ReadonlySet<string>): SlimMember {
   if (m.version.kind === 'static' || m.version.kind === 'hatch-file') slim.version = m.version.version;
   const runtime = runtimeDependencyNames(m, packages);
   if (runtime.length > 0) slim.runtimeDeps = runtime;
+  if (m.publish === false) slim.publish = false;
   return slim;
 }
 
@@ -100,6 +105,11 @@ export function slimWorkspace(ws: UvWorkspace, uvRoot: string): SlimWorkspace {
 function tagsOf(isVirtualRoot: boolean, isPackage: boolean): string[] {
   if (isVirtualRoot) return [TAG_PYTHON, TAG_VIRTUAL];
   return isPackage ? [TAG_PYTHON, TAG_MEMBER] : [TAG_PYTHON, TAG_MEMBER, TAG_NO_PACKAGE];
+}
+
+/** Whether a package member is kept from publishing: by its pyproject.toml, or by `publishExclude`. */
+function publishExcluded(m: SlimMember, name: string, tags: readonly string[], options: ResolvedGraphOptions): boolean {
+  return m.isPackage && (m.publish === false || options.publishExclude(name, tags));
 }
 
 /** `metadata.uv` of a member project. */
@@ -136,7 +146,10 @@ export function inferProjects(
     const isVirtualRoot = m === ws.virtualRoot;
     const name = isVirtualRoot ? options.workspaceProjectName : memberProjectName(options.projectName, m.name);
     const root = joinRel(uvRoot, m.root);
-    const targets: Record<string, TargetConfiguration> = isVirtualRoot ? {} : inferMemberTargets(m, name, ctx);
+    let tags = tagsOf(isVirtualRoot, m.isPackage);
+    const noPublish = !isVirtualRoot && publishExcluded(m, name, tags, options);
+    if (noPublish) tags = [...tags, TAG_NO_PUBLISH];
+    const targets: Record<string, TargetConfiguration> = isVirtualRoot ? {} : inferMemberTargets(m, name, ctx, noPublish);
     if (m.isWorkspaceRoot || isVirtualRoot) Object.assign(targets, inferWorkspaceTargets(name, ctx));
     projects.push({
       file: joinRel(uvRoot, m.pyprojectPath),
@@ -145,7 +158,7 @@ export function inferProjects(
         root,
         name,
         projectType: 'library',
-        tags: tagsOf(isVirtualRoot, m.isPackage),
+        tags,
         targets,
         metadata: {
           technologies: TECHNOLOGIES.slice(),

@@ -173,6 +173,7 @@ describe('resolveGraphOptions', () => {
       workspaceProjectName: 'uv-workspace',
       buildOutputPath: 'dist',
       optionalDependencyEdges: true,
+      publishExclude: expect.any(Function),
       targetNames: {
         version: 'version',
         tag: 'tag',

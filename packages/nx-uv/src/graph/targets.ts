@@ -142,22 +142,26 @@ function memberTargetPlan(ctx: TargetContext): MemberTargetPlan {
   return plan;
 }
 
-/** The release targets of one member; none for `package = false` members and virtual roots. */
+/**
+ * The release targets of one member; none for `package = false` members and virtual roots; no
+ * `version`, `tag`, `publish` or `nx-release-publish` for one kept from publishing (`noPublish`).
+ */
 export function inferMemberTargets(
   member: Pick<SlimMember, 'isPackage' | 'runtimeDeps'>,
   project: string,
   ctx: TargetContext,
+  noPublish = false,
 ): Record<string, TargetConfiguration> {
   const targets: Record<string, TargetConfiguration> = {};
   if (!member.isPackage) return targets;
   const { names, out, buildInputs, buildOutput, withNxReleasePublish } = memberTargetPlan(ctx);
   const template = ctx.options.projectName;
   const runtimeProjects = member.runtimeDeps?.map((dep) => memberProjectName(template, dep));
-  const version = names.version;
-  const tag = names.tag;
+  const version = noPublish ? undefined : names.version;
+  const tag = noPublish ? undefined : names.tag;
   const pin = names.pin;
   const build = names.build;
-  const publish = names.publish;
+  const publish = noPublish ? undefined : names.publish;
 
   if (version) {
     targets[version] = {
@@ -187,7 +191,7 @@ export function inferMemberTargets(
       metadata: metadata('publish', project, publish, out),
     };
   }
-  if (withNxReleasePublish) {
+  if (withNxReleasePublish && !noPublish) {
     targets[NX_RELEASE_PUBLISH_TARGET] = {
       executor: 'nx-uv:nx-release-publish',
       cache: false,

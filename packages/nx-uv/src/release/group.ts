@@ -4,9 +4,9 @@
  * through the Nx project roots. Pure given the project configurations.
  */
 import * as path from 'node:path';
-import picomatch from 'picomatch';
 import type { NxUvPluginOptions } from '../options';
 import type { UvWorkspace } from '../workspace';
+import { projectSelector } from './project-selector';
 
 export interface NxProjectLike {
   root: string;
@@ -39,18 +39,11 @@ export function resolveReleaseGroup(
   if (!Array.isArray(group.projects) || group.projects.some((p) => typeof p !== 'string')) {
     throw new ReleaseGroupError(`nx-uv: release group ${JSON.stringify(groupName)} in nx.json must have "projects": an array of project name patterns or "tag:<tag>"`);
   }
-  const matchers = group.projects.map((p) => {
-    if (p.startsWith('tag:')) {
-      const tag = p.slice(4);
-      return (_name: string, project: NxProjectLike) => (project.tags ?? []).includes(tag);
-    }
-    const glob = picomatch(p);
-    return (name: string) => glob(name);
-  });
+  const selects = projectSelector(group.projects, `release group ${JSON.stringify(groupName)}`);
   const byRoot = new Map(ws.members.filter((m) => m.name !== '').map((m) => [m.root, m.name]));
   const selected = new Set<string>();
   for (const [name, project] of Object.entries(projects)) {
-    if (!matchers.some((match) => match(name, project))) continue;
+    if (!selects(name, project.tags ?? [])) continue;
     const rel = path.relative(ws.absRoot, path.resolve(nxRoot, project.root)).split(path.sep).join('/') || '.';
     const member = byRoot.get(rel);
     if (member !== undefined) selected.add(member);

@@ -24,3 +24,5 @@ export {
 } from './apply';
 export { resolveReleaseGroup, ReleaseGroupError, type NxProjectLike } from './group';
 export { withFileLock, type FileLockOptions } from './file-lock';
+export { excludedMembers, memberExclusions, type Exclusion } from './exclusions';
+export { projectSelector, type ProjectMatcher } from './project-selector';

@@ -9,6 +9,8 @@
  *                            extras between two plugins)
  *   eco-plugin-p03           also requires eco-plugin-p01 at runtime (a real order among plugins)
  *   eco-testing              package = false, a dependency group on eco-core and every plugin
+ *   eco-sample-chat          a sample (`[tool.nx-uv] publish = false`): built, never published; requires
+ *                            eco-core and eco-plugin-p01 at runtime
  *
  * Virtual root, uv_build backend, `[tool.uv.sources]` for every member at the root.
  */
@@ -50,7 +52,7 @@ export function pluginEcosystemFiles(options: EcosystemOptions = {}, dir = ''): 
     [
       '# A plugin ecosystem: the core lists its plugins as extras, every plugin requires the core.',
       '[tool.uv.workspace]',
-      'members = ["core", "plugins/*", "testing"]',
+      'members = ["core", "plugins/*", "testing", "samples/*"]',
       '',
       '[tool.uv.sources]',
       `${ECO_CORE} = { workspace = true }`,
@@ -107,6 +109,26 @@ export function pluginEcosystemFiles(options: EcosystemOptions = {}, dir = ''): 
   });
 
   put(
+    'samples/chat/pyproject.toml',
+    [
+      '[project]',
+      'name = "eco-sample-chat"',
+      `version = "${version}"`,
+      'requires-python = ">=3.9"',
+      `dependencies = ["${ECO_CORE}>=1.0", "${plugins[0]}>=1.0"]`,
+      '',
+      ...BUILD,
+      '[tool.uv.build-backend]',
+      'module-name = "eco_sample_chat"',
+      '',
+      '[tool.nx-uv]',
+      'publish = false  # a sample: built and tested, never released',
+      '',
+    ].join('\n'),
+  );
+  put('samples/chat/src/eco_sample_chat/__init__.py', '"""A sample."""\n');
+
+  put(
     'testing/pyproject.toml',
     [
       '[project]',
@@ -126,7 +148,10 @@ export function pluginEcosystemFiles(options: EcosystemOptions = {}, dir = ''): 
   return files;
 }
 
-/** Every package of the fixture, in a valid publish order (core, p01, then the others by name). */
+/** The sample: a package kept from publishing. */
+export const ECO_SAMPLE = 'eco-sample-chat';
+
+/** Every published package of the fixture, in a valid publish order (core, p01, then the others by name). */
 export function ecosystemPackages(plugins = 12): string[] {
   return [ECO_CORE, ...Array.from({ length: plugins }, (_, k) => ecoPluginName(k + 1))];
 }

@@ -16,8 +16,14 @@ export interface PlanOptions {
   group?: { name: string; projects: string[] };
   /** Bump of a member whose internal runtime/optional dependency gets a new version. Default patch. */
   dependentBump?: DependentBump;
-  /** See bump-level.ts. Default `cargo`. */
+  /** See bump-level.ts. Default `features-minor`. */
   zeroMajorPolicy?: ZeroMajorPolicy;
+  /**
+   * Members never released by the plan (normalised name → why, e.g. `[tool.nx-uv] publish = false`,
+   * `bumpExclude`): listed as not released, never bumped as dependents. Their requirement strings on
+   * released members are still updated.
+   */
+  excluded?: Record<string, string>;
 }
 
 /** One member as the planner sees it. */

@@ -312,3 +312,20 @@ describe('planMembersFromWorkspace', () => {
     ]);
   });
 });
+
+describe('planRelease with excluded members', () => {
+  it('never releases them (said in the plan), nor bumps them as dependents; their requirements still follow', () => {
+    const p = planRelease({
+      members: members(),
+      lastReleases: TAGGED,
+      commits: [on(['pkg-core', 'pkg-mid'], 'aaa1111', 'feat: x')],
+      options: { excluded: { 'pkg-mid': '[tool.nx-uv] publish = false in packages/mid/pyproject.toml' } },
+    });
+    expect(versionsOf(p)).toEqual({ 'pkg-core': '1.3.0', 'pkg-new': '0.1.0' });
+    expect(p.skipped).toContainEqual({
+      name: 'pkg-mid',
+      reason: 'excluded ([tool.nx-uv] publish = false in packages/mid/pyproject.toml): never versioned, tagged or published',
+    });
+    expect(p.requirementUpdates.find((u) => u.member === 'pkg-mid')).toMatchObject({ from: 'pkg-core>=1.2', to: 'pkg-core>=1.3.0' });
+  });
+});

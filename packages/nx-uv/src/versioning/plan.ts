@@ -213,8 +213,14 @@ export function planRelease(input: PlanInput): ReleasePlan {
   const unconventional = new Map<string, ClassifiedCommit>();
 
   // 1. Packages released on their own account.
+  const excluded = new Map(Object.entries(input.options?.excluded ?? {}).map(([n, why]) => [normalizeName(n), why]));
   for (const m of [...members.values()].sort((a, b) => byName(a.name, b.name))) {
     if (!m.isPackage || m.name === '' || !inGroup(m.name)) continue;
+    const why = excluded.get(m.name);
+    if (why !== undefined) {
+      skipped.push({ name: m.name, reason: `excluded (${why}): never versioned, tagged or published` });
+      continue;
+    }
     const analysis = analyzeCommits(commitsOf.get(m.name) ?? []);
     analysis.notes.forEach((n) => notes.add(n));
     for (const c of analysis.unconventional) unconventional.set(c.hash, c);
@@ -301,7 +307,7 @@ export function planRelease(input: PlanInput): ReleasePlan {
   while (queue.length > 0) {
     const name = queue.shift()!;
     for (const { member: d, dep } of dependents.get(name) ?? []) {
-      if (!PUBLISHED_KINDS.has(dep.kind) || !d.isPackage || d.name === '' || d.name === name) continue;
+      if (!PUBLISHED_KINDS.has(dep.kind) || !d.isPackage || d.name === '' || d.name === name || excluded.has(d.name)) continue;
       // An extra is not what the package needs to work: it forces a release only when it no longer
       // admits the new version (its requirement string is raised either way, see step 4).
       if (dep.kind === 'optional' && !states.has(d.name)) {

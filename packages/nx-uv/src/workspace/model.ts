@@ -34,6 +34,7 @@ function toMember(file: ProjectFile, isWorkspaceRoot: boolean, dependencies: Int
     dependencies,
   };
   if (file.dynamicDependencyFields) member.dynamicDependencyFields = file.dynamicDependencyFields;
+  if (file.publish === false) member.publish = false;
   return member;
 }
 

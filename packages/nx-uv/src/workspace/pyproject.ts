@@ -73,6 +73,8 @@ export interface ProjectFile {
   sources: Map<string, SourceEntry[]>;
   /** `dependencies` / `optional-dependencies` when `[project].dynamic` lists them. */
   dynamicDependencyFields?: string[];
+  /** `[tool.nx-uv] publish = false`: built and tested, never versioned, tagged or published. */
+  publish?: false;
 }
 
 /** Parses one requirement of `file`, naming the file and the section when it is malformed. */
@@ -239,5 +241,7 @@ export function readProjectFile(
     sources: readSources(uv, file),
   };
   if (dynamicDependencyFields) projectFile.dynamicDependencyFields = dynamicDependencyFields;
+  const nxUv = getTable(getTable(doc, 'tool', file), 'nx-uv', file, 'tool.nx-uv');
+  if (getBoolean(nxUv, 'publish', file, 'tool.nx-uv.publish') === false) projectFile.publish = false;
   return { project: projectFile, sections };
 }

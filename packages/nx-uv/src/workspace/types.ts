@@ -80,6 +80,8 @@ export interface Member {
   dependencies: InternalDependency[];
   /** `dependencies` / `optional-dependencies` when `[project].dynamic` lists them. */
   dynamicDependencyFields?: string[];
+  /** `[tool.nx-uv] publish = false`: built and tested, never versioned, tagged or published. */
+  publish?: false;
 }
 
 export interface UvWorkspace {

@@ -40,6 +40,7 @@ import {
   assertValidMemberVersions,
   displayPath,
   nxUvPluginOptions,
+  publishExclusion,
   resolveUvProject,
   runNxUvExecutor,
   type ExecutorLogger,
@@ -107,6 +108,11 @@ async function publish(
   }
   if (options.skipPublish) {
     info(`nx-uv publish: ${label}: skipped (skipPublish); the index was not contacted and nothing was uploaded.`);
+    return true;
+  }
+  const excluded = publishExclusion(context, project.workspace, member);
+  if (excluded) {
+    info(`nx-uv publish: ${label} is excluded from publishing (${excluded}): the index was not contacted and nothing was uploaded.`);
     return true;
   }
 

@@ -6,7 +6,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { resolveReleaseGroup, type ComputePlanOptions } from '../../release';
+import { excludedMembers, resolveReleaseGroup, type ComputePlanOptions } from '../../release';
 import { DEFAULT_ZERO_MAJOR_POLICY, ZERO_MAJOR_POLICIES, type BumpType, type ZeroMajorPolicy } from '../../versioning';
 import type { NxUvPluginOptions } from '../../options';
 import { findUvWorkspaceRoot, loadUvWorkspace, type UvWorkspace } from '../../workspace';
@@ -32,6 +32,8 @@ export function planOptionsFor(options: PlanExecutorOptions, context: ExecutorCo
   if (options.group) {
     out.group = resolveReleaseGroup(options.group, plugin, context.projectsConfigurations?.projects ?? {}, ws, context.root);
   }
+  const excluded = excludedMembers(plugin, context.projectsConfigurations?.projects ?? {}, ws, context.root);
+  if (Object.keys(excluded).length > 0) out.excluded = excluded;
   return out;
 }
 

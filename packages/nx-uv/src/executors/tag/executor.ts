@@ -13,7 +13,7 @@ import { gitHubClientFromEnv, RELEASE_LABEL_PENDING, RELEASE_LABEL_TAGGED, type 
 import { assertRemote, createAnnotatedTag, currentBranch, currentCommit, deleteLocalTag, listTags, pushTags, remoteTagCommit } from '../../git';
 import type { Member, UvWorkspace } from '../../workspace';
 import { isPrereleaseVersion, normalizeVersion, parseVersion } from '../../versioning';
-import { displayPath, nxUvPluginOptions, resolveUvProject, runNxUvExecutor, type ExecutorResult } from '../shared';
+import { displayPath, nxUvPluginOptions, publishExclusion, resolveUvProject, runNxUvExecutor, type ExecutorResult } from '../shared';
 import { formatReleaseTag } from '../../release/tag-name';
 
 /** Options of the executor (schema.json). */
@@ -75,6 +75,11 @@ async function tag(options: TagExecutorOptions, context: ExecutorContext): Promi
   const { workspace, member, workspaceRoot } = resolveUvProject(context);
   if (!member.isPackage) {
     logger.info(`nx-uv tag: ${member.distributionName || member.root} is not a package (uv does not build it); nothing to tag.`);
+    return true;
+  }
+  const excluded = publishExclusion(context, workspace, member);
+  if (excluded) {
+    logger.info(`nx-uv tag: ${member.distributionName} is excluded from publishing (${excluded}): no tag, no GitHub Release.`);
     return true;
   }
   const remote = options.remote ?? 'origin';

@@ -1,0 +1,15 @@
+/**
+ * The run-time check of publish and tag: a member kept from publishing (its pyproject.toml, or
+ * `publishExclude` in nx.json, also through project.json tags the graph could not see) is never
+ * tagged or uploaded, whichever way the target was started (run-many, a batch, nx release, by hand).
+ */
+import type { ExecutorContext } from '@nx/devkit';
+import { memberExclusions } from '../../release';
+import type { Member, UvWorkspace } from '../../workspace';
+import { nxUvPluginOptions } from './plugin-options';
+
+/** Why `member` is kept from publishing, or undefined when it is not. */
+export function publishExclusion(context: ExecutorContext, ws: UvWorkspace, member: Member): string | undefined {
+  const exclusion = memberExclusions(nxUvPluginOptions(context), context.projectsConfigurations?.projects ?? {}, ws, context.root).get(member.name);
+  return exclusion?.publish ? exclusion.why : undefined;
+}
