@@ -37,7 +37,26 @@ export interface NxUvPluginOptions {
   /** Members kept out of version bumps (never released by the plan), still published as they are. */
   bumpExclude?: string[];
   /** Named release groups: projects by Nx name pattern (glob) or by `tag:<nx tag>`. */
-  groups?: Record<string, { projects: string[] }>;
+  groups?: Record<string, ReleaseGroupOptions>;
+}
+
+export interface ReleaseGroupOptions {
+  /** Nx project name globs or `tag:<nx tag>`. */
+  projects: string[];
+  /**
+   * `independent` (default): each member has its own version and tag. `fixed`: the members always
+   * share one version (lockstep); any change bumps them all, the highest bump wins, and one tag
+   * (`tagFormat` of the group) marks each release of the group.
+   */
+  relationship?: 'fixed' | 'independent';
+  /**
+   * The tag of a release of a fixed group: `{version}` once, `{name}` at most once (then the name of
+   * the `lead` member): `v{version}`, `py/v{version}`, `python-{version}`, `{name}@{version}`.
+   * Default `{name}-v{version}` with the lead's name.
+   */
+  tagFormat?: string;
+  /** The member (Nx project name) whose name `{name}` stands for and whose `tag` target creates the group's tag and GitHub Release. Default: the first member by name. */
+  lead?: string;
 }
 
 export type TargetKey =

@@ -11,6 +11,7 @@ import {
 } from '../options';
 import { projectSelector, type ProjectMatcher } from '../release/project-selector';
 import { assertTagFormat } from '../release/tag-format';
+import { assertGroupTagFormat } from '../release/tag-scheme';
 
 export interface ResolvedGraphOptions {
   projectName: string;
@@ -79,6 +80,9 @@ export function resolveGraphOptions(options: NxUvPluginOptions | undefined): Res
   }
 
   if (o.tagFormat !== undefined) assertTagFormat(o.tagFormat);
+  for (const [name, group] of Object.entries(o.groups ?? {})) {
+    if (group?.tagFormat !== undefined) assertGroupTagFormat(String(group.tagFormat), name, 'my-package');
+  }
 
   const optionalDependencyEdges = o.optionalDependencyEdges ?? true;
   if (typeof optionalDependencyEdges !== 'boolean') {

@@ -18,7 +18,7 @@ import { mapArrayStrings, setPythonVersionAssignment, setStringValue } from '../
 import { runUv } from '../uv';
 import type { PlannedPackage, ReleasePlan, RequirementUpdate } from '../versioning';
 import { readUtf8File, type Member, type UvWorkspace, type VersionSource } from '../workspace';
-import { releaseTagName } from './release-tags';
+import { tagScheme, type TagScheme } from './tag-scheme';
 
 export interface EditOptions {
   /** Release date of the changelog sections: `YYYY-MM-DD` or a Date (its UTC day). */
@@ -27,6 +27,8 @@ export interface EditOptions {
   repoUrl?: string;
   /** The plugin option `tagFormat` (for compare links). */
   tagFormat?: string;
+  /** The tag scheme (fixed groups' tags); overrides `tagFormat`. */
+  tagScheme?: TagScheme;
   /** Only the part of the plan owned by this member's version task (normalised name). */
   only?: string;
 }
@@ -134,6 +136,7 @@ export function planFileEdits(ws: UvWorkspace, plan: ReleasePlan, read: (file: s
     entry.after = fn(entry.after);
   };
   const owns = (name: string) => options.only === undefined || options.only === name;
+  const scheme = options.tagScheme ?? tagScheme(options.tagFormat);
 
   for (const p of plan.packages) {
     if (!owns(p.name)) continue;
@@ -150,8 +153,8 @@ export function planFileEdits(ws: UvWorkspace, plan: ReleasePlan, read: (file: s
       version: p.next,
       date: options.date,
       commits: p.commits,
-      tag: releaseTagName(options.tagFormat, p.name, p.next),
-      previousTag: p.lastRelease ? releaseTagName(options.tagFormat, p.name, p.lastRelease) : undefined,
+      tag: scheme.tagOf(p.name, p.next),
+      previousTag: p.lastRelease ? scheme.tagOf(p.name, p.lastRelease) : undefined,
       repoUrl: options.repoUrl,
       dependencyUpdates: p.dependencyUpdates,
     });

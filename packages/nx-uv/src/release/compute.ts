@@ -5,10 +5,13 @@
 import { planMembersFromWorkspace, planRelease, type PlanOptions, type ReleasePlan } from '../versioning';
 import { loadUvWorkspace, type UvWorkspace } from '../workspace';
 import { readWorkspaceHistory, type WorkspaceHistory } from './history';
+import type { TagScheme } from './tag-scheme';
 
 export interface ComputePlanOptions extends PlanOptions {
   /** The plugin option `tagFormat`; default `{name}-v{version}`. */
   tagFormat?: string;
+  /** The whole tag scheme (fixed groups' tags); overrides `tagFormat`. */
+  tagScheme?: TagScheme;
   /** Environment of the git processes. */
   env?: NodeJS.ProcessEnv;
 }
@@ -21,9 +24,9 @@ export interface WorkspacePlan {
 
 /** Plans the release of the uv workspace at `absRoot` (its root directory, absolute). */
 export async function computeWorkspacePlan(absRoot: string, options: ComputePlanOptions = {}): Promise<WorkspacePlan> {
-  const { tagFormat, env, ...planOptions } = options;
+  const { tagFormat, tagScheme, env, ...planOptions } = options;
   const ws = loadUvWorkspace(absRoot);
-  const history = await readWorkspaceHistory(ws, { tagFormat, env });
+  const history = await readWorkspaceHistory(ws, { tagFormat, tagScheme, env });
   const lastReleases = Object.fromEntries(Object.entries(history.releases).map(([name, r]) => [name, r.version]));
   const plan = planRelease({ members: planMembersFromWorkspace(ws), lastReleases, commits: history.mapped, options: planOptions });
   plan.notes.push(...(ws.warnings ?? []), ...history.notes);

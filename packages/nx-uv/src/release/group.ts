@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import type { NxUvPluginOptions } from '../options';
 import type { UvWorkspace } from '../workspace';
 import { projectSelector } from './project-selector';
+import type { FixedGroup } from './tag-scheme';
 
 export interface NxProjectLike {
   root: string;
@@ -54,4 +55,38 @@ export function resolveReleaseGroup(
     );
   }
   return { name: groupName, projects: [...selected].sort() };
+}
+
+/** The fixed (lockstep) groups of the plugin options, resolved to uv members, with their lead. */
+export function fixedGroupsOf(pluginOptions: NxUvPluginOptions, projects: Record<string, NxProjectLike>, ws: UvWorkspace, nxRoot: string): FixedGroup[] {
+  const out: FixedGroup[] = [];
+  const taken = new Map<string, string>();
+  for (const [name, group] of Object.entries(pluginOptions.groups ?? {}).sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    const relationship = group?.relationship ?? 'independent';
+    if (relationship !== 'fixed' && relationship !== 'independent') {
+      throw new ReleaseGroupError(`nx-uv: release group ${JSON.stringify(name)} in nx.json: "relationship" must be "fixed" or "independent", got ${JSON.stringify(relationship)}`);
+    }
+    if (relationship !== 'fixed') continue;
+    const members = resolveReleaseGroup(name, pluginOptions, projects, ws, nxRoot).projects;
+    for (const m of members) {
+      const other = taken.get(m);
+      if (other) throw new ReleaseGroupError(`nx-uv: ${m} is in two fixed release groups, ${JSON.stringify(other)} and ${JSON.stringify(name)} (nx.json): a member has one version, so one fixed group`);
+      taken.set(m, name);
+    }
+    let lead = members[0];
+    if (group.lead !== undefined) {
+      const project = projects[group.lead];
+      const rel = project ? path.relative(ws.absRoot, path.resolve(nxRoot, project.root)).split(path.sep).join('/') || '.' : undefined;
+      const member = ws.members.find((m) => m.root === rel)?.name;
+      if (!member || !members.includes(member)) {
+        throw new ReleaseGroupError(`nx-uv: the lead ${JSON.stringify(group.lead)} of release group ${JSON.stringify(name)} (nx.json) is not a project of that group (${members.join(', ')})`);
+      }
+      lead = member;
+    }
+    if (group.tagFormat !== undefined && typeof group.tagFormat !== 'string') {
+      throw new ReleaseGroupError(`nx-uv: the tagFormat of release group ${JSON.stringify(name)} (nx.json) must be a string such as "v{version}"`);
+    }
+    out.push({ name, members, lead, tagFormat: group.tagFormat ?? '{name}-v{version}' });
+  }
+  return out;
 }

@@ -27,6 +27,7 @@ import { currentCommit, listTags, readHistory, runGit, type Commit } from '../gi
 import { memberPathIndex, type MappedCommit } from '../versioning';
 import type { UvWorkspace } from '../workspace';
 import { lastReleaseTags, type ReleaseTag } from './release-tags';
+import type { TagScheme } from './tag-scheme';
 
 export interface WorkspaceHistory {
   /** Absolute path of the git top level. */
@@ -47,7 +48,9 @@ export interface WorkspaceHistory {
 }
 
 export interface ReadWorkspaceHistoryOptions {
+  /** The tag scheme (or the plugin option `tagFormat` alone). */
   tagFormat?: string;
+  tagScheme?: TagScheme;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -123,9 +126,10 @@ export async function readWorkspaceHistory(ws: UvWorkspace, options: ReadWorkspa
   // Only releases HEAD can reach are releases of this checkout: a tag made on a later commit or on
   // another branch says nothing about the commits here.
   const names = ws.members.map((m) => m.name);
-  const newest = lastReleaseTags(allTags, options.tagFormat, names);
+  const scheme = options.tagScheme ?? options.tagFormat;
+  const newest = lastReleaseTags(allTags, scheme, names);
   const reachable = Object.keys(newest).length === 0 ? [] : await listTags(cwd, undefined, { env, mergedInto: head });
-  const releases = lastReleaseTags(reachable, options.tagFormat, names);
+  const releases = lastReleaseTags(reachable, scheme, names);
   const notes: string[] = [];
   for (const [name, tag] of Object.entries(newest).sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     if (releases[name]?.tag === tag.tag) continue;

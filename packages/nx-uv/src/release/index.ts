@@ -4,7 +4,8 @@
  */
 export { computeWorkspacePlan, type ComputePlanOptions, type WorkspacePlan } from './compute';
 export { readWorkspaceHistory, type ReadWorkspaceHistoryOptions, type WorkspaceHistory } from './history';
-export { lastReleaseTags, releaseTagName, type ReleaseTag } from './release-tags';
+export { lastReleaseTags, type ReleaseTag } from './release-tags';
+export { tagScheme, assertGroupTagFormat, type FixedGroup, type TagScheme } from './tag-scheme';
 export {
   applyPlan,
   ApplyPlanError,
@@ -22,7 +23,7 @@ export {
   type FileEdit,
   type WritableVersionSource,
 } from './apply';
-export { resolveReleaseGroup, ReleaseGroupError, type NxProjectLike } from './group';
+export { fixedGroupsOf, resolveReleaseGroup, ReleaseGroupError, type NxProjectLike } from './group';
 export { withFileLock, type FileLockOptions } from './file-lock';
 export { excludedMembers, memberExclusions, type Exclusion } from './exclusions';
 export { projectSelector, type ProjectMatcher } from './project-selector';

@@ -1,11 +1,12 @@
 /**
- * The last release of every member from the repository's tags: each tag is parsed back with the
- * plugin option `tagFormat` (default `{name}-v{version}`) into (PEP 503 name, PEP 440 version); the
- * highest version per member wins (pre-releases count: `1.3.0rc1` is the last release after `1.2.0`).
- * Tags naming no member, or whose version part is no PEP 440 version, are ignored. Pure.
+ * The last release of every member from the repository's tags: each tag is parsed back with the tag
+ * scheme (the plugin option `tagFormat`, default `{name}-v{version}`, and the tags of fixed groups,
+ * which release every member of the group) into (PEP 503 names, PEP 440 version); the highest version
+ * per member wins (pre-releases count: `1.3.0rc1` is the last release after `1.2.0`). Tags naming no
+ * member, or whose version part is no PEP 440 version, are ignored. Pure.
  */
 import type { TagInfo } from '../git';
-import { formatReleaseTag, parseReleaseTag } from './tag-name';
+import { tagScheme, type TagScheme } from './tag-scheme';
 import { compareVersions } from '../versioning';
 import { normalizeName } from '../workspace';
 
@@ -18,22 +19,20 @@ export interface ReleaseTag {
   commit: string;
 }
 
-/** Last release per member name (normalised), from `tags`. */
-export function lastReleaseTags(tags: readonly TagInfo[], tagFormat: string | undefined, memberNames: Iterable<string>): Record<string, ReleaseTag> {
+/** Last release per member name (normalised), from `tags`; `scheme` may be a plain `tagFormat`. */
+export function lastReleaseTags(tags: readonly TagInfo[], scheme: TagScheme | string | undefined, memberNames: Iterable<string>): Record<string, ReleaseTag> {
+  const tagsOf = typeof scheme === 'object' ? scheme : tagScheme(scheme);
   const wanted = new Set([...memberNames].filter((n) => n !== ''));
   const out: Record<string, ReleaseTag> = {};
   for (const t of tags) {
-    const parsed = parseReleaseTag(tagFormat, t.name);
+    const parsed = tagsOf.parse(t.name);
     if (!parsed) continue;
-    const name = normalizeName(parsed.name);
-    if (!wanted.has(name)) continue;
-    const seen = out[name];
-    if (!seen || compareVersions(parsed.version, seen.version) > 0) out[name] = { tag: t.name, version: parsed.version, commit: t.commit };
+    for (const raw of parsed.members) {
+      const name = normalizeName(raw);
+      if (!wanted.has(name)) continue;
+      const seen = out[name];
+      if (!seen || compareVersions(parsed.version, seen.version) > 0) out[name] = { tag: t.name, version: parsed.version, commit: t.commit };
+    }
   }
   return out;
-}
-
-/** The tag of a release of `name` at `version` (re-exported for the release glue's callers). */
-export function releaseTagName(tagFormat: string | undefined, name: string, version: string): string {
-  return formatReleaseTag(tagFormat, name, version);
 }

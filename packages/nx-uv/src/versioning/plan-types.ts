@@ -24,6 +24,12 @@ export interface PlanOptions {
    * released members are still updated.
    */
   excluded?: Record<string, string>;
+  /**
+   * Fixed (lockstep) groups: their members always share one version. A change in any member (its own
+   * commits, or a dependency's release) releases all of them at the same next version, the highest
+   * bump of any member winning, from the highest version any of them has.
+   */
+  fixedGroups?: { name: string; projects: string[] }[];
 }
 
 /** One member as the planner sees it. */

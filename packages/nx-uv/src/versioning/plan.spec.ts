@@ -329,3 +329,55 @@ describe('planRelease with excluded members', () => {
     expect(p.requirementUpdates.find((u) => u.member === 'pkg-mid')).toMatchObject({ from: 'pkg-core>=1.2', to: 'pkg-core>=1.3.0' });
   });
 });
+
+describe('planRelease with a fixed (lockstep) group', () => {
+  const lock = (versions: Record<string, string> = {}): PlanMember[] => [
+    { name: 'sdk-core', version: versions['sdk-core'] ?? '1.4.0', isPackage: true, dependencies: [] },
+    { name: 'sdk-http', version: versions['sdk-http'] ?? '1.4.0', isPackage: true, dependencies: [dep('sdk-core>=1.4')] },
+    { name: 'sdk-cli', version: versions['sdk-cli'] ?? '1.4.0', isPackage: true, dependencies: [] },
+    { name: 'tool', version: '0.3.0', isPackage: true, dependencies: [dep('sdk-cli>=1.0')] },
+  ];
+  const fixedGroups = [{ name: 'sdk', projects: ['sdk-core', 'sdk-http', 'sdk-cli'] }];
+  const last = { 'sdk-core': '1.4.0', 'sdk-http': '1.4.0', 'sdk-cli': '1.4.0', tool: '0.3.0' };
+
+  it('a fix in one member releases the whole group at one version; the highest bump wins', () => {
+    const p = planRelease({
+      members: lock(),
+      lastReleases: last,
+      commits: [on(['sdk-http'], 'aaa0001', 'fix: retry'), on(['sdk-cli'], 'aaa0002', 'feat: new flag')],
+      options: { fixedGroups },
+    });
+    expect(versionsOf(p)).toEqual({ 'sdk-core': '1.5.0', 'sdk-http': '1.5.0', 'sdk-cli': '1.5.0', tool: '0.3.1' });
+    expect(p.packages.find((x) => x.name === 'sdk-core')!.reasons).toContain('released with fixed group sdk');
+  });
+
+  it('a dependency bump of one member moves the whole group', () => {
+    const members = [...lock(), { name: 'base', version: '2.0.0', isPackage: true, dependencies: [] }];
+    members[2] = { ...members[2], dependencies: [dep('base>=2')] };
+    const p = planRelease({ members, lastReleases: { ...last, base: '2.0.0' }, commits: [on(['base'], 'bbb0001', 'fix: x')], options: { fixedGroups } });
+    expect(versionsOf(p)).toEqual({ base: '2.0.1', 'sdk-core': '1.4.1', 'sdk-http': '1.4.1', 'sdk-cli': '1.4.1', tool: '0.3.1' });
+  });
+
+  it('members at different versions join the highest one (a group adopted late)', () => {
+    const p = planRelease({
+      members: lock({ 'sdk-cli': '1.1.0' }),
+      lastReleases: { ...last, 'sdk-cli': '1.1.0' },
+      commits: [on(['sdk-core'], 'ccc0001', 'fix: y')],
+      options: { fixedGroups },
+    });
+    expect(versionsOf(p)).toMatchObject({ 'sdk-core': '1.4.1', 'sdk-http': '1.4.1', 'sdk-cli': '1.4.1' });
+    expect(p.packages.find((x) => x.name === 'sdk-cli')!.reasons).toContain('fixed group sdk releases 1.4.1');
+  });
+
+  it('no change in any member: nothing released', () => {
+    expect(planRelease({ members: lock(), lastReleases: last, commits: [], options: { fixedGroups } }).packages).toEqual([]);
+  });
+
+  it('a pre-release of the group continues and graduates together', () => {
+    const rc = { 'sdk-core': '1.5.0rc1', 'sdk-http': '1.5.0rc1', 'sdk-cli': '1.5.0rc1', tool: '0.3.0' };
+    const p = planRelease({ members: lock(rc), lastReleases: rc, commits: [on(['sdk-cli'], 'ddd0001', 'fix: z')], options: { fixedGroups, prerelease: 'rc' } });
+    expect(versionsOf(p)).toMatchObject({ 'sdk-core': '1.5.0rc2', 'sdk-http': '1.5.0rc2', 'sdk-cli': '1.5.0rc2' });
+    const final = planRelease({ members: lock(rc), lastReleases: rc, commits: [], options: { fixedGroups } });
+    expect(versionsOf(final)).toMatchObject({ 'sdk-core': '1.5.0', 'sdk-http': '1.5.0', 'sdk-cli': '1.5.0' });
+  });
+});

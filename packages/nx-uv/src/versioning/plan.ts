@@ -22,7 +22,7 @@
 import type { DependencyKind, InternalDependency } from '../workspace/types';
 import { DEFAULT_ZERO_MAJOR_POLICY, levelForImpacts, ZERO_MAJOR_POLICIES } from './bump-level';
 import { analyzeCommits, ClassifiedCommit, CommitInput } from './commits';
-import { BumpLevel, compareLevels, currentPhase, nextVersion } from './next-version';
+import { BumpLevel, compareLevels, currentPhase, maxLevel, nextVersion } from './next-version';
 import { compareVersions, formatVersion, isPrereleaseVersion, parseVersion, VersionError } from './pep440-version';
 import {
   PlanInput,
@@ -293,6 +293,39 @@ export function planRelease(input: PlanInput): ReleasePlan {
     }
   }
   const changesVersion = (s: State) => s.kind !== 'first-release';
+
+  // Fixed (lockstep) groups: when one member is released, all are, at the highest level of any.
+  const fixedGroupOf = new Map<string, { name: string; members: string[] }>();
+  for (const g of input.options?.fixedGroups ?? []) {
+    const names = g.projects.map(normalizeName).filter((n) => members.get(n)?.isPackage && !excluded.has(n));
+    for (const n of names) fixedGroupOf.set(n, { name: g.name, members: names });
+  }
+  /** Brings the whole fixed group of `name` into the release at its highest level; the members whose state changed. */
+  const unify = (name: string): string[] => {
+    const g = fixedGroupOf.get(name);
+    if (!g) return [];
+    const released = g.members.filter((n) => states.has(n));
+    if (released.length === 0) return [];
+    const level = maxLevel(...released.map((n) => states.get(n)!.level));
+    const changed: string[] = [];
+    for (const n of g.members) {
+      let s = states.get(n);
+      if (!s) {
+        s = initialState(members.get(n)!, `it is in fixed group ${g.name}`);
+        s.commits = analyzeCommits(commitsOf.get(n) ?? []).commits.map(plannedCommit);
+        s.reasons.push(`released with fixed group ${g.name}`);
+        if (s.kind === 'bump') s.level = level;
+        states.set(n, s);
+        changed.push(n);
+      } else if (s.kind === 'bump' && compareLevels(s.level, level) < 0) {
+        s.level = level;
+        changed.push(n);
+      }
+    }
+    return changed;
+  };
+  for (const name of [...states.keys()]) unify(name);
+
   const queue = [...states.values()].filter(changesVersion).map((s) => s.member.name);
   const dependentLevel: BumpLevel = opts.dependentBump === 'none' ? 'none' : opts.dependentBump;
   /** The version `state` would get with its level so far (levels only rise; a rise re-queues it). */
@@ -338,12 +371,13 @@ export function planRelease(input: PlanInput): ReleasePlan {
         if (s.kind === 'bump') s.level = dependentLevel;
         states.set(d.name, s);
         if (changesVersion(s)) queue.push(d.name);
+        queue.push(...unify(d.name));
         continue;
       }
       s.causes.add(name);
       if (s.kind === 'bump' && compareLevels(s.level, dependentLevel) < 0) {
         s.level = dependentLevel;
-        queue.push(d.name);
+        queue.push(d.name, ...unify(d.name));
       }
     }
   }
@@ -375,6 +409,22 @@ export function planRelease(input: PlanInput): ReleasePlan {
     } catch (e) {
       if (e instanceof VersionError) throw new ReleasePlanError(`package ${m.name}: ${e.message}`);
       throw e;
+    }
+  }
+
+  // A fixed group shares one version: the highest next version of any of its members.
+  const groupsDone = new Set<string>();
+  for (const name of states.keys()) {
+    const g = fixedGroupOf.get(name);
+    if (!g || groupsDone.has(g.name)) continue;
+    groupsDone.add(g.name);
+    const inGroupStates = g.members.map((n) => states.get(n)!).filter(Boolean);
+    const next = inGroupStates.map((s) => s.next!).reduce((a, b) => (compareVersions(a, b) >= 0 ? a : b));
+    for (const s of inGroupStates) {
+      if (s.next === next) continue;
+      s.next = next;
+      if (s.kind !== 'bump') s.action = 'release';
+      s.reasons.push(`fixed group ${g.name} releases ${next}`);
     }
   }
 

@@ -5,8 +5,10 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
 import { formatRepository, gitHubClientFromEnv, resolveGitHubSettings } from '../../forge';
 import { currentCommit, listTags } from '../../git';
-import { nxProjectOf, nxUvPluginOptions, runNxUvExecutor, type ExecutorResult } from '../shared';
-import { parseReleaseTag, type ParsedReleaseTag } from '../../release/tag-name';
+import { nxProjectOf, nxUvPluginOptions, runNxUvExecutor, tagSchemeOf, type ExecutorResult } from '../shared';
+import { type ParsedReleaseTag } from '../../release/tag-name';
+import { tagScheme, type TagScheme } from '../../release/tag-scheme';
+import { findUvWorkspaceRoot, loadUvWorkspace } from '../../workspace';
 
 /** Options of the executor (schema.json). */
 export interface NotifyExecutorOptions {
@@ -27,14 +29,26 @@ export interface ReleaseNotification extends Record<string, unknown> {
   packages: Array<{ name: string; version: string; tag: string }>;
 }
 
-/** The packages whose release tags (under `tagFormat`) point at `commit`, sorted by name. */
-export async function packagesReleasedAt(cwd: string, commit: string, tagFormat: string | undefined): Promise<ParsedReleaseTag[]> {
+/** The packages whose release tags (per package, or a fixed group's tag) point at `commit`, sorted by name. */
+export async function packagesReleasedAt(cwd: string, commit: string, scheme: TagScheme | string | undefined): Promise<ParsedReleaseTag[]> {
   const tags = await listTags(cwd);
+  const tagsOf = typeof scheme === 'object' ? scheme : tagScheme(scheme);
   return tags
     .filter((t) => t.commit === commit)
-    .map((t) => parseReleaseTag(tagFormat, t.name))
-    .filter((p): p is ParsedReleaseTag => p !== undefined)
+    .flatMap((t) => {
+      const parsed = tagsOf.parse(t.name);
+      return parsed ? parsed.members.map((name) => ({ tag: t.name, name, version: parsed.version })) : [];
+    })
     .sort((a, b) => a.name.localeCompare(b.name) || a.tag.localeCompare(b.tag));
+}
+
+/** The tag scheme, with fixed groups when the uv workspace of the project can be read. */
+function schemeForNotify(context: ExecutorContext): TagScheme | string | undefined {
+  const plugin = nxUvPluginOptions(context);
+  if (!Object.values(plugin.groups ?? {}).some((g) => g?.relationship === 'fixed')) return plugin.tagFormat;
+  const { absProjectRoot } = nxProjectOf(context);
+  const uvRoot = findUvWorkspaceRoot(absProjectRoot) ?? absProjectRoot;
+  return tagSchemeOf(context, loadUvWorkspace(uvRoot));
 }
 
 async function notify(options: NotifyExecutorOptions, context: ExecutorContext): Promise<boolean> {
@@ -43,7 +57,7 @@ async function notify(options: NotifyExecutorOptions, context: ExecutorContext):
   const eventType = options.eventType ?? DEFAULT_NOTIFY_EVENT_TYPE;
   const repositories = [...new Set((options.repositories ?? []).map((r) => r.trim()).filter(Boolean))];
   const commit = await currentCommit(cwd);
-  const released = await packagesReleasedAt(cwd, commit, nxUvPluginOptions(context).tagFormat);
+  const released = await packagesReleasedAt(cwd, commit, schemeForNotify(context));
   if (released.length === 0) {
     logger.info(`nx-uv notify: no package release tags point at HEAD (${commit.slice(0, 12)}); nothing to notify.`);
     return true;

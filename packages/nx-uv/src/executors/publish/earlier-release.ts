@@ -6,7 +6,7 @@
  * under a published name. For such a version, what the index already serves is the release.
  */
 import { currentCommit, listTags } from '../../git';
-import { formatReleaseTag } from '../../release/tag-name';
+import { tagScheme, type TagScheme } from '../../release/tag-scheme';
 
 export interface EarlierRelease {
   tag: string;
@@ -14,8 +14,8 @@ export interface EarlierRelease {
 }
 
 /** The earlier release of `version` of `name`, or undefined (no such tag, the tag is at HEAD, or no git checkout). */
-export async function earlierRelease(cwd: string, name: string, version: string, tagFormat: string | undefined): Promise<EarlierRelease | undefined> {
-  const tag = formatReleaseTag(tagFormat, name, version);
+export async function earlierRelease(cwd: string, name: string, version: string, scheme: TagScheme | string | undefined): Promise<EarlierRelease | undefined> {
+  const tag = (typeof scheme === 'object' ? scheme : tagScheme(scheme)).tagOf(name, version);
   let head: string;
   let found: { commit: string } | undefined;
   try {

@@ -42,6 +42,7 @@ import {
   nxUvPluginOptions,
   publishExclusion,
   resolveUvProject,
+  tagSchemeOf,
   runNxUvExecutor,
   type ExecutorLogger,
   type ExecutorResult,
@@ -160,7 +161,7 @@ async function publish(
   const files = collected.files.map(({ path, filename, sha256 }) => ({ path, filename, sha256 }));
 
   // A version released by an earlier commit that the index already serves: that is the release.
-  const earlier = await earlierRelease(workspaceRoot, member.name, collected.version, nxUvPluginOptions(context).tagFormat);
+  const earlier = await earlierRelease(workspaceRoot, member.name, collected.version, tagSchemeOf(context, project.workspace));
   if (earlier) {
     let listed: string[] | undefined;
     try {

@@ -6,7 +6,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { excludedMembers, resolveReleaseGroup, type ComputePlanOptions } from '../../release';
+import { excludedMembers, fixedGroupsOf, resolveReleaseGroup, tagScheme, type ComputePlanOptions } from '../../release';
 import { DEFAULT_ZERO_MAJOR_POLICY, ZERO_MAJOR_POLICIES, type BumpType, type ZeroMajorPolicy } from '../../versioning';
 import type { NxUvPluginOptions } from '../../options';
 import { findUvWorkspaceRoot, loadUvWorkspace, type UvWorkspace } from '../../workspace';
@@ -32,8 +32,14 @@ export function planOptionsFor(options: PlanExecutorOptions, context: ExecutorCo
   if (options.group) {
     out.group = resolveReleaseGroup(options.group, plugin, context.projectsConfigurations?.projects ?? {}, ws, context.root);
   }
-  const excluded = excludedMembers(plugin, context.projectsConfigurations?.projects ?? {}, ws, context.root);
+  const projects = context.projectsConfigurations?.projects ?? {};
+  const excluded = excludedMembers(plugin, projects, ws, context.root);
   if (Object.keys(excluded).length > 0) out.excluded = excluded;
+  const fixed = fixedGroupsOf(plugin, projects, ws, context.root);
+  if (fixed.length > 0) {
+    out.tagScheme = tagScheme(plugin.tagFormat, fixed);
+    out.fixedGroups = fixed.map((g) => ({ name: g.name, projects: g.members }));
+  }
   return out;
 }
 

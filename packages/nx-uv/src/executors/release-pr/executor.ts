@@ -172,7 +172,7 @@ export async function releasePr(options: ReleasePrExecutorOptions, context: Exec
   }
 
   const repoUrl = await remoteUrl(cwd, remote).catch(() => undefined);
-  const editOptions = { date: new Date().toISOString().slice(0, 10), repoUrl, tagFormat: planOptions.tagFormat };
+  const editOptions = { date: new Date().toISOString().slice(0, 10), repoUrl, tagFormat: planOptions.tagFormat, tagScheme: planOptions.tagScheme };
   const prepared = keepPreparedChangelogs(ws, plan, planFileEdits(ws, plan, diskText(ws), editOptions));
   const edits = prepared.edits;
   if (prepared.kept.length > 0) {

@@ -4,7 +4,7 @@
  * tagged or uploaded, whichever way the target was started (run-many, a batch, nx release, by hand).
  */
 import type { ExecutorContext } from '@nx/devkit';
-import { memberExclusions } from '../../release';
+import { fixedGroupsOf, memberExclusions, tagScheme, type TagScheme } from '../../release';
 import type { Member, UvWorkspace } from '../../workspace';
 import { nxUvPluginOptions } from './plugin-options';
 
@@ -12,4 +12,10 @@ import { nxUvPluginOptions } from './plugin-options';
 export function publishExclusion(context: ExecutorContext, ws: UvWorkspace, member: Member): string | undefined {
   const exclusion = memberExclusions(nxUvPluginOptions(context), context.projectsConfigurations?.projects ?? {}, ws, context.root).get(member.name);
   return exclusion?.publish ? exclusion.why : undefined;
+}
+
+/** The release tag scheme of the run: `tagFormat` and the fixed groups' tags (groups resolved through the Nx projects). */
+export function tagSchemeOf(context: ExecutorContext, ws: UvWorkspace): TagScheme {
+  const plugin = nxUvPluginOptions(context);
+  return tagScheme(plugin.tagFormat, fixedGroupsOf(plugin, context.projectsConfigurations?.projects ?? {}, ws, context.root));
 }

@@ -13,8 +13,8 @@ import { gitHubClientFromEnv, RELEASE_LABEL_PENDING, RELEASE_LABEL_TAGGED, type 
 import { assertRemote, createAnnotatedTag, currentBranch, currentCommit, deleteLocalTag, listTags, pushTags, remoteTagCommit } from '../../git';
 import type { Member, UvWorkspace } from '../../workspace';
 import { isPrereleaseVersion, normalizeVersion, parseVersion } from '../../versioning';
-import { displayPath, nxUvPluginOptions, publishExclusion, resolveUvProject, runNxUvExecutor, type ExecutorResult } from '../shared';
-import { formatReleaseTag } from '../../release/tag-name';
+import { displayPath, publishExclusion, resolveUvProject, runNxUvExecutor, tagSchemeOf, type ExecutorResult } from '../shared';
+import { tagScheme, type TagScheme } from '../../release/tag-scheme';
 
 /** Options of the executor (schema.json). */
 export interface TagExecutorOptions {
@@ -50,14 +50,34 @@ export function memberVersion(workspace: UvWorkspace, member: Member): { version
   throw new Error(`nx-uv: cannot tag ${member.root}: ${where} has no [project] table, so no version to tag`);
 }
 
-/** The release of `member` at `version`: tag, title, changelog body (or a fallback line), prerelease flag. */
-export function releaseSpec(workspace: UvWorkspace, member: Member, version: string, tagFormat: string | undefined): ReleaseSpec {
-  const tag = formatReleaseTag(tagFormat, member.name, version);
+/** The changelog section of `member` at `version`, or undefined. */
+function changelogSection(workspace: UvWorkspace, member: Member, version: string): string | undefined {
   const changelogPath = path.join(workspace.absRoot, member.root, 'CHANGELOG.md');
   const changelog = fs.existsSync(changelogPath) ? fs.readFileSync(changelogPath, 'utf8') : undefined;
   const section = changelog === undefined ? undefined : extractChangelogSection(changelog, version);
-  const body = section && section.trim() !== '' ? section : `Release ${member.distributionName} ${version}.\n`;
-  return { tag, version, name: `${member.distributionName} ${version}`, body, prerelease: isPrereleaseVersion(parseVersion(version)) };
+  return section && section.trim() !== '' ? section : undefined;
+}
+
+/**
+ * The release of `member` at `version`: tag, title, changelog body (or a fallback line), prerelease
+ * flag. For a fixed group, the group's release: its tag, the group's name as title, and every
+ * member's changelog section in the body.
+ */
+export function releaseSpec(workspace: UvWorkspace, member: Member, version: string, scheme: TagScheme | string | undefined): ReleaseSpec {
+  const tags = typeof scheme === 'object' ? scheme : tagScheme(scheme);
+  const tag = tags.tagOf(member.name, version);
+  const prerelease = isPrereleaseVersion(parseVersion(version));
+  const group = tags.groupOf(member.name);
+  if (group) {
+    const parts = group.members.map((name) => {
+      const m = workspace.members.find((x) => x.name === name)!;
+      const section = changelogSection(workspace, m, version);
+      return `## ${m.distributionName} ${version}\n\n${section ?? 'No changes of its own (released with the group).\n'}`;
+    });
+    return { tag, version, name: `${group.name} ${version}`, body: `${parts.join('\n').trimEnd()}\n`, prerelease };
+  }
+  const section = changelogSection(workspace, member, version);
+  return { tag, version, name: `${member.distributionName} ${version}`, body: section ?? `Release ${member.distributionName} ${version}.\n`, prerelease };
 }
 
 async function relabelReleasePullRequest(client: GitHubClient, cwd: string, head: string): Promise<void> {
@@ -86,7 +106,16 @@ async function tag(options: TagExecutorOptions, context: ExecutorContext): Promi
   assertRemote(remote);
   const cwd = workspaceRoot;
   const { version } = memberVersion(workspace, member);
-  const spec = releaseSpec(workspace, member, version, nxUvPluginOptions(context).tagFormat);
+  const scheme = tagSchemeOf(context, workspace);
+  const group = scheme.groupOf(member.name);
+  if (group && group.lead !== member.name) {
+    logger.info(
+      `nx-uv tag: ${member.distributionName} ${version} is released with fixed group ${group.name}: its tag ` +
+        `${scheme.tagOf(member.name, version)} and GitHub Release are made by the tag target of ${group.lead}.`,
+    );
+    return true;
+  }
+  const spec = releaseSpec(workspace, member, version, scheme);
   const head = await currentCommit(cwd);
   const existing = (await listTags(cwd, (n) => n === spec.tag))[0];
 

@@ -86,7 +86,7 @@ export default async function versionExecutor(options: VersionExecutorOptions, c
         cached = await newCachedPlan(ws, planOptions, key, head);
         dryRunMemo.set(key, cached);
       }
-      const edits = planFileEdits(ws, cached.plan, diskText(ws), { date: cached.date, repoUrl: cached.repoUrl, tagFormat: planOptions.tagFormat, only: member.name });
+      const edits = planFileEdits(ws, cached.plan, diskText(ws), { date: cached.date, repoUrl: cached.repoUrl, tagFormat: planOptions.tagFormat, tagScheme: planOptions.tagScheme, only: member.name });
       const lines = [...describe(cached.plan, member.name)];
       lines.push(edits.length === 0 ? '  would write nothing' : `  would write: ${edits.map((e) => uvRel(e.file)).join(', ')}`);
       const ownReq = cached.plan.requirementUpdates.filter((u) => requirementOwner(ws, u) === member.name);
@@ -108,7 +108,7 @@ export default async function versionExecutor(options: VersionExecutorOptions, c
         await assertTree(ws, gitRoot, nxRoot, allowed);
       }
       const plan = cached.plan;
-      const editOptions = { date: cached.date, repoUrl: cached.repoUrl, tagFormat: planOptions.tagFormat };
+      const editOptions = { date: cached.date, repoUrl: cached.repoUrl, tagFormat: planOptions.tagFormat, tagScheme: planOptions.tagScheme };
       const edits = planFileEdits(ws, plan, diskText(ws), { ...editOptions, only: member.name });
       writeEdits(ws, edits);
       const written = edits.map((e) => uvRel(e.file));
