@@ -34,7 +34,12 @@ export interface ClassifiedCommit {
   merge: boolean;
   /** What this commit reverts, when it is a revert. */
   revert?: { hash?: string; header?: string };
+  /** The version a `Release-As: <version>` footer asks for (the release-please convention). */
+  releaseAs?: string;
 }
+
+// `Release-As: 2.0.0` on a line of its own in the body (release-please; any case).
+const RELEASE_AS = /^release-as:[ \t]*(\S+)[ \t]*$/im;
 
 // type, optional (scope), optional !, ": ", description.
 const HEADER = /^(\w+)(?:\(([^()\r\n]*)\))?(!)?:[ \t]+(.*\S)\s*$/;
@@ -119,6 +124,9 @@ export function classifyCommit(commit: CommitInput): ClassifiedCommit {
       result.description = gitRevert[1];
     }
   }
+
+  const releaseAs = RELEASE_AS.exec(body)?.[1];
+  if (releaseAs) result.releaseAs = releaseAs;
 
   if (result.breaking) result.impact = 'breaking';
   else if (result.type === 'feat') result.impact = 'feature';

@@ -30,6 +30,8 @@ export interface PlanOptions {
    * bump of any member winning, from the highest version any of them has.
    */
   fixedGroups?: { name: string; projects: string[] }[];
+  /** Exact next versions by member name (the `releaseAs` executor option), like a `Release-As:` footer. */
+  releaseAs?: Record<string, string>;
 }
 
 /** One member as the planner sees it. */

@@ -381,3 +381,23 @@ describe('planRelease with a fixed (lockstep) group', () => {
     expect(versionsOf(final)).toMatchObject({ 'sdk-core': '1.5.0', 'sdk-http': '1.5.0', 'sdk-cli': '1.5.0' });
   });
 });
+
+describe('Release-As', () => {
+  it('a Release-As footer sets the next version of the packages the commit touches (even on a chore); dependents follow', () => {
+    const p = plan([on(['pkg-core'], 'rel0001', 'chore: prepare 2.0\n\nRelease-As: 2.0.0')]);
+    expect(versionsOf(p)).toMatchObject({ 'pkg-core': '2.0.0', 'pkg-mid': '1.0.1' });
+    expect(p.packages.find((x) => x.name === 'pkg-core')!.reasons).toEqual(['Release-As in rel0001 "chore: prepare 2.0": 2.0.0']);
+  });
+
+  it('the newest footer wins; the releaseAs option wins over footers', () => {
+    const commits = [on(['pkg-core'], 'rel0003', 'fix: a\n\nrelease-as: 3.0.0'), on(['pkg-core'], 'rel0002', 'fix: b\n\nRelease-As: 2.5.0')];
+    expect(versionsOf(plan(commits))['pkg-core']).toBe('3.0.0');
+    expect(versionsOf(plan(commits, { releaseAs: { 'pkg-core': '4.0.0rc1' } }))['pkg-core']).toBe('4.0.0rc1');
+  });
+
+  it('refuses a version that is not above the last release, naming the commit', () => {
+    expect(() => plan([on(['pkg-core'], 'rel0004', 'fix: c\n\nRelease-As: 1.1.0')])).toThrow(
+      'Release-As in rel0004 "fix: c" asks pkg-core to release 1.1.0, which is not above its last release 1.2.0: ask for a higher version',
+    );
+  });
+});

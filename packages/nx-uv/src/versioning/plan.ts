@@ -118,6 +118,8 @@ interface State {
   causes: Set<string>;
   next?: string;
   action?: PlannedAction;
+  /** An exact next version (a `Release-As:` footer, or the `releaseAs` option). */
+  releaseAs?: string;
 }
 
 /** Builds the release plan. Throws ReleasePlanError (or VersionError) on input it cannot plan. */
@@ -169,6 +171,14 @@ export function planRelease(input: PlanInput): ReleasePlan {
       commitsOf.set(n, list);
     }
   }
+
+  /** The exact version asked for a member: the `releaseAs` option, else the newest `Release-As:` footer. */
+  const releaseAsOf = (name: string, commits: readonly ClassifiedCommit[]): { version: string; source: string } | undefined => {
+    const option = Object.entries(input.options?.releaseAs ?? {}).find(([n]) => normalizeName(n) === name)?.[1];
+    if (option !== undefined) return { version: option, source: 'the releaseAs option' };
+    const c = commits.find((x) => x.releaseAs !== undefined);
+    return c ? { version: c.releaseAs!, source: `Release-As in ${short(c.hash)} "${c.subject}"` } : undefined;
+  };
 
   const requireVersion = (m: PlanMember, why: string): string => {
     if (m.version === undefined) {
@@ -237,6 +247,17 @@ export function planRelease(input: PlanInput): ReleasePlan {
     }
     const state = initialState(m, last === undefined ? 'first release' : 'it has changes');
     state.commits = analysis.commits.map(plannedCommit);
+    const asked = releaseAsOf(m.name, analysis.commits);
+    if (asked) {
+      const version = formatVersion(parseVersion(asked.version, `${asked.source} for ${m.name}`));
+      const floor = last ?? state.base;
+      if (compareVersions(version, floor) <= 0 && !(last === undefined && compareVersions(version, floor) === 0)) {
+        throw new ReleasePlanError(`${asked.source} asks ${m.name} to release ${version}, which is not above its last release ${floor}: ask for a higher version`);
+      }
+      Object.assign(state, { kind: 'bump', level: state.level, releaseAs: version, reasons: [`${asked.source}: ${version}`] });
+      states.set(m.name, state);
+      continue;
+    }
     if (state.kind !== 'bump') {
       states.set(m.name, state);
       continue;
@@ -388,6 +409,11 @@ export function planRelease(input: PlanInput): ReleasePlan {
   // 3. Next versions.
   for (const s of states.values()) {
     const m = s.member;
+    if (s.releaseAs !== undefined) {
+      s.next = s.releaseAs;
+      s.action = 'release';
+      continue;
+    }
     if (s.kind !== 'bump') {
       s.next = s.base;
       s.action = s.kind;

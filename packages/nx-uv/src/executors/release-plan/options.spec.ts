@@ -1,4 +1,4 @@
-import { zeroMajorPolicyOf } from './options';
+import { parseReleaseAs, zeroMajorPolicyOf } from './options';
 
 describe('zeroMajorPolicyOf (plugin options)', () => {
   it.each([
@@ -17,5 +17,14 @@ describe('zeroMajorPolicyOf (plugin options)', () => {
     [{ majorOnZero: true, zeroMajorPolicy: 'cargo' }, /contradict each other/],
   ])('refuses %j', (plugin, message) => {
     expect(() => zeroMajorPolicyOf(plugin as never)).toThrow(message);
+  });
+});
+
+describe('parseReleaseAs (--releaseAs)', () => {
+  it('reads package=version pairs', () => {
+    expect(parseReleaseAs('core=2.0.0, my_lib=1.0.0rc1')).toEqual({ core: '2.0.0', my_lib: '1.0.0rc1' });
+  });
+  it('refuses anything else, naming the part', () => {
+    expect(() => parseReleaseAs('core:2.0.0')).toThrow('nx-uv: --releaseAs takes <package>=<version>[,<package>=<version>], got "core:2.0.0"');
   });
 });

@@ -14,6 +14,8 @@ import { nxProjectOf, nxUvPluginOptions } from '../shared';
 
 export interface PlanExecutorOptions {
   group?: string;
+  /** `pkg=2.0.0[,other=1.0.0]`: exact next versions. */
+  releaseAs?: string;
   bumpType?: BumpType;
   prerelease?: string;
   force?: boolean;
@@ -29,6 +31,7 @@ export function planOptionsFor(options: PlanExecutorOptions, context: ExecutorCo
     prerelease: options.prerelease || undefined,
     force: options.force === true,
   };
+  if (options.releaseAs) out.releaseAs = parseReleaseAs(options.releaseAs);
   if (options.group) {
     out.group = resolveReleaseGroup(options.group, plugin, context.projectsConfigurations?.projects ?? {}, ws, context.root);
   }
@@ -39,6 +42,17 @@ export function planOptionsFor(options: PlanExecutorOptions, context: ExecutorCo
   if (fixed.length > 0) {
     out.tagScheme = tagScheme(plugin.tagFormat, fixed);
     out.fixedGroups = fixed.map((g) => ({ name: g.name, projects: g.members }));
+  }
+  return out;
+}
+
+/** `pkg=2.0.0,other=1.0.0` → `{ pkg: '2.0.0', other: '1.0.0' }`; throws on anything else. */
+export function parseReleaseAs(value: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const m = /^([A-Za-z0-9][A-Za-z0-9._-]*)=(\S+)$/.exec(part);
+    if (!m) throw new Error(`nx-uv: --releaseAs takes <package>=<version>[,<package>=<version>], got ${JSON.stringify(part)}`);
+    out[m[1]] = m[2];
   }
   return out;
 }

@@ -128,7 +128,7 @@ export async function releasePr(options: ReleasePrExecutorOptions, context: Exec
   const gitRoot = (await runGit(cwd, ['rev-parse', '--show-toplevel'])).stdout.trim();
   await assertBranchName(cwd, base, '--baseBranch');
   await assertBranchName(cwd, branch, opts.group ? '--branchPrefix and --group' : '--branchPrefix');
-  const planOptions = planOptionsFor({ group: opts.group, bumpType: opts.bumpType, prerelease: opts.prerelease, force: opts.force }, context, ws);
+  const planOptions = planOptionsFor({ group: opts.group, bumpType: opts.bumpType, prerelease: opts.prerelease, force: opts.force, releaseAs: opts.releaseAs }, context, ws);
 
   let client: GitHubClient | undefined;
   if (!opts.dryRun) {

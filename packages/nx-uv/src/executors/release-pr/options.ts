@@ -28,6 +28,8 @@ export interface NormalizedReleasePrOptions {
   bumpType: BumpType;
   prerelease?: string;
   force: boolean;
+  /** `pkg=2.0.0[,…]`: exact next versions. */
+  releaseAs?: string;
   dryRun: boolean;
   baseBranch: string;
   remote: string;
@@ -98,11 +100,13 @@ export function normalizeReleasePrOptions(options: ReleasePrExecutorOptions): No
   if (branch === baseBranch) {
     throw new ReleasePrOptionsError(`nx-uv: the release branch ${JSON.stringify(branch)} is the base branch itself: choose another --branchPrefix`);
   }
+  const releaseAs = raw.releaseAs === undefined || raw.releaseAs === null ? undefined : text(raw, 'releaseAs', '');
   return {
     group,
     bumpType,
     prerelease,
     force: flag(raw, 'force'),
+    ...(releaseAs ? { releaseAs } : {}),
     dryRun: flag(raw, 'dryRun'),
     baseBranch,
     remote: text(raw, 'remote', DEFAULT_REMOTE),
