@@ -36,6 +36,11 @@ export interface NxUvPluginOptions {
   publishExclude?: string[];
   /** Members kept out of version bumps (never released by the plan), still published as they are. */
   bumpExclude?: string[];
+  /**
+   * The last commit before nx-uv was adopted: a package without a release tag counts its commits from
+   * there (from the version in its files) instead of releasing that version unchanged.
+   */
+  bootstrapSha?: string;
   /** Named release groups: projects by Nx name pattern (glob) or by `tag:<nx tag>`. */
   groups?: Record<string, ReleaseGroupOptions>;
 }

@@ -12,6 +12,8 @@ export interface ComputePlanOptions extends PlanOptions {
   tagFormat?: string;
   /** The whole tag scheme (fixed groups' tags); overrides `tagFormat`. */
   tagScheme?: TagScheme;
+  /** The plugin option `bootstrapSha` (see readWorkspaceHistory). */
+  bootstrapSha?: string;
   /** Environment of the git processes. */
   env?: NodeJS.ProcessEnv;
 }
@@ -24,9 +26,9 @@ export interface WorkspacePlan {
 
 /** Plans the release of the uv workspace at `absRoot` (its root directory, absolute). */
 export async function computeWorkspacePlan(absRoot: string, options: ComputePlanOptions = {}): Promise<WorkspacePlan> {
-  const { tagFormat, tagScheme, env, ...planOptions } = options;
+  const { tagFormat, tagScheme, bootstrapSha, env, ...planOptions } = options;
   const ws = loadUvWorkspace(absRoot);
-  const history = await readWorkspaceHistory(ws, { tagFormat, tagScheme, env });
+  const history = await readWorkspaceHistory(ws, { tagFormat, tagScheme, bootstrapSha, env });
   const lastReleases = Object.fromEntries(Object.entries(history.releases).map(([name, r]) => [name, r.version]));
   const plan = planRelease({ members: planMembersFromWorkspace(ws), lastReleases, commits: history.mapped, options: planOptions });
   plan.notes.push(...(ws.warnings ?? []), ...history.notes);

@@ -51,6 +51,12 @@ export interface ReadWorkspaceHistoryOptions {
   /** The tag scheme (or the plugin option `tagFormat` alone). */
   tagFormat?: string;
   tagScheme?: TagScheme;
+  /**
+   * The last commit before the workspace adopted nx-uv: a package with no release tag HEAD can reach
+   * counts its commits from there, starting from the version in its files, instead of releasing that
+   * version unchanged as a first release.
+   */
+  bootstrapSha?: string;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -112,6 +118,20 @@ export function ancestorMasks(commits: readonly Pick<Commit, 'hash' | 'parentHas
   return masks;
 }
 
+/** The commit of the plugin option `bootstrapSha`, checked to be HEAD or an ancestor of it. */
+async function bootstrapCommit(cwd: string, sha: string, head: string, env?: NodeJS.ProcessEnv): Promise<string> {
+  const resolved = await runGit(cwd, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${sha}^{commit}`], { env, okExitCodes: [1] });
+  const commit = resolved.stdout.trim();
+  if (resolved.exitCode !== 0 || commit === '') {
+    throw new Error(`nx-uv: the plugin option bootstrapSha ${JSON.stringify(sha)} (nx.json) names no commit of this repository: give the last commit before nx-uv was adopted`);
+  }
+  const ancestor = await runGit(cwd, ['merge-base', '--is-ancestor', commit, head], { env, okExitCodes: [1] });
+  if (ancestor.exitCode !== 0) {
+    throw new Error(`nx-uv: the plugin option bootstrapSha ${sha} (nx.json) is not an ancestor of HEAD ${head.slice(0, 7)}: give a commit of this branch's history`);
+  }
+  return commit;
+}
+
 /** Reads the workspace history as described above. */
 export async function readWorkspaceHistory(ws: UvWorkspace, options: ReadWorkspaceHistoryOptions = {}): Promise<WorkspaceHistory> {
   const env = options.env;
@@ -137,6 +157,15 @@ export async function readWorkspaceHistory(ws: UvWorkspace, options: ReadWorkspa
       `${name}: tag ${tag.tag} is not reachable from HEAD (made on another branch or a later commit): ignored; ` +
         (releases[name] ? `the last release HEAD can reach is ${releases[name].tag}` : 'no release tag is reachable from HEAD'),
     );
+  }
+  if (options.bootstrapSha) {
+    const bootstrap = await bootstrapCommit(cwd, options.bootstrapSha, head, env);
+    for (const m of ws.members) {
+      if (!m.isPackage || m.name === '' || releases[m.name]) continue;
+      if (m.version.kind !== 'static' && m.version.kind !== 'hatch-file') continue;
+      releases[m.name] = { tag: `bootstrapSha ${bootstrap.slice(0, 7)}`, version: m.version.version, commit: bootstrap };
+      notes.push(`${m.name}: no release tag; its commits are counted since bootstrapSha ${bootstrap.slice(0, 7)}, from version ${m.version.version}`);
+    }
   }
 
   const packages = ws.members.filter((m) => m.isPackage && m.name !== '');

@@ -27,6 +27,7 @@ export function planOptionsFor(options: PlanExecutorOptions, context: ExecutorCo
   const out: ComputePlanOptions = {
     tagFormat: plugin.tagFormat,
     zeroMajorPolicy: zeroMajorPolicyOf(plugin),
+    ...(plugin.bootstrapSha ? { bootstrapSha: String(plugin.bootstrapSha) } : {}),
     bumpType: options.bumpType ?? 'auto',
     prerelease: options.prerelease || undefined,
     force: options.force === true,
