@@ -41,6 +41,13 @@ export interface NxUvPluginOptions {
    * there (from the version in its files) instead of releasing that version unchanged.
    */
   bootstrapSha?: string;
+  /**
+   * Which commit types appear in changelogs, under which headings, and which are hidden, as
+   * release-please's `changelog-sections`: `[{ "type": "feat", "section": "Features" },
+   * { "type": "docs", "section": "Documentation" }, { "type": "chore", "section": "Chores", "hidden": true }]`.
+   * Default: feat, fix, perf, revert. Breaking changes and dependency updates always have their own.
+   */
+  changelogSections?: { type: string; section: string; hidden?: boolean }[];
   /** Named release groups: projects by Nx name pattern (glob) or by `tag:<nx tag>`. */
   groups?: Record<string, ReleaseGroupOptions>;
 }

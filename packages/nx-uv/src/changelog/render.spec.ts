@@ -1,4 +1,4 @@
-import { renderChangelogSection } from './render';
+import { checkChangelogSections, renderChangelogSection } from './render';
 
 const H = 'a'.repeat(40);
 const commits = [
@@ -72,5 +72,28 @@ describe('renderChangelogSection', () => {
 
   it('refuses a date it cannot print', () => {
     expect(() => renderChangelogSection({ name: 'a', version: '1.0.0', date: '02/01/2026', commits: [], tag: 't' })).toThrow(/not YYYY-MM-DD/);
+  });
+});
+
+describe('configurable changelog sections', () => {
+  const commits = [
+    { hash: 'a'.repeat(40), type: 'feat', description: 'add x', breaking: false },
+    { hash: 'b'.repeat(40), type: 'docs', description: 'explain x', breaking: false },
+    { hash: 'c'.repeat(40), type: 'chore', description: 'bump tools', breaking: false },
+    { hash: 'd'.repeat(40), type: 'fix', description: 'repair y', breaking: false },
+  ];
+  it('shows the types the rules list, under their headings, in their order; hidden types and unlisted types are left out', () => {
+    const sections = checkChangelogSections([
+      { type: 'fix', section: 'Fixes' },
+      { type: 'feat', section: 'Changes' },
+      { type: 'docs', section: 'Changes' },
+      { type: 'chore', section: 'Chores', hidden: true },
+    ]);
+    expect(renderChangelogSection({ name: 'a', version: '1.1.0', date: '2025-01-02', commits, tag: 'a-v1.1.0', sections })).toBe(
+      ['## 1.1.0 (2025-01-02)', '', '### Fixes', '', '- repair y (ddddddd)', '', '### Changes', '', '- add x (aaaaaaa)', '- explain x (bbbbbbb)', ''].join('\n'),
+    );
+  });
+  it('refuses a malformed rule, naming it', () => {
+    expect(() => checkChangelogSections([{ type: 'feat' }])).toThrow('nx-uv: changelogSections[0] (nx.json) must be { "type": "<commit type>", "section": "<heading>", "hidden"?: true|false }, got {"type":"feat"}');
   });
 });

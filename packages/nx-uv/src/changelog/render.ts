@@ -32,14 +32,45 @@ export interface ChangelogSectionInput {
   repoUrl?: string;
   /** Internal dependencies released with new versions alongside. */
   dependencyUpdates?: { name: string; from?: string | null; to: string }[];
+  /** Which commit types appear under which headings (release-please's `changelog-sections`). */
+  sections?: readonly ChangelogSectionRule[];
 }
 
-const GROUPS: { title: string; types: string[] }[] = [
-  { title: 'Features', types: ['feat'] },
-  { title: 'Bug fixes', types: ['fix'] },
-  { title: 'Performance', types: ['perf'] },
-  { title: 'Reverts', types: ['revert'] },
+/** One commit type's place in the changelog: its heading, or `hidden: true` to leave it out. */
+export interface ChangelogSectionRule {
+  type: string;
+  section: string;
+  hidden?: boolean;
+}
+
+export const DEFAULT_CHANGELOG_SECTIONS: readonly ChangelogSectionRule[] = [
+  { type: 'feat', section: 'Features' },
+  { type: 'fix', section: 'Bug fixes' },
+  { type: 'perf', section: 'Performance' },
+  { type: 'revert', section: 'Reverts' },
 ];
+
+/** Headings in first-seen order, each with its visible types. */
+function groupsOf(rules: readonly ChangelogSectionRule[]): { title: string; types: string[] }[] {
+  const groups: { title: string; types: string[] }[] = [];
+  for (const r of rules) {
+    if (r.hidden) continue;
+    const g = groups.find((x) => x.title === r.section);
+    if (g) g.types.push(r.type);
+    else groups.push({ title: r.section, types: [r.type] });
+  }
+  return groups;
+}
+
+/** Checks the plugin option `changelogSections`; throws naming the bad entry. */
+export function checkChangelogSections(value: unknown): ChangelogSectionRule[] {
+  if (!Array.isArray(value)) throw new Error('nx-uv: the plugin option changelogSections (nx.json) must be an array of { "type", "section", "hidden"? }');
+  return value.map((r, i) => {
+    const ok = r && typeof r === 'object' && typeof r.type === 'string' && r.type !== '' && typeof r.section === 'string' && (r.hidden === undefined || typeof r.hidden === 'boolean');
+    if (!ok) throw new Error(`nx-uv: changelogSections[${i}] (nx.json) must be { "type": "<commit type>", "section": "<heading>", "hidden"?: true|false }, got ${JSON.stringify(r)}`);
+    return { type: r.type.toLowerCase(), section: r.section, ...(r.hidden ? { hidden: true } : {}) };
+  });
+}
 
 function formatDate(date: string | Date): string {
   if (date instanceof Date) {
@@ -92,7 +123,7 @@ export function renderChangelogSection(input: ChangelogSectionInput): string {
     });
     blocks.push(`### ⚠ Breaking changes\n\n${lines.join('\n')}`);
   }
-  for (const group of GROUPS) {
+  for (const group of groupsOf(input.sections ?? DEFAULT_CHANGELOG_SECTIONS)) {
     const commits = input.commits.filter((c) => !c.breaking && c.type !== null && group.types.includes(c.type));
     if (commits.length > 0) blocks.push(`### ${group.title}\n\n${commits.map((c) => entry(c, repo)).join('\n')}`);
   }

@@ -13,7 +13,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { prependChangelogSection, renderChangelogSection } from '../changelog';
+import { prependChangelogSection, renderChangelogSection, type ChangelogSectionRule } from '../changelog';
 import { mapArrayStrings, setPythonVersionAssignment, setStringValue } from '../toml';
 import { runUv } from '../uv';
 import type { PlannedPackage, ReleasePlan, RequirementUpdate } from '../versioning';
@@ -29,8 +29,19 @@ export interface EditOptions {
   tagFormat?: string;
   /** The tag scheme (fixed groups' tags); overrides `tagFormat`. */
   tagScheme?: TagScheme;
+  /** Which commit types appear under which changelog headings (plugin option `changelogSections`). */
+  changelogSections?: readonly ChangelogSectionRule[];
   /** Only the part of the plan owned by this member's version task (normalised name). */
   only?: string;
+}
+
+/** The edit options of a release planned with `options` (what version and release-pr share). */
+export function editOptionsFor(
+  options: { tagFormat?: string; tagScheme?: TagScheme; changelogSections?: readonly ChangelogSectionRule[] },
+  date: string | Date,
+  repoUrl: string | undefined,
+): EditOptions {
+  return { date, repoUrl, tagFormat: options.tagFormat, tagScheme: options.tagScheme, changelogSections: options.changelogSections };
 }
 
 export interface ApplyOptions extends EditOptions {
@@ -157,6 +168,7 @@ export function planFileEdits(ws: UvWorkspace, plan: ReleasePlan, read: (file: s
       previousTag: p.lastRelease ? scheme.tagOf(p.name, p.lastRelease) : undefined,
       repoUrl: options.repoUrl,
       dependencyUpdates: p.dependencyUpdates,
+      sections: options.changelogSections,
     });
     edit(changelogPath(m), (text) => prependChangelogSection(text, section));
   }

@@ -6,6 +6,7 @@ import { planMembersFromWorkspace, planRelease, type PlanOptions, type ReleasePl
 import { loadUvWorkspace, type UvWorkspace } from '../workspace';
 import { readWorkspaceHistory, type WorkspaceHistory } from './history';
 import type { TagScheme } from './tag-scheme';
+import type { ChangelogSectionRule } from '../changelog';
 
 export interface ComputePlanOptions extends PlanOptions {
   /** The plugin option `tagFormat`; default `{name}-v{version}`. */
@@ -14,6 +15,8 @@ export interface ComputePlanOptions extends PlanOptions {
   tagScheme?: TagScheme;
   /** The plugin option `bootstrapSha` (see readWorkspaceHistory). */
   bootstrapSha?: string;
+  /** The plugin option `changelogSections` (for the edits; not used by the plan). */
+  changelogSections?: readonly ChangelogSectionRule[];
   /** Environment of the git processes. */
   env?: NodeJS.ProcessEnv;
 }
@@ -26,7 +29,7 @@ export interface WorkspacePlan {
 
 /** Plans the release of the uv workspace at `absRoot` (its root directory, absolute). */
 export async function computeWorkspacePlan(absRoot: string, options: ComputePlanOptions = {}): Promise<WorkspacePlan> {
-  const { tagFormat, tagScheme, bootstrapSha, env, ...planOptions } = options;
+  const { tagFormat, tagScheme, bootstrapSha, changelogSections, env, ...planOptions } = options;
   const ws = loadUvWorkspace(absRoot);
   const history = await readWorkspaceHistory(ws, { tagFormat, tagScheme, bootstrapSha, env });
   const lastReleases = Object.fromEntries(Object.entries(history.releases).map(([name, r]) => [name, r.version]));

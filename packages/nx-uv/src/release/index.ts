@@ -11,6 +11,7 @@ export {
   ApplyPlanError,
   changelogPath,
   diskText,
+  editOptionsFor,
   planFileEdits,
   planFiles,
   relock,

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { excludedMembers, fixedGroupsOf, resolveReleaseGroup, tagScheme, type ComputePlanOptions } from '../../release';
 import { DEFAULT_ZERO_MAJOR_POLICY, ZERO_MAJOR_POLICIES, type BumpType, type ZeroMajorPolicy } from '../../versioning';
 import type { NxUvPluginOptions } from '../../options';
+import { checkChangelogSections } from '../../changelog';
 import { findUvWorkspaceRoot, loadUvWorkspace, type UvWorkspace } from '../../workspace';
 import { nxProjectOf, nxUvPluginOptions } from '../shared';
 
@@ -28,6 +29,7 @@ export function planOptionsFor(options: PlanExecutorOptions, context: ExecutorCo
     tagFormat: plugin.tagFormat,
     zeroMajorPolicy: zeroMajorPolicyOf(plugin),
     ...(plugin.bootstrapSha ? { bootstrapSha: String(plugin.bootstrapSha) } : {}),
+    ...(plugin.changelogSections !== undefined ? { changelogSections: checkChangelogSections(plugin.changelogSections) } : {}),
     bumpType: options.bumpType ?? 'auto',
     prerelease: options.prerelease || undefined,
     force: options.force === true,

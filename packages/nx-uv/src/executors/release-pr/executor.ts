@@ -22,7 +22,7 @@ import * as path from 'node:path';
 import { extractChangelogSection } from '../../changelog';
 import { gitHubClientFromEnv, type GitHubClient } from '../../forge';
 import { commitAll, dirtyFiles, DirtyWorkingTreeError, remoteUrl, runGit } from '../../git';
-import { changelogPath, computeWorkspacePlan, diskText, planFileEdits, relock, writeEdits, type FileEdit } from '../../release';
+import { changelogPath, computeWorkspacePlan, diskText, editOptionsFor, planFileEdits, relock, writeEdits, type FileEdit } from '../../release';
 import { formatPlanTable, type ReleasePlan } from '../../versioning';
 import { loadUvWorkspace, type UvWorkspace } from '../../workspace';
 import { loadWorkspaceOf, planOptionsFor } from '../release-plan/options';
@@ -172,7 +172,7 @@ export async function releasePr(options: ReleasePrExecutorOptions, context: Exec
   }
 
   const repoUrl = await remoteUrl(cwd, remote).catch(() => undefined);
-  const editOptions = { date: new Date().toISOString().slice(0, 10), repoUrl, tagFormat: planOptions.tagFormat, tagScheme: planOptions.tagScheme };
+  const editOptions = editOptionsFor(planOptions, new Date().toISOString().slice(0, 10), repoUrl);
   const prepared = keepPreparedChangelogs(ws, plan, planFileEdits(ws, plan, diskText(ws), editOptions));
   const edits = prepared.edits;
   if (prepared.kept.length > 0) {

@@ -18,7 +18,7 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
 import * as path from 'node:path';
 import { DirtyWorkingTreeError, dirtyFiles, remoteUrl, runGit } from '../../git';
-import { computeWorkspacePlan, diskText, planFileEdits, planFiles, relock, requirementOwner, withFileLock, writeEdits, type ComputePlanOptions } from '../../release';
+import { computeWorkspacePlan, diskText, editOptionsFor, planFileEdits, planFiles, relock, requirementOwner, withFileLock, writeEdits, type ComputePlanOptions } from '../../release';
 import type { ReleasePlan } from '../../versioning';
 import type { UvWorkspace } from '../../workspace';
 import { planOptionsFor, type PlanExecutorOptions } from '../release-plan/options';
@@ -86,7 +86,7 @@ export default async function versionExecutor(options: VersionExecutorOptions, c
         cached = await newCachedPlan(ws, planOptions, key, head);
         dryRunMemo.set(key, cached);
       }
-      const edits = planFileEdits(ws, cached.plan, diskText(ws), { date: cached.date, repoUrl: cached.repoUrl, tagFormat: planOptions.tagFormat, tagScheme: planOptions.tagScheme, only: member.name });
+      const edits = planFileEdits(ws, cached.plan, diskText(ws), { ...editOptionsFor(planOptions, cached.date, cached.repoUrl), only: member.name });
       const lines = [...describe(cached.plan, member.name)];
       lines.push(edits.length === 0 ? '  would write nothing' : `  would write: ${edits.map((e) => uvRel(e.file)).join(', ')}`);
       const ownReq = cached.plan.requirementUpdates.filter((u) => requirementOwner(ws, u) === member.name);
@@ -108,7 +108,7 @@ export default async function versionExecutor(options: VersionExecutorOptions, c
         await assertTree(ws, gitRoot, nxRoot, allowed);
       }
       const plan = cached.plan;
-      const editOptions = { date: cached.date, repoUrl: cached.repoUrl, tagFormat: planOptions.tagFormat, tagScheme: planOptions.tagScheme };
+      const editOptions = editOptionsFor(planOptions, cached.date, cached.repoUrl);
       const edits = planFileEdits(ws, plan, diskText(ws), { ...editOptions, only: member.name });
       writeEdits(ws, edits);
       const written = edits.map((e) => uvRel(e.file));
