@@ -48,6 +48,8 @@ export interface NxUvPluginOptions {
    * Default: feat, fix, perf, revert. Breaking changes and dependency updates always have their own.
    */
   changelogSections?: { type: string; section: string; hidden?: boolean }[];
+  /** The label of a release PR waiting for its release (`release-pr` sets it, `tag` looks for it). Default `autorelease: pending`. */
+  releaseLabel?: string;
   /** Named release groups: projects by Nx name pattern (glob) or by `tag:<nx tag>`. */
   groups?: Record<string, ReleaseGroupOptions>;
 }

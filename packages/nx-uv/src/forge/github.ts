@@ -40,8 +40,10 @@ export interface ReleasePullRequestInput {
   base: string;
   title: string;
   body: string;
-  /** Labels besides `autorelease: pending` (always added). */
+  /** Labels besides the release label (always added). */
   labels?: string[];
+  /** The label that marks a release PR waiting for its release (default `autorelease: pending`). */
+  releaseLabel?: string;
 }
 
 export interface ReleasePullRequestResult extends PullRequestSummary {
@@ -195,7 +197,7 @@ export class GitHubClient {
       pr = summarize(data);
       action = 'updated';
     }
-    const wanted = [RELEASE_LABEL_PENDING, ...(input.labels ?? [])];
+    const wanted = [input.releaseLabel ?? RELEASE_LABEL_PENDING, ...(input.labels ?? [])];
     const have = pr.labels;
     const missing = wanted.filter((l, i) => wanted.indexOf(l) === i && !have.some((h) => h.toLowerCase() === l.toLowerCase()));
     if (missing.length > 0) {

@@ -26,7 +26,7 @@ import { changelogPath, computeWorkspacePlan, diskText, editOptionsFor, planFile
 import { formatPlanTable, type ReleasePlan } from '../../versioning';
 import { loadUvWorkspace, type UvWorkspace } from '../../workspace';
 import { loadWorkspaceOf, planOptionsFor } from '../release-plan/options';
-import { runNxUvExecutor, type ExecutorResult } from '../shared';
+import { releaseLabelOf, runNxUvExecutor, type ExecutorResult } from '../shared';
 import {
   assertBranchName,
   assertCommitterIdentity,
@@ -179,7 +179,8 @@ export async function releasePr(options: ReleasePrExecutorOptions, context: Exec
     info(`nx-uv release-pr: kept the changelog sections already written for ${prepared.kept.join(', ')} (versions set in pyproject.toml, not tagged yet)`);
   }
   const title = releasePrTitle(plan, opts.group);
-  const body = releasePrBody({ plan, group: opts.group, branch, base, sections: changelogSections(ws, plan, edits) });
+  const releaseLabel = releaseLabelOf(options.releaseLabel, context);
+  const body = releasePrBody({ plan, group: opts.group, branch, base, releaseLabel, sections: changelogSections(ws, plan, edits) });
   Object.assign(result, { title, body });
 
   if (opts.dryRun) {
@@ -191,7 +192,7 @@ export async function releasePr(options: ReleasePrExecutorOptions, context: Exec
     info(
       [
         `nx-uv release-pr (dry run): would re-create branch ${branch} at ${short(checkout.head)}, write ${list},`,
-        `commit "${title}", push it to ${remote} and open or update the release PR into ${base} labelled "autorelease: pending":`,
+        `commit "${title}", push it to ${remote} and open or update the release PR into ${base} labelled "${releaseLabel}":`,
         `  title: ${title}`,
         '  body:',
         ...body.trimEnd().split('\n').map((l) => `    ${l}`),
@@ -234,11 +235,11 @@ export async function releasePr(options: ReleasePrExecutorOptions, context: Exec
     await pushWithLease(cwd, remote, branch, commit, remoteBefore);
     pushed = true;
     info(`nx-uv release-pr: pushed ${branch} to ${remote}${remoteBefore ? ` (replacing ${short(remoteBefore)})` : ''}`);
-    const pr = await (client as GitHubClient).createOrUpdateReleasePullRequest({ head: branch, base, title, body });
+    const pr = await (client as GitHubClient).createOrUpdateReleasePullRequest({ head: branch, base, title, body, releaseLabel });
     result.outcome = pr.action;
     result.pullRequest = { number: pr.number, url: pr.url };
     const verb = pr.action === 'created' ? 'opened' : pr.action === 'updated' ? 'updated' : 'left unchanged';
-    info(`nx-uv release-pr: ${verb} release PR #${pr.number} ${pr.url} (${branch} → ${base}, labelled "autorelease: pending")`);
+    info(`nx-uv release-pr: ${verb} release PR #${pr.number} ${pr.url} (${branch} → ${base}, labelled "${releaseLabel}")`);
   } catch (error) {
     failure = error;
   }

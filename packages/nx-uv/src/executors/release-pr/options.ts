@@ -17,6 +17,8 @@ export interface ReleasePrExecutorOptions extends PlanExecutorOptions {
   branchPrefix?: string;
   /** Print a JSON summary (plan, branch, title, PR) on stdout. */
   json?: boolean;
+  /** The label put on the release PR (the workflow's release job starts on it). Default: plugin option, else `autorelease: pending`. */
+  releaseLabel?: string;
 }
 
 export const DEFAULT_BASE_BRANCH = 'main';

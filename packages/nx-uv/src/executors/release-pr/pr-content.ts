@@ -21,6 +21,8 @@ export interface ReleasePrContentInput {
   branch: string;
   base: string;
   sections: ChangelogSectionText[];
+  /** The label the release PR carries until it is tagged. Default `autorelease: pending`. */
+  releaseLabel?: string;
   /** Body limit (tests). Default GitHub's 65,536 characters. */
   limit?: number;
 }
@@ -115,7 +117,7 @@ export function releasePrBody(input: ReleasePrContentInput): string {
   const head = [
     marker,
     `This PR releases the packages below${scope}. Merging it into \`${input.base}\` makes the release: the \`tag\` targets tag each package,`,
-    `create its GitHub Release and move this PR's label \`${RELEASE_LABEL_PENDING}\` to \`autorelease: tagged\`.`,
+    `create its GitHub Release and move this PR's label \`${input.releaseLabel ?? RELEASE_LABEL_PENDING}\` to \`${RELEASE_LABEL_TAGGED}\`.`,
     '',
     `The branch \`${input.branch}\` is rebuilt from \`${input.base}\` by nx-uv \`release-pr\` on every run: changes pushed to it are overwritten.`,
     '',

@@ -446,3 +446,31 @@ describe('release-pr: prepared in a worktree of its own', () => {
     expect(r.repo.git(['worktree', 'list', '--porcelain']).split('\n').filter((l) => l.startsWith('worktree '))).toHaveLength(1);
   });
 });
+
+describe('release-pr and tag with a custom release label', () => {
+  let r: ReleaseRepo;
+  let fake: FakeGitHub;
+  const h = helpers(() => ({ r, fake }));
+  const LABEL = 'release: ready';
+  beforeAll(async () => {
+    ({ r, fake } = await setUp());
+  });
+  afterAll(async () => {
+    await fake.close();
+    r.cleanup();
+  });
+
+  it('release-pr applies the label, tag finds the merged PR by it and moves it to autorelease: tagged', async () => {
+    expect(await h.run({ releaseLabel: LABEL })).toEqual({ success: true });
+    expect(fake.pulls(REPO).map((p) => p.labels)).toEqual([[LABEL]]);
+    expect(fake.pulls(REPO)[0].body).toContain(`move this PR's label \`${LABEL}\` to \`${RELEASE_LABEL_TAGGED}\``);
+    const merge = r.repo.merge(BRANCH, 'Merge pull request #1 from octo-org/nx-uv/release');
+    r.repo.push();
+    fake.mergePull(1, { mergeCommitSha: merge });
+    for (const project of ['core', 'mid', 'app']) {
+      expect(await tagExecutor({ releaseLabel: LABEL }, releaseContext(r.repo.dir, project, NX_JSON))).toEqual({ success: true });
+    }
+    expect(fake.labelsOf(1, REPO)).toEqual([RELEASE_LABEL_TAGGED]);
+    fake.assertNoErrors();
+  });
+});

@@ -2,6 +2,6 @@
 export { NotAUvMemberError, nxProjectOf, resolveUvProject, type UvProject } from './uv-project';
 export { displayPath, restoreLeftoverPins } from '../../pin/leftover-pins';
 export { runNxUvExecutor, type ExecutorLogger, type ExecutorResult } from './run-executor';
-export { nxUvPluginOptions, PLUGIN_NAME } from './plugin-options';
+export { nxUvPluginOptions, PLUGIN_NAME, releaseLabelOf } from './plugin-options';
 export { assertValidMemberVersions, invalidMemberVersions } from './member-versions';
 export { publishExclusion, tagSchemeOf } from './exclusion';

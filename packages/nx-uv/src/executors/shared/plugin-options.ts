@@ -4,6 +4,7 @@
  */
 import type { ExecutorContext } from '@nx/devkit';
 import type { NxUvPluginOptions } from '../../options';
+import { RELEASE_LABEL_PENDING } from '../../forge/labels';
 
 export const PLUGIN_NAME = 'nx-uv';
 
@@ -17,4 +18,13 @@ export function nxUvPluginOptions(context: Pick<ExecutorContext, 'nxJsonConfigur
     }
   }
   return {};
+}
+
+/** The release label of a run: the executor option, else the plugin option, else `autorelease: pending`. */
+export function releaseLabelOf(option: unknown, context: Pick<ExecutorContext, 'nxJsonConfiguration'>): string {
+  const value = option ?? nxUvPluginOptions(context).releaseLabel ?? RELEASE_LABEL_PENDING;
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new Error(`nx-uv: the release label must be a non-empty string (--releaseLabel, or releaseLabel in nx.json), got ${JSON.stringify(value)}`);
+  }
+  return value.trim();
 }

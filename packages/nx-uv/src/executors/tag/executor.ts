@@ -9,11 +9,11 @@ import { logger, type ExecutorContext } from '@nx/devkit';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { extractChangelogSection } from '../../changelog';
-import { gitHubClientFromEnv, RELEASE_LABEL_PENDING, RELEASE_LABEL_TAGGED, type GitHubClient } from '../../forge';
+import { gitHubClientFromEnv, RELEASE_LABEL_TAGGED, type GitHubClient } from '../../forge';
 import { assertRemote, createAnnotatedTag, currentBranch, currentCommit, deleteLocalTag, listTags, pushTags, remoteTagCommit } from '../../git';
 import type { Member, UvWorkspace } from '../../workspace';
 import { isPrereleaseVersion, normalizeVersion, parseVersion } from '../../versioning';
-import { displayPath, publishExclusion, resolveUvProject, runNxUvExecutor, tagSchemeOf, type ExecutorResult } from '../shared';
+import { displayPath, publishExclusion, releaseLabelOf, resolveUvProject, runNxUvExecutor, tagSchemeOf, type ExecutorResult } from '../shared';
 import { tagScheme, type TagScheme } from '../../release/tag-scheme';
 
 /** Options of the executor (schema.json). */
@@ -22,6 +22,8 @@ export interface TagExecutorOptions {
   dryRun?: boolean;
   /** Git remote to push the tag to. Default `origin`. */
   remote?: string;
+  /** The label of the merged release PR to move to `autorelease: tagged`. Default: plugin option, else `autorelease: pending`. */
+  releaseLabel?: string;
 }
 
 /** What the tag executor releases for one member. */
@@ -80,14 +82,14 @@ export function releaseSpec(workspace: UvWorkspace, member: Member, version: str
   return { tag, version, name: `${member.distributionName} ${version}`, body: section ?? `Release ${member.distributionName} ${version}.\n`, prerelease };
 }
 
-async function relabelReleasePullRequest(client: GitHubClient, cwd: string, head: string): Promise<void> {
+async function relabelReleasePullRequest(client: GitHubClient, cwd: string, head: string, label: string): Promise<void> {
   const base = (await currentBranch(cwd)) ?? (await client.getDefaultBranch());
-  const pr = await client.findMergedReleasePullRequest({ base, mergeCommitSha: head });
+  const pr = await client.findMergedReleasePullRequest({ base, mergeCommitSha: head, label });
   if (!pr) {
-    logger.info(`nx-uv tag: no merged release pull request labelled "${RELEASE_LABEL_PENDING}" for ${head.slice(0, 12)}; no label to move`);
+    logger.info(`nx-uv tag: no merged release pull request labelled "${label}" for ${head.slice(0, 12)}; no label to move`);
     return;
   }
-  await client.relabel(pr.number, RELEASE_LABEL_PENDING, RELEASE_LABEL_TAGGED);
+  await client.relabel(pr.number, label, RELEASE_LABEL_TAGGED);
   logger.info(`nx-uv tag: labelled release pull request #${pr.number} "${RELEASE_LABEL_TAGGED}"`);
 }
 
@@ -104,6 +106,7 @@ async function tag(options: TagExecutorOptions, context: ExecutorContext): Promi
   }
   const remote = options.remote ?? 'origin';
   assertRemote(remote);
+  const releaseLabel = releaseLabelOf(options.releaseLabel, context);
   const cwd = workspaceRoot;
   const { version } = memberVersion(workspace, member);
   const scheme = tagSchemeOf(context, workspace);
@@ -132,7 +135,7 @@ async function tag(options: TagExecutorOptions, context: ExecutorContext): Promi
     logger.info(`  name: ${spec.name}${spec.prerelease ? ' (prerelease)' : ''}`);
     logger.info(`  body (from ${changelog} or a fallback line):`);
     for (const line of spec.body.trimEnd().split('\n')) logger.info(`    ${line}`);
-    logger.info(`  then move the merged release PR's label "${RELEASE_LABEL_PENDING}" to "${RELEASE_LABEL_TAGGED}"`);
+    logger.info(`  then move the merged release PR's label "${releaseLabel}" to "${RELEASE_LABEL_TAGGED}"`);
     return true;
   }
 
@@ -167,7 +170,7 @@ async function tag(options: TagExecutorOptions, context: ExecutorContext): Promi
   const verb = release.action === 'created' ? 'created' : release.action === 'updated' ? 'updated' : 'already up to date:';
   logger.info(`nx-uv tag: ${verb} GitHub Release ${spec.name}${spec.prerelease ? ' (prerelease)' : ''} ${release.url}`);
 
-  await relabelReleasePullRequest(client, cwd, head);
+  await relabelReleasePullRequest(client, cwd, head, releaseLabel);
   return true;
 }
 

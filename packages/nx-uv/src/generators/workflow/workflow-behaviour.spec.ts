@@ -285,7 +285,7 @@ describe('trigger matrix', () => {
 });
 
 describe('trigger matrix with a custom branch and release label', () => {
-  it('uses them in the base branch flag and the merged-PR condition', async () => {
+  it('uses them in the base branch flag, the merged-PR condition, and the label release-pr sets and tag looks for', async () => {
     const wf = await workflow({ branch: 'trunk', releaseLabel: 'release: ready' });
     const ready = simulate(
       wf,
@@ -296,8 +296,9 @@ describe('trigger matrix with a custom branch and release label', () => {
     const old = simulate(wf, mergedReleasePr, checkout());
     expect(ranJobs(old)).toEqual([]);
     expect(nxCalls(simulate(wf, { event: 'push' }, checkout()).prepare)).toEqual([
-      ['nx', 'run', 'uv-workspace:release-pr', '--', '--baseBranch=trunk'],
+      ['nx', 'run', 'uv-workspace:release-pr', '--', '--baseBranch=trunk', '--releaseLabel=release: ready'],
     ]);
+    expect(nxCalls(ready.release)).toEqual([['nx', 'run-many', '-t', 'tag', '--output-style=static', '--', '--releaseLabel=release: ready']]);
   });
 });
 

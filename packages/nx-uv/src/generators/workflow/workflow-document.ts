@@ -1,5 +1,6 @@
 import type { WorkflowConfig } from './normalize-options';
 import { shellWord } from './shell';
+import { RELEASE_LABEL_PENDING } from '../../forge/labels';
 
 /** Third-party actions, pinned by major tag. */
 export const ACTIONS = {
@@ -120,7 +121,7 @@ function prepareJob(config: WorkflowConfig): Job {
           WF_DRY_RUN: input('dry_run'),
         },
         run: script([
-          `args=(${shellWord(`--baseBranch=${config.branch}`)})`,
+          `args=(${[`--baseBranch=${config.branch}`, ...releaseLabelArgs(config)].map(shellWord).join(' ')})`,
           'if [ -n "$WF_GROUP" ]; then args+=("--group=$WF_GROUP"); fi',
           'if [ -n "$WF_BUMP_TYPE" ] && [ "$WF_BUMP_TYPE" != auto ]; then args+=("--bumpType=$WF_BUMP_TYPE"); fi',
           'if [ -n "$WF_PRERELEASE" ]; then args+=("--prerelease=$WF_PRERELEASE"); fi',
@@ -154,7 +155,7 @@ function releaseJob(config: WorkflowConfig): Job {
         name: 'Tag the released packages',
         env: { GITHUB_TOKEN: '${{ github.token }}', WF_DRY_RUN: input('dry_run') },
         run: script([
-          'args=()',
+          `args=(${releaseLabelArgs(config).map(shellWord).join(' ')})`,
           DRY_RUN_LINE,
           'set -x',
           `npx nx run-many -t ${shellWord(config.targets.tag)} --output-style=static -- "\${args[@]}"`,
@@ -162,6 +163,11 @@ function releaseJob(config: WorkflowConfig): Job {
       },
     ],
   };
+}
+
+/** `--releaseLabel=<label>` for release-pr and tag when the workflow starts on another label than theirs. */
+function releaseLabelArgs(config: WorkflowConfig): string[] {
+  return config.releaseLabel === RELEASE_LABEL_PENDING ? [] : [`--releaseLabel=${config.releaseLabel}`];
 }
 
 function publishJob(config: WorkflowConfig): Job {
