@@ -8,7 +8,8 @@ import { currentCommit, listTags } from '../../git';
 import { nxProjectOf, nxUvPluginOptions, runNxUvExecutor, tagSchemeOf, type ExecutorResult } from '../shared';
 import { type ParsedReleaseTag } from '../../release/tag-name';
 import { tagScheme, type TagScheme } from '../../release/tag-scheme';
-import { findUvWorkspaceRoot, loadUvWorkspace } from '../../workspace';
+import { findUvWorkspaceRoot, loadUvWorkspace, normalizeName } from '../../workspace';
+import { resolveReleaseGroup } from '../../release';
 
 /** Options of the executor (schema.json). */
 export interface NotifyExecutorOptions {
@@ -18,6 +19,8 @@ export interface NotifyExecutorOptions {
   repositories?: string[];
   /** `repository_dispatch` event type. Default `nx-uv-release`. */
   eventType?: string;
+  /** Only the released packages of this release group are announced. */
+  group?: string;
 }
 
 export const DEFAULT_NOTIFY_EVENT_TYPE = 'nx-uv-release';
@@ -57,7 +60,13 @@ async function notify(options: NotifyExecutorOptions, context: ExecutorContext):
   const eventType = options.eventType ?? DEFAULT_NOTIFY_EVENT_TYPE;
   const repositories = [...new Set((options.repositories ?? []).map((r) => r.trim()).filter(Boolean))];
   const commit = await currentCommit(cwd);
-  const released = await packagesReleasedAt(cwd, commit, schemeForNotify(context));
+  let released = await packagesReleasedAt(cwd, commit, schemeForNotify(context));
+  if (options.group) {
+    const { absProjectRoot } = nxProjectOf(context);
+    const ws = loadUvWorkspace(findUvWorkspaceRoot(absProjectRoot) ?? absProjectRoot);
+    const members = new Set(resolveReleaseGroup(options.group, nxUvPluginOptions(context), context.projectsConfigurations?.projects ?? {}, ws, context.root).projects);
+    released = released.filter((p) => members.has(normalizeName(p.name)));
+  }
   if (released.length === 0) {
     logger.info(`nx-uv notify: no package release tags point at HEAD (${commit.slice(0, 12)}); nothing to notify.`);
     return true;

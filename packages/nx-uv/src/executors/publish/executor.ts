@@ -40,6 +40,7 @@ import {
   assertValidMemberVersions,
   displayPath,
   nxUvPluginOptions,
+  outsideGroup,
   publishExclusion,
   resolveUvProject,
   tagSchemeOf,
@@ -109,6 +110,11 @@ async function publish(
   }
   if (options.skipPublish) {
     info(`nx-uv publish: ${label}: skipped (skipPublish); the index was not contacted and nothing was uploaded.`);
+    return true;
+  }
+  const outside = outsideGroup(context, project.workspace, member, options.group);
+  if (outside) {
+    info(`nx-uv publish: ${label} is ${outside}: nothing to publish in this run.`);
     return true;
   }
   const excluded = publishExclusion(context, project.workspace, member);

@@ -16,6 +16,8 @@ export interface NormalizedPublishOptions {
   checkUrl?: string;
   dryRun: boolean;
   skipPublish: boolean;
+  /** Only members of this release group publish. */
+  group?: string;
   maxRetries: number;
   pollTimeoutMs: number;
   distPath?: string;
@@ -91,5 +93,7 @@ export function normalizePublishOptions(
   if (checkUrl) out.checkUrl = checkUrl;
   const distPath = optionalString(raw, 'distPath');
   if (distPath) out.distPath = distPath;
+  const group = optionalString(raw, 'group');
+  if (group) out.group = group;
   return out;
 }

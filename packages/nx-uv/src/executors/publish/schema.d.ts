@@ -13,6 +13,8 @@ export interface PublishExecutorOptions {
   dryRun?: boolean;
   /** Do nothing (successfully), without contacting the index. */
   skipPublish?: boolean;
+  /** Only members of this release group (plugin option `groups`) publish; the others do nothing. */
+  group?: string;
   /** Retries after a transient failure. Default 2. */
   maxRetries?: number;
   /** Budget of the wait until the index serves the files. Default 300. */

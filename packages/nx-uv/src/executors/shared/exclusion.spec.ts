@@ -13,7 +13,7 @@ import { runPublishExecutor } from '../publish/executor';
 import tagExecutor from '../tag/executor';
 import { publishExclusion } from './exclusion';
 
-const NX_JSON = { plugins: [{ plugin: 'nx-uv', options: { publishExclude: ['tag:samples'] } }] };
+const NX_JSON = { plugins: [{ plugin: 'nx-uv', options: { publishExclude: ['tag:samples'], groups: { base: { projects: ['pkg-a'] } } } }] };
 
 describe('members kept from publishing, at run time', () => {
   const tmp = makeTempDir('nx-uv-exclusion-');
@@ -47,6 +47,21 @@ describe('members kept from publishing, at run time', () => {
       const text = out.text();
       expect(text).toContain('nx-uv publish: pkg.c 2.0.0 is excluded from publishing (publishExclude in nx.json matches project pkg-c): the index was not contacted and nothing was uploaded.');
       expect(text).toContain('nx-uv tag: pkg.c is excluded from publishing (publishExclude in nx.json matches project pkg-c): no tag, no GitHub Release.');
+      expect(text).not.toMatch(/127\.0\.0\.1:9/);
+    } finally {
+      out.restore();
+    }
+  });
+
+  it('--group (the dispatch input): a member outside the group is neither tagged nor published', async () => {
+    const out = captureOutput(logger as unknown as Record<string, unknown>);
+    try {
+      const env = uvTestEnv({ UV_PUBLISH_URL: 'http://127.0.0.1:9/', UV_PUBLISH_TOKEN: 'pypi-group-test-token' });
+      expect(await runPublishExecutor({ group: 'base' }, context('pkg-b', {}), { env })).toEqual({ success: true });
+      expect(await tagExecutor({ group: 'base' }, context('pkg-b', {}))).toEqual({ success: true });
+      const text = out.text();
+      expect(text).toContain('nx-uv publish: Pkg_B 0.3.0rc1 is not in release group base (pkg-a): nothing to publish in this run.');
+      expect(text).toContain('nx-uv tag: Pkg_B is not in release group base (pkg-a): nothing to tag in this run.');
       expect(text).not.toMatch(/127\.0\.0\.1:9/);
     } finally {
       out.restore();

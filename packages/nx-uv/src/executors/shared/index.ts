@@ -4,4 +4,4 @@ export { displayPath, restoreLeftoverPins } from '../../pin/leftover-pins';
 export { runNxUvExecutor, type ExecutorLogger, type ExecutorResult } from './run-executor';
 export { nxUvPluginOptions, PLUGIN_NAME, releaseLabelOf } from './plugin-options';
 export { assertValidMemberVersions, invalidMemberVersions } from './member-versions';
-export { publishExclusion, tagSchemeOf } from './exclusion';
+export { outsideGroup, publishExclusion, tagSchemeOf } from './exclusion';

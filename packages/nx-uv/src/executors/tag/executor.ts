@@ -13,7 +13,7 @@ import { gitHubClientFromEnv, RELEASE_LABEL_TAGGED, type GitHubClient } from '..
 import { assertRemote, createAnnotatedTag, currentBranch, currentCommit, deleteLocalTag, listTags, pushTags, remoteTagCommit } from '../../git';
 import type { Member, UvWorkspace } from '../../workspace';
 import { isPrereleaseVersion, normalizeVersion, parseVersion } from '../../versioning';
-import { displayPath, publishExclusion, releaseLabelOf, resolveUvProject, runNxUvExecutor, tagSchemeOf, type ExecutorResult } from '../shared';
+import { displayPath, outsideGroup, publishExclusion, releaseLabelOf, resolveUvProject, runNxUvExecutor, tagSchemeOf, type ExecutorResult } from '../shared';
 import { tagScheme, type TagScheme } from '../../release/tag-scheme';
 
 /** Options of the executor (schema.json). */
@@ -24,6 +24,8 @@ export interface TagExecutorOptions {
   remote?: string;
   /** The label of the merged release PR to move to `autorelease: tagged`. Default: plugin option, else `autorelease: pending`. */
   releaseLabel?: string;
+  /** Only members of this release group are tagged; the others do nothing. */
+  group?: string;
 }
 
 /** What the tag executor releases for one member. */
@@ -97,6 +99,11 @@ async function tag(options: TagExecutorOptions, context: ExecutorContext): Promi
   const { workspace, member, workspaceRoot } = resolveUvProject(context);
   if (!member.isPackage) {
     logger.info(`nx-uv tag: ${member.distributionName || member.root} is not a package (uv does not build it); nothing to tag.`);
+    return true;
+  }
+  const outside = outsideGroup(context, workspace, member, options.group);
+  if (outside) {
+    logger.info(`nx-uv tag: ${member.distributionName} is ${outside}: nothing to tag in this run.`);
     return true;
   }
   const excluded = publishExclusion(context, workspace, member);

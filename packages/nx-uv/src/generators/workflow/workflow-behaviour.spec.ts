@@ -189,6 +189,13 @@ describe('trigger matrix', () => {
     ]);
   });
 
+  it('a manual release of a group limits release, publish and notify to it, not only prepare', () => {
+    const results = simulate(wf, { event: 'workflow_dispatch', inputs: { group: 'core libs', dry_run: false } }, checkout());
+    expect(nxCalls(results.release)).toEqual([['nx', 'run-many', '-t', 'tag', '--output-style=static', '--', '--group=core libs']]);
+    expect(nxCalls(results.publish)[1]).toEqual(['nx', 'run-many', '-t', 'publish', '--output-style=static', '--', '--target=pypi', '--maxRetries=2', '--group=core libs']);
+    expect(nxCalls(results.notify)).toEqual([['nx', 'run', 'uv-workspace:notify', '--', '--repositories=acme/app', '--group=core libs']]);
+  });
+
   it('a manual prepare with the defaults passes no optional flag but --dryRun', () => {
     const results = simulate(wf, { event: 'workflow_dispatch', inputs: { action: 'prepare', dry_run: false } }, checkout());
     expect(nxCalls(results.prepare)).toEqual([['nx', 'run', 'uv-workspace:release-pr', '--', '--baseBranch=main']]);

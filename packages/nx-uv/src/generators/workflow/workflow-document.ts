@@ -153,9 +153,10 @@ function releaseJob(config: WorkflowConfig): Job {
       ...setupSteps(config, { ref: RELEASE_COMMIT, persistCredentials: true }),
       {
         name: 'Tag the released packages',
-        env: { GITHUB_TOKEN: '${{ github.token }}', WF_DRY_RUN: input('dry_run') },
+        env: { GITHUB_TOKEN: '${{ github.token }}', WF_DRY_RUN: input('dry_run'), WF_GROUP: input('group') },
         run: script([
           `args=(${releaseLabelArgs(config).map(shellWord).join(' ')})`,
+          GROUP_LINE,
           DRY_RUN_LINE,
           'set -x',
           `npx nx run-many -t ${shellWord(config.targets.tag)} --output-style=static -- "\${args[@]}"`,
@@ -164,6 +165,9 @@ function releaseJob(config: WorkflowConfig): Job {
     ],
   };
 }
+
+/** The dispatch input `group` limits every job to that release group, not only prepare. */
+const GROUP_LINE = 'if [ -n "${WF_GROUP:-}" ]; then args+=("--group=$WF_GROUP"); fi';
 
 /** `--releaseLabel=<label>` for release-pr and tag when the workflow starts on another label than theirs. */
 function releaseLabelArgs(config: WorkflowConfig): string[] {
@@ -231,6 +235,7 @@ function publishJob(config: WorkflowConfig): Job {
           WF_MAX_RETRIES: input('max_retries'),
           WF_DRY_RUN: input('dry_run'),
           WF_SKIP_PUBLISH: input('skip_publish'),
+          WF_GROUP: input('group'),
         },
         run: script([
           '# Without a token secret, uv publish uses trusted publishing (OIDC).',
@@ -255,6 +260,7 @@ function publishJob(config: WorkflowConfig): Job {
           "  *[!0-9]*) echo '::error::The max_retries input must be a whole number.'; exit 1 ;;",
           '  *) args+=("--maxRetries=$WF_MAX_RETRIES") ;;',
           'esac',
+          GROUP_LINE,
           DRY_RUN_LINE,
           'if [ "$WF_SKIP_PUBLISH" = true ]; then args+=(--skipPublish); fi',
           'set -x',
@@ -284,9 +290,10 @@ function notifyJob(config: WorkflowConfig, notifyTarget: string): Job {
       ...setupSteps(config, { ref: RELEASE_COMMIT, persistCredentials: false }),
       {
         name: 'Send repository_dispatch',
-        env: { GITHUB_TOKEN: `\${{ secrets.${SECRETS.dispatchToken} }}`, WF_DRY_RUN: input('dry_run') },
+        env: { GITHUB_TOKEN: `\${{ secrets.${SECRETS.dispatchToken} }}`, WF_DRY_RUN: input('dry_run'), WF_GROUP: input('group') },
         run: script([
           `args=(${repositories.join(' ')})`,
+          GROUP_LINE,
           DRY_RUN_LINE,
           'set -x',
           `npx nx run ${shellWord(`${config.workspaceProject}:${notifyTarget}`)} -- "\${args[@]}"`,
