@@ -140,8 +140,10 @@ describe('workflow generator, structure of the default workflow', () => {
     expect(text.match(/id-token: write/g)).toHaveLength(1);
   });
 
-  it('serialises runs per ref without cancelling a running release', () => {
-    expect(wf.concurrency).toEqual({ group: 'release-python-${{ github.ref }}', 'cancel-in-progress': false });
+  it('one release at a time repository-wide, in a group of its own so that no prepare run ever replaces a queued release', () => {
+    expect(wf.concurrency).toBeUndefined();
+    expect(wf.jobs.release.concurrency).toEqual({ group: 'release-python-release', 'cancel-in-progress': false });
+    expect(wf.jobs.prepare.concurrency).toEqual({ group: 'release-python-prepare-${{ github.ref }}', 'cancel-in-progress': false });
     expect(wf.defaults).toEqual({ run: { shell: 'bash' } });
   });
 
@@ -181,8 +183,9 @@ describe('workflow generator, structure of the default workflow', () => {
     const releasePrToken = '${{ secrets.NX_UV_RELEASE_PR_TOKEN || github.token }}';
     expect(step(wf, 'prepare', /release PR/).env.GITHUB_TOKEN).toBe(releasePrToken);
     expect(step(wf, 'prepare', /Check out/).with.token).toBe(releasePrToken);
-    expect(step(wf, 'release', /Check out/).with.token).toBeUndefined();
-    expect(step(wf, 'release', /Tag/).env.GITHUB_TOKEN).toBe('${{ github.token }}');
+    // The release job takes the optional release token too: tags it pushes then start other workflows.
+    expect(step(wf, 'release', /Check out/).with.token).toBe(releasePrToken);
+    expect(step(wf, 'release', /Tag/).env.GITHUB_TOKEN).toBe(releasePrToken);
     expect(step(wf, 'notify', /repository_dispatch/).env.GITHUB_TOKEN).toBe('${{ secrets.NX_UV_DISPATCH_TOKEN }}');
     expect(JSON.stringify(wf.jobs.publish)).not.toContain('GITHUB_TOKEN');
   });
@@ -262,7 +265,7 @@ describe('workflow generator, options', () => {
     expect(wf.name).toBe('ship-py');
     expect(wf.on.push).toEqual({ branches: ['release/2.x'], paths: ['py/**'] });
     expect(wf.on.pull_request.branches).toEqual(['release/2.x']);
-    expect(wf.concurrency.group).toBe('ship-py-${{ github.ref }}');
+    expect(wf.jobs.release.concurrency.group).toBe('ship-py-release');
     expect(step(wf, 'prepare', /release PR/).run).toContain('args=(--baseBranch=release/2.x)');
     expect(step(wf, 'publish', /artifact/).with.name).toBe('ship-py-dists');
     expect(text).toContain('#   npx nx g nx-uv:workflow --name=ship-py --branch=release/2.x \'--paths=py/**\'');

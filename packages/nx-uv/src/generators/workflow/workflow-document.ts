@@ -106,6 +106,9 @@ function prepareJob(config: WorkflowConfig): Job {
     if: `github.event_name == 'push' || (${DISPATCH} && inputs.action == 'prepare')`,
     'runs-on': 'ubuntu-latest',
     'timeout-minutes': 30,
+    // Its own group: a queued prepare run never replaces a queued release (GitHub keeps one pending
+    // run per group and cancels the older one); a newer push replaces an older queued prepare.
+    concurrency: { group: `${config.name}-prepare-\${{ github.ref }}`, 'cancel-in-progress': false },
     permissions: { contents: 'write', 'pull-requests': 'write' },
     env: GIT_IDENTITY,
     steps: [
@@ -147,13 +150,18 @@ function releaseJob(config: WorkflowConfig): Job {
     if: `(${merged}) || (${DISPATCH} && inputs.action == 'release')`,
     'runs-on': 'ubuntu-latest',
     'timeout-minutes': 30,
+    // One release at a time in the whole repository, whatever the ref (a merged PR runs on
+    // refs/pull/N/merge, a manual release on the branch); never in the prepare runs' group.
+    concurrency: { group: `${config.name}-release`, 'cancel-in-progress': false },
     permissions: { contents: 'write', 'pull-requests': 'write' },
     env: GIT_IDENTITY,
     steps: [
-      ...setupSteps(config, { ref: RELEASE_COMMIT, persistCredentials: true }),
+      // With the optional release token, the pushed tags start other workflows (a tag pushed with the
+      // job's own GITHUB_TOKEN starts none).
+      ...setupSteps(config, { ref: RELEASE_COMMIT, persistCredentials: true, token: RELEASE_PR_TOKEN }),
       {
         name: 'Tag the released packages',
-        env: { GITHUB_TOKEN: '${{ github.token }}', WF_DRY_RUN: input('dry_run'), WF_GROUP: input('group') },
+        env: { GITHUB_TOKEN: RELEASE_PR_TOKEN, WF_DRY_RUN: input('dry_run'), WF_GROUP: input('group') },
         run: script([
           `args=(${releaseLabelArgs(config).map(shellWord).join(' ')})`,
           GROUP_LINE,
@@ -364,7 +372,6 @@ export function buildWorkflow(config: WorkflowConfig): { [key: string]: Json } {
       workflow_dispatch: { inputs: dispatchInputs(config) },
     },
     permissions: {},
-    concurrency: { group: `${config.name}-\${{ github.ref }}`, 'cancel-in-progress': false },
     defaults: { run: { shell: 'bash' } },
     jobs,
   };
