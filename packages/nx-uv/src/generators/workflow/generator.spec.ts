@@ -156,16 +156,16 @@ describe('workflow generator, structure of the default workflow', () => {
     for (const job of ['prepare', 'release', 'notify']) expect(wf.jobs[job].environment).toBeUndefined();
   });
 
-  it('sets up every job with full history, npm cache, uv cache and npm ci, actions pinned by major tag', () => {
+  it('sets up every job with full history, npm cache, uv cache and npm ci, actions pinned by full commit SHA', () => {
     for (const [id, job] of Object.entries(wf.jobs as Obj)) {
       const steps = job.steps as Obj[];
-      expect(steps[0].uses).toBe('actions/checkout@v4');
+      expect(steps[0].uses).toBe('actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1');
       expect(steps[0].with['fetch-depth']).toBe(0);
-      expect(steps[1]).toMatchObject({ uses: 'actions/setup-node@v4', with: { 'node-version': '20', cache: 'npm' } });
-      expect(steps[2]).toMatchObject({ uses: 'astral-sh/setup-uv@v6', with: { 'enable-cache': true } });
+      expect(steps[1]).toMatchObject({ uses: 'actions/setup-node@820762786026740c76f36085b0efc47a31fe5020', with: { 'node-version': '20', cache: 'npm' } });
+      expect(steps[2]).toMatchObject({ uses: 'astral-sh/setup-uv@20cfd1bf945f4377ade1205e4dbc17946fc9a30d', with: { 'enable-cache': true } });
       expect(steps[2].with['python-version']).toBeUndefined();
       expect(steps[3].run).toBe('npm ci');
-      for (const s of steps.filter((x) => x.uses)) expect(s.uses).toMatch(/^[\w.-]+\/[\w.-]+@v\d+$/);
+      for (const s of steps.filter((x) => x.uses)) expect(s.uses).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
       // Only the jobs that push (release branch, tags) keep the token in the git config.
       expect(steps[0].with['persist-credentials']).toBe(id === 'prepare' || id === 'release' ? undefined : false);
     }
@@ -210,7 +210,7 @@ describe('workflow generator, structure of the default workflow', () => {
       'Check that the published files are the attested ones',
     ]);
     const attest = step(wf, 'publish', /^Attest/);
-    expect(attest.uses).toBe('actions/attest-build-provenance@v2');
+    expect(attest.uses).toBe('actions/attest-build-provenance@a2bbfa25375fe432b6a289bc6b6cd05ecd0c4c32');
     expect(attest.with['subject-path']).toBe('packages/*/dist/*.whl\npackages/*/dist/*.tar.gz');
     expect(step(wf, 'publish', /^Record/).env.WF_DIST_GLOBS).toBe(attest.with['subject-path']);
   });
@@ -443,5 +443,18 @@ describe('renderWorkflow', () => {
     const b = renderWorkflow(normalizeOptions(tree, { notifyRepositories: ['x/y'] }));
     expect(a).toBe(b);
     expect(a.endsWith('\n')).toBe(true);
+  });
+});
+
+describe('third-party actions', () => {
+  it('are pinned to full commit SHAs, each with its release in a comment beside it', async () => {
+    const tree = uvTree();
+    const text = await generate(tree, {});
+    const uses = [...text.matchAll(/^\s+uses: (\S+)(.*)$/gm)];
+    expect(uses.length).toBeGreaterThan(0);
+    for (const [, value, rest] of uses) {
+      expect(value).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
+      expect(rest).toMatch(/^ # v\d+\.\d+\.\d+$/);
+    }
   });
 });

@@ -1,15 +1,24 @@
 import { logger } from '@nx/devkit';
 import type { GeneratorCallback, Tree } from '@nx/devkit';
-import { Document } from 'yaml';
+import { Document, isScalar, visit } from 'yaml';
 import { normalizeOptions, type WorkflowConfig } from './normalize-options';
 import type { WorkflowGeneratorSchema } from './schema';
-import { buildWorkflow, headerComment } from './workflow-document';
+import { buildWorkflow, headerComment, pinnedVersionOf } from './workflow-document';
 
 /** The workflow file as text: header comment, then the document; same config, same bytes. */
 export function renderWorkflow(config: WorkflowConfig): string {
   // No anchors/aliases for shared objects: every job reads on its own.
   const doc = new Document(buildWorkflow(config), { aliasDuplicateObjects: false });
   doc.commentBefore = headerComment(config);
+  // The release of each SHA-pinned action, beside it.
+  visit(doc, {
+    Pair(_, pair) {
+      if (isScalar(pair.key) && pair.key.value === 'uses' && isScalar(pair.value)) {
+        const version = pinnedVersionOf(String(pair.value.value));
+        if (version) pair.value.comment = ` ${version}`;
+      }
+    },
+  });
   return doc.toString({ indent: 2, lineWidth: 0, minContentWidth: 0 });
 }
 

@@ -2,14 +2,28 @@ import type { WorkflowConfig } from './normalize-options';
 import { shellWord } from './shell';
 import { RELEASE_LABEL_PENDING } from '../../forge/labels';
 
-/** Third-party actions, pinned by major tag. */
-export const ACTIONS = {
-  checkout: 'actions/checkout@v4',
-  setupNode: 'actions/setup-node@v4',
-  setupUv: 'astral-sh/setup-uv@v6',
-  attest: 'actions/attest-build-provenance@v2',
-  uploadArtifact: 'actions/upload-artifact@v4',
+/**
+ * Third-party actions, pinned to the full commit SHA of a release (a tag can be moved; a SHA
+ * cannot), with the release in a comment beside it (`uses: actions/checkout@<sha> # v7.0.1`).
+ */
+export const PINNED_ACTIONS = {
+  checkout: { repo: 'actions/checkout', sha: '3d3c42e5aac5ba805825da76410c181273ba90b1', version: 'v7.0.1' },
+  setupNode: { repo: 'actions/setup-node', sha: '820762786026740c76f36085b0efc47a31fe5020', version: 'v7.0.0' },
+  setupUv: { repo: 'astral-sh/setup-uv', sha: '20cfd1bf945f4377ade1205e4dbc17946fc9a30d', version: 'v10.0.1' },
+  attest: { repo: 'actions/attest-build-provenance', sha: 'a2bbfa25375fe432b6a289bc6b6cd05ecd0c4c32', version: 'v4.1.0' },
+  uploadArtifact: { repo: 'actions/upload-artifact', sha: 'bbbca2ddaa5d8feaa63e36b76fdaad77386f024f', version: 'v7.0.0' },
 } as const;
+
+/** The `uses:` value of each action: `<repo>@<sha>`. */
+export const ACTIONS = Object.fromEntries(Object.entries(PINNED_ACTIONS).map(([k, a]) => [k, `${a.repo}@${a.sha}`])) as Record<
+  keyof typeof PINNED_ACTIONS,
+  string
+>;
+
+/** The release a pinned `uses:` value stands for (for the comment beside it), or undefined. */
+export function pinnedVersionOf(uses: string): string | undefined {
+  return Object.values(PINNED_ACTIONS).find((a) => uses === `${a.repo}@${a.sha}`)?.version;
+}
 
 /** Repository secrets the workflow reads (all optional but the dispatch token for notify). */
 export const SECRETS = {
