@@ -27,6 +27,7 @@ import { currentCommit, listTags, readHistory, runGit, type Commit } from '../gi
 import { memberPathIndex, type MappedCommit } from '../versioning';
 import type { UvWorkspace } from '../workspace';
 import { lastReleaseTags, type ReleaseTag } from './release-tags';
+import { compareVersions } from '../versioning';
 import type { TagScheme } from './tag-scheme';
 
 export interface WorkspaceHistory {
@@ -147,10 +148,22 @@ export async function readWorkspaceHistory(ws: UvWorkspace, options: ReadWorkspa
   // another branch says nothing about the commits here.
   const names = ws.members.map((m) => m.name);
   const scheme = options.tagScheme ?? options.tagFormat;
-  const newest = lastReleaseTags(allTags, scheme, names);
+  const versions = new Map<string, string>();
+  for (const m of ws.members) if (m.version.kind === 'static' || m.version.kind === 'hatch-file') versions.set(m.name, m.version.version);
+  const newest = lastReleaseTags(allTags, scheme, names, versions);
   const reachable = Object.keys(newest).length === 0 ? [] : await listTags(cwd, undefined, { env, mergedInto: head });
-  const releases = lastReleaseTags(reachable, scheme, names);
   const notes: string[] = [];
+  const outOfStep = new Map<string, string>();
+  const releases = lastReleaseTags(reachable, scheme, names, versions, (member, tag) => {
+    const seen = outOfStep.get(member);
+    if (seen === undefined || compareVersions(tag.version, seen) > 0) outOfStep.set(member, tag.version);
+  });
+  for (const [member, version] of [...outOfStep].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    notes.push(
+      `${member} is at ${versions.get(member)}, below its fixed group's release ${version}: it was not released with the group, ` +
+        "so the group's tags do not count for it (check the group's projects in nx.json; released with the group, it moves to the group's version)",
+    );
+  }
   for (const [name, tag] of Object.entries(newest).sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     if (releases[name]?.tag === tag.tag) continue;
     notes.push(

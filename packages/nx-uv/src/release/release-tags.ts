@@ -19,17 +19,34 @@ export interface ReleaseTag {
   commit: string;
 }
 
-/** Last release per member name (normalised), from `tags`; `scheme` may be a plain `tagFormat`. */
-export function lastReleaseTags(tags: readonly TagInfo[], scheme: TagScheme | string | undefined, memberNames: Iterable<string>): Record<string, ReleaseTag> {
+/**
+ * Last release per member name (normalised), from `tags`; `scheme` may be a plain `tagFormat`.
+ * With `versions` (each member's version in its files), a fixed group's tag does not count for a
+ * member whose version is below the tag's: it was not released with the group (it has a version line
+ * of its own, or joined the group later), and `onNotInGroupRelease` is told.
+ */
+export function lastReleaseTags(
+  tags: readonly TagInfo[],
+  scheme: TagScheme | string | undefined,
+  memberNames: Iterable<string>,
+  versions?: ReadonlyMap<string, string>,
+  onNotInGroupRelease?: (member: string, tag: ReleaseTag) => void,
+): Record<string, ReleaseTag> {
   const tagsOf = typeof scheme === 'object' ? scheme : tagScheme(scheme);
   const wanted = new Set([...memberNames].filter((n) => n !== ''));
   const out: Record<string, ReleaseTag> = {};
   for (const t of tags) {
     const parsed = tagsOf.parse(t.name);
     if (!parsed) continue;
+    const isGroupTag = parsed.members.length > 1 || tagsOf.groupOf(normalizeName(parsed.members[0])) !== undefined;
     for (const raw of parsed.members) {
       const name = normalizeName(raw);
       if (!wanted.has(name)) continue;
+      const current = versions?.get(name);
+      if (isGroupTag && current !== undefined && compareVersions(current, parsed.version) < 0) {
+        onNotInGroupRelease?.(name, { tag: t.name, version: parsed.version, commit: t.commit });
+        continue;
+      }
       const seen = out[name];
       if (!seen || compareVersions(parsed.version, seen.version) > 0) out[name] = { tag: t.name, version: parsed.version, commit: t.commit };
     }
