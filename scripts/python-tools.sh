@@ -6,13 +6,15 @@ set -euo pipefail
 
 UV_VERSION=0.13.9
 PYPISERVER_VERSION=2.4.2
+# zizmor audits the generated GitHub Actions workflow in the tests (offline).
+ZIZMOR_VERSION=1.33.1
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 tools="$here/.tools"
 venv="$tools/venv"
 stamp="$tools/.installed"
 HATCHLING_VERSION=1.27.0
-want="uv==$UV_VERSION pypiserver[passlib]==$PYPISERVER_VERSION"
+want="uv==$UV_VERSION pypiserver[passlib]==$PYPISERVER_VERSION zizmor==$ZIZMOR_VERSION"
 # Build backends for the sample and fixture workspaces, kept as a local wheelhouse so that tests
 # build offline (UV_OFFLINE=1 UV_FIND_LINKS=.tools/wheels): the tests' only network is loopback.
 UV_BUILD_VERSION=0.13.6
@@ -25,7 +27,7 @@ wheels="uv_build==$UV_BUILD_VERSION hatchling==$HATCHLING_VERSION editables==$ED
 wheels_stamp="$tools/wheels/.downloaded"
 
 python="${PYTHON:-python3}"
-if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" && -x "$venv/bin/uv" && -x "$venv/bin/pypi-server" ]]; then
+if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" && -x "$venv/bin/uv" && -x "$venv/bin/pypi-server" && -x "$venv/bin/zizmor" ]]; then
   venv_ready=1
 else
   venv_ready=0
@@ -49,7 +51,7 @@ else
 fi
 
 if [[ $venv_ready == 1 && $wheels_ready == 1 ]]; then
-  echo "python tools ready: $("$venv/bin/uv" --version), pypiserver $PYPISERVER_VERSION"
+  echo "python tools ready: $("$venv/bin/uv" --version), pypiserver $PYPISERVER_VERSION, zizmor $ZIZMOR_VERSION"
 else
-  echo "python tools installed: $("$venv/bin/uv" --version), pypiserver $PYPISERVER_VERSION, wheelhouse: $wheels"
+  echo "python tools installed: $("$venv/bin/uv" --version), pypiserver $PYPISERVER_VERSION, zizmor $ZIZMOR_VERSION, wheelhouse: $wheels"
 fi

@@ -9,3 +9,4 @@ export type { DirtyFile, CleanOptions } from './status';
 export { currentCommit, currentBranch, remoteUrl, isAncestor, commitAll, fetchTags } from './repo';
 export { runGit, GitError, redactCredentials } from './run-git';
 export type { GitRunOptions, GitResult } from './run-git';
+export { gitHubAuthEnv, remoteAuthEnv } from './github-auth';

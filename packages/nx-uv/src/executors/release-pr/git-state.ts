@@ -4,7 +4,7 @@
  * that overwrites the release branch only if nobody else moved it since we looked (force-with-lease).
  */
 import * as fs from 'node:fs';
-import { currentBranch, currentCommit, isAncestor, redactCredentials, runGit } from '../../git';
+import { currentBranch, currentCommit, isAncestor, redactCredentials, remoteAuthEnv, runGit } from '../../git';
 
 export interface CheckoutState {
   /** Checked-out branch; undefined on a detached HEAD. */
@@ -25,7 +25,7 @@ export async function localBranchSha(cwd: string, branch: string): Promise<strin
 /** Sha of `refs/heads/<branch>` on `remote` (one `git ls-remote`), or undefined when it has none. */
 export async function remoteBranchSha(cwd: string, remote: string, branch: string): Promise<string | undefined> {
   const ref = `refs/heads/${branch}`;
-  const { stdout } = await runGit(cwd, ['ls-remote', '--refs', remote, ref]);
+  const { stdout } = await runGit(cwd, ['ls-remote', '--refs', '--end-of-options', remote, ref], { env: await remoteAuthEnv(cwd, remote) });
   for (const line of stdout.split('\n')) {
     const [sha, name] = line.trim().split(/\s+/);
     if (name === ref) return sha;
@@ -71,8 +71,8 @@ export async function compareWithRemote(cwd: string, head: string, remoteSha: st
  */
 export async function pushWithLease(cwd: string, remote: string, branch: string, sha: string, expected: string | undefined): Promise<void> {
   const ref = `refs/heads/${branch}`;
-  const args = ['push', '--porcelain', `--force-with-lease=${ref}:${expected ?? ''}`, remote, `${sha}:${ref}`];
-  const r = await runGit(cwd, args, { okExitCodes: [1] });
+  const args = ['push', '--porcelain', `--force-with-lease=${ref}:${expected ?? ''}`, '--end-of-options', remote, `${sha}:${ref}`];
+  const r = await runGit(cwd, args, { okExitCodes: [1], env: await remoteAuthEnv(cwd, remote) });
   if (r.exitCode === 0) return;
   // --porcelain reports each ref on stdout: `!<TAB><from>:<to><TAB>[rejected] (stale info)`.
   const refused = r.stdout.split('\n').filter((l) => l.startsWith('!')).map((l) => l.split('\t').slice(2).join(' ').trim());

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { extractChangelogSection } from '../../changelog';
 import { gitHubClientFromEnv, RELEASE_LABEL_TAGGED, type GitHubClient } from '../../forge';
-import { assertRemote, createAnnotatedTag, currentBranch, currentCommit, deleteLocalTag, listTags, pushTags, remoteTagCommit } from '../../git';
+import { assertRemote, createAnnotatedTag, currentBranch, currentCommit, deleteLocalTag, listTags, pushTags, remoteAuthEnv, remoteTagCommit } from '../../git';
 import type { Member, UvWorkspace } from '../../workspace';
 import { isPrereleaseVersion, normalizeVersion, parseVersion } from '../../versioning';
 import { displayPath, outsideGroup, publishExclusion, releaseLabelOf, resolveUvProject, runNxUvExecutor, tagSchemeOf, type ExecutorResult } from '../shared';
@@ -150,7 +150,9 @@ async function tag(options: TagExecutorOptions, context: ExecutorContext): Promi
   const client = await gitHubClientFromEnv({ cwd, remote, log: { debug: () => undefined, info: () => undefined, warn: (m) => logger.warn(m), error: (m) => logger.error(m) } });
 
   // A tag the remote already has on another commit would make the push fail: say why, create nothing.
-  const onRemote = await remoteTagCommit(cwd, remote, spec.tag);
+  // Credentials for the network commands in their environment only (the workflow checks out without persisting any).
+  const auth = { env: await remoteAuthEnv(cwd, remote) };
+  const onRemote = await remoteTagCommit(cwd, remote, spec.tag, auth);
   if (onRemote !== undefined && onRemote !== head) {
     throw new Error(
       `${remote} already has tag ${spec.tag} on commit ${onRemote.slice(0, 12)}, not on HEAD ${head.slice(0, 12)}: ` +
@@ -165,7 +167,7 @@ async function tag(options: TagExecutorOptions, context: ExecutorContext): Promi
     logger.info(`nx-uv tag: created tag ${spec.tag} at ${head.slice(0, 12)}`);
   }
   try {
-    await pushTags(cwd, remote, [spec.tag]);
+    await pushTags(cwd, remote, [spec.tag], auth);
   } catch (error) {
     // No local tag from a failed push: a rerun starts from the same state.
     if (!existing) await deleteLocalTag(cwd, spec.tag).catch(() => undefined);

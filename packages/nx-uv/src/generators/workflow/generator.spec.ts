@@ -156,18 +156,18 @@ describe('workflow generator, structure of the default workflow', () => {
     for (const job of ['prepare', 'release', 'notify']) expect(wf.jobs[job].environment).toBeUndefined();
   });
 
-  it('sets up every job with full history, npm cache, uv cache and npm ci, actions pinned by full commit SHA', () => {
-    for (const [id, job] of Object.entries(wf.jobs as Obj)) {
+  it('sets up every job with full history and npm ci, no cache and no persisted credentials (every job holds a release credential), actions pinned by full commit SHA', () => {
+    for (const job of Object.values(wf.jobs as Obj)) {
       const steps = job.steps as Obj[];
       expect(steps[0].uses).toBe('actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1');
       expect(steps[0].with['fetch-depth']).toBe(0);
-      expect(steps[1]).toMatchObject({ uses: 'actions/setup-node@820762786026740c76f36085b0efc47a31fe5020', with: { 'node-version': '20', cache: 'npm' } });
-      expect(steps[2]).toMatchObject({ uses: 'astral-sh/setup-uv@20cfd1bf945f4377ade1205e4dbc17946fc9a30d', with: { 'enable-cache': true } });
+      expect(steps[1]).toEqual({ name: 'Set up Node.js', uses: 'actions/setup-node@820762786026740c76f36085b0efc47a31fe5020', with: { 'node-version': '20' } });
+      expect(steps[2]).toMatchObject({ uses: 'astral-sh/setup-uv@20cfd1bf945f4377ade1205e4dbc17946fc9a30d', with: { 'enable-cache': false } });
       expect(steps[2].with['python-version']).toBeUndefined();
       expect(steps[3].run).toBe('npm ci');
       for (const s of steps.filter((x) => x.uses)) expect(s.uses).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
-      // Only the jobs that push (release branch, tags) keep the token in the git config.
-      expect(steps[0].with['persist-credentials']).toBe(id === 'prepare' || id === 'release' ? undefined : false);
+      // nx-uv gives git the token of a push in that process's environment: nothing in .git/config.
+      expect(steps[0].with['persist-credentials']).toBe(false);
     }
   });
 

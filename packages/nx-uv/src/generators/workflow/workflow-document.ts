@@ -91,16 +91,20 @@ const CONCURRENCY_LINES = [
   'esac',
 ];
 
-function setupSteps(config: WorkflowConfig, checkout: { ref?: string; persistCredentials: boolean; token?: string }): Step[] {
-  const checkoutWith: Step = { 'fetch-depth': 0 };
+/**
+ * Check out (never persisting credentials in .git/config: nx-uv gives git the token of a push in the
+ * environment of that one process), then Node, uv and `npm ci` — with no cache: every job of this
+ * workflow holds a release credential (a token, OIDC), and a poisoned cache would run in it.
+ */
+function setupSteps(config: WorkflowConfig, checkout: { ref?: string; token?: string }): Step[] {
+  const checkoutWith: Step = { 'fetch-depth': 0, 'persist-credentials': false };
   if (checkout.ref) checkoutWith.ref = checkout.ref;
   if (checkout.token) checkoutWith.token = checkout.token;
-  if (!checkout.persistCredentials) checkoutWith['persist-credentials'] = false;
-  const uvWith: Step = { 'enable-cache': true };
+  const uvWith: Step = { 'enable-cache': false };
   if (config.pythonVersion !== undefined) uvWith['python-version'] = config.pythonVersion;
   return [
     { name: 'Check out (full history and tags)', uses: ACTIONS.checkout, with: checkoutWith },
-    { name: 'Set up Node.js', uses: ACTIONS.setupNode, with: { 'node-version': config.nodeVersion, cache: 'npm' } },
+    { name: 'Set up Node.js', uses: ACTIONS.setupNode, with: { 'node-version': config.nodeVersion } },
     { name: 'Set up uv', uses: ACTIONS.setupUv, with: uvWith },
     { name: 'Install npm dependencies', run: 'npm ci' },
   ];
@@ -126,7 +130,7 @@ function prepareJob(config: WorkflowConfig): Job {
     permissions: { contents: 'write', 'pull-requests': 'write' },
     env: GIT_IDENTITY,
     steps: [
-      ...setupSteps(config, { persistCredentials: true, token: RELEASE_PR_TOKEN }),
+      ...setupSteps(config, { token: RELEASE_PR_TOKEN }),
       {
         name: 'Open or update the release PR',
         env: {
@@ -172,7 +176,7 @@ function releaseJob(config: WorkflowConfig): Job {
     steps: [
       // With the optional release token, the pushed tags start other workflows (a tag pushed with the
       // job's own GITHUB_TOKEN starts none).
-      ...setupSteps(config, { ref: RELEASE_COMMIT, persistCredentials: true, token: RELEASE_PR_TOKEN }),
+      ...setupSteps(config, { ref: RELEASE_COMMIT, token: RELEASE_PR_TOKEN }),
       {
         name: 'Tag the released packages',
         env: { GITHUB_TOKEN: RELEASE_PR_TOKEN, WF_DRY_RUN: input('dry_run'), WF_GROUP: input('group') },
@@ -208,7 +212,7 @@ function publishJob(config: WorkflowConfig): Job {
     permissions: { contents: 'read', 'id-token': 'write', attestations: 'write' },
     environment: config.environment,
     steps: [
-      ...setupSteps(config, { ref: RELEASE_COMMIT, persistCredentials: false }),
+      ...setupSteps(config, { ref: RELEASE_COMMIT }),
       {
         name: 'Build sdists and wheels (internal dependencies pinned)',
         env: { WF_CONCURRENCY: input('concurrency') },
@@ -309,7 +313,7 @@ function notifyJob(config: WorkflowConfig, notifyTarget: string): Job {
     // Only what actions/checkout needs to clone a private repository; GitHub is called with the dispatch token.
     permissions: { contents: 'read' },
     steps: [
-      ...setupSteps(config, { ref: RELEASE_COMMIT, persistCredentials: false }),
+      ...setupSteps(config, { ref: RELEASE_COMMIT }),
       {
         name: 'Send repository_dispatch',
         env: { GITHUB_TOKEN: `\${{ secrets.${SECRETS.dispatchToken} }}`, WF_DRY_RUN: input('dry_run'), WF_GROUP: input('group') },
