@@ -40,6 +40,16 @@ async function setUp(): Promise<{ r: ReleaseRepo; fake: FakeGitHub }> {
   return { r, fake };
 }
 
+/** The set-up (a release repository and its fake GitHub) and the clean-up of one describe block. */
+function withReleaseRepo(assign: (set: { r: ReleaseRepo; fake: FakeGitHub }) => void, get: () => { r: ReleaseRepo; fake: FakeGitHub }): void {
+  beforeAll(async () => assign(await setUp()));
+  afterAll(async () => {
+    const { r, fake } = get();
+    await fake.close();
+    r.cleanup();
+  });
+}
+
 function helpers(get: () => { r: ReleaseRepo; fake: FakeGitHub }) {
   return {
     run: (options: ReleasePrExecutorOptions = {}) => releasePrExecutor(options, releaseContext(get().r.repo.dir, 'uv-workspace', NX_JSON)),
@@ -66,13 +76,7 @@ describe('release-pr: open, update in place, merge, nothing to release, force', 
   let r: ReleaseRepo;
   let fake: FakeGitHub;
   const h = helpers(() => ({ r, fake }));
-  beforeAll(async () => {
-    ({ r, fake } = await setUp());
-  });
-  afterAll(async () => {
-    await fake.close();
-    r.cleanup();
-  });
+  withReleaseRepo((set) => ({ r, fake } = set), () => ({ r, fake }));
 
   it('commits the plan on the release branch, pushes it and opens the labelled PR; the checkout is back on main', async () => {
     const main = r.repo.head();
@@ -234,13 +238,7 @@ describe('release-pr: groups, dry run, JSON', () => {
   let r: ReleaseRepo;
   let fake: FakeGitHub;
   const h = helpers(() => ({ r, fake }));
-  beforeAll(async () => {
-    ({ r, fake } = await setUp());
-  });
-  afterAll(async () => {
-    await fake.close();
-    r.cleanup();
-  });
+  withReleaseRepo((set) => ({ r, fake } = set), () => ({ r, fake }));
 
   it('--dryRun prints the plan, the title and the body; no branch, no commit, no push, no request, no token needed', async () => {
     delete process.env.GITHUB_TOKEN;
@@ -293,13 +291,7 @@ describe('release-pr: bad input and failures', () => {
   let r: ReleaseRepo;
   let fake: FakeGitHub;
   const h = helpers(() => ({ r, fake }));
-  beforeAll(async () => {
-    ({ r, fake } = await setUp());
-  });
-  afterAll(async () => {
-    await fake.close();
-    r.cleanup();
-  });
+  withReleaseRepo((set) => ({ r, fake } = set), () => ({ r, fake }));
 
   const cases: Array<{ name: string; options?: ReleasePrExecutorOptions; arrange?: () => void; undo?: () => void; error: RegExp }> = [
     {
@@ -413,13 +405,7 @@ describe('release-pr: prepared in a worktree of its own', () => {
   let r: ReleaseRepo;
   let fake: FakeGitHub;
   const h = helpers(() => ({ r, fake }));
-  beforeAll(async () => {
-    ({ r, fake } = await setUp());
-  });
-  afterAll(async () => {
-    await fake.close();
-    r.cleanup();
-  });
+  withReleaseRepo((set) => ({ r, fake } = set), () => ({ r, fake }));
 
   it("never touches the user's checkout: HEAD's reflog, the index and ignored files stay; no worktree is left", async () => {
     fs.writeFileSync(path.join(r.repo.dir, '.git/info/exclude'), 'scratch.log\n');
@@ -452,13 +438,7 @@ describe('release-pr and tag with a custom release label', () => {
   let fake: FakeGitHub;
   const h = helpers(() => ({ r, fake }));
   const LABEL = 'release: ready';
-  beforeAll(async () => {
-    ({ r, fake } = await setUp());
-  });
-  afterAll(async () => {
-    await fake.close();
-    r.cleanup();
-  });
+  withReleaseRepo((set) => ({ r, fake } = set), () => ({ r, fake }));
 
   it('release-pr applies the label, tag finds the merged PR by it and moves it to autorelease: tagged', async () => {
     expect(await h.run({ releaseLabel: LABEL })).toEqual({ success: true });
