@@ -15,7 +15,7 @@ beforeEach(() => {
 afterEach(() => jest.restoreAllMocks());
 
 describe('nx-uv:init', () => {
-  it('registers the plugin with an explicit tag format and ignores .nx-uv/ and dist/', async () => {
+  it('registers the plugin with an explicit tag format and ignores .nx/, .nx-uv/ and dist/', async () => {
     const tree = createTreeWithEmptyWorkspace();
     const before = readNxJson(tree)!;
     const callback = await initGenerator(tree, {});
@@ -23,7 +23,7 @@ describe('nx-uv:init', () => {
     expect(after.plugins).toEqual([{ plugin: 'nx-uv', options: { tagFormat: '{name}-v{version}' } }]);
     // Everything else in nx.json is untouched.
     expect({ ...after, plugins: undefined }).toEqual({ ...before, plugins: undefined });
-    expect(tree.read('.gitignore', 'utf-8')).toBe('# nx-uv: pin journal and state, Python build output\n.nx-uv/\ndist/\n');
+    expect(tree.read('.gitignore', 'utf-8')).toBe('# nx-uv: Nx cache and workspace data, pin journal and state, Python build output\n.nx/\n.nx-uv/\ndist/\n');
     expect(typeof callback).toBe('function');
     expect(() => callback()).not.toThrow();
   });
@@ -39,7 +39,7 @@ describe('nx-uv:init', () => {
     expect(tree.read('nx.json', 'utf-8')).toBe(nxJson);
     expect(tree.read('.gitignore', 'utf-8')).toBe(gitignore);
     expect(nxUvEntries(tree)).toHaveLength(1);
-    expect(gitignore).toBe('node_modules\n\n# nx-uv: pin journal and state, Python build output\n.nx-uv/\ndist/\n');
+    expect(gitignore).toBe('node_modules\n\n# nx-uv: Nx cache and workspace data, pin journal and state, Python build output\n.nx/\n.nx-uv/\ndist/\n');
   });
 
   it.each([
@@ -83,10 +83,11 @@ describe('nx-uv:init', () => {
 
   it('still adds dist/ when only the workspace root dist is ignored (/dist)', async () => {
     const tree = createTreeWithEmptyWorkspace();
-    tree.write('.gitignore', '/dist\n.nx-uv/');
+    tree.write('.gitignore', '/dist\n.nx-uv/\n/.nx');
     await initGenerator(tree, {});
+    // `/.nx` already ignores Nx's folder at the root, where it lives: not added again.
     expect(tree.read('.gitignore', 'utf-8')).toBe(
-      '/dist\n.nx-uv/\n\n# nx-uv: pin journal and state, Python build output\ndist/\n',
+      '/dist\n.nx-uv/\n/.nx\n\n# nx-uv: Nx cache and workspace data, pin journal and state, Python build output\ndist/\n',
     );
   });
 

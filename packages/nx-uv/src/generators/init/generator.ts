@@ -28,10 +28,16 @@ interface IgnoreRule {
   equivalents: string[];
 }
 
-/** `.nx-uv/` (pin journal and state) and the build output folder, both unanchored so they match at any depth. */
+/**
+ * `.nx/` (Nx's cache and workspace data), `.nx-uv/` (pin journal and state) and the build output
+ * folder, unanchored so they match at any depth.
+ */
 export function ignoreRules(buildOutputPath: string): IgnoreRule[] {
   const out = buildOutputPath.replace(/^\.\//, '').replace(/\/+$/, '');
-  const rules: IgnoreRule[] = [{ line: '.nx-uv/', equivalents: unanchored('.nx-uv') }];
+  const rules: IgnoreRule[] = [
+    { line: '.nx/', equivalents: [...unanchored('.nx'), '/.nx', '/.nx/'] },
+    { line: '.nx-uv/', equivalents: unanchored('.nx-uv') },
+  ];
   if (out && !out.startsWith('..') && !out.startsWith('/')) {
     // A pattern with an inner slash is anchored by git, so those need an explicit `**/`.
     const line = out.includes('/') ? `**/${out}/` : `${out}/`;
@@ -44,7 +50,7 @@ function unanchored(name: string): string[] {
   return [name, `${name}/`, `**/${name}`, `**/${name}/`];
 }
 
-const GITIGNORE_HEADER = '# nx-uv: pin journal and state, Python build output';
+const GITIGNORE_HEADER = '# nx-uv: Nx cache and workspace data, pin journal and state, Python build output';
 
 /** Appends the missing ignore lines to `.gitignore` (created when absent). Returns the lines it added. */
 export function updateGitignore(tree: Tree, rules: IgnoreRule[]): string[] {
