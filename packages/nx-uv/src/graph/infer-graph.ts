@@ -204,11 +204,12 @@ export function computeGraph(
       if (!errors.has(file)) errors.set(file, error);
       continue;
     }
+    const behindSymlinks = markMembersBehindSymlinks(slim, batch, workspaceRoot);
     workspaces.push(slim);
 
     const inferred = timed('nx-uv:infer-projects', () => inferProjects(slim, key.resolved, key.namedInput));
     for (const p of inferred) {
-      if (!batch.has(p.file) || claimed.has(p.file)) continue;
+      if ((!batch.has(p.file) && !behindSymlinks.has(p.file)) || claimed.has(p.file)) continue;
       const name = p.config.name as string;
       const other = nameToFile.get(name);
       if (other !== undefined) {
@@ -248,6 +249,31 @@ export function computeGraph(
   };
   const errorList = [...errors.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   return { entry, results: sortResults(results), errors: errorList };
+}
+
+/**
+ * Flags the members whose pyproject.toml Nx did not list because their directory is a symlink (uv
+ * follows it; Nx's file walk does not): their projects are emitted all the same. Only members
+ * missing from the batch are checked, and only a resolved path that differs counts (a member left out
+ * by an `include` of another registration resolves to itself and stays out). Returns their files.
+ */
+function markMembersBehindSymlinks(slim: SlimWorkspace, batch: ReadonlySet<string>, workspaceRoot: string): Set<string> {
+  const files = new Set<string>();
+  let realRoot: string | undefined;
+  for (const m of slim.members) {
+    const file = joinRel(slim.uvRoot, m.pyprojectPath);
+    if (batch.has(file)) continue;
+    const dir = path.join(workspaceRoot, joinRel(slim.uvRoot, m.root));
+    try {
+      realRoot ??= fs.realpathSync(workspaceRoot);
+      if (fs.realpathSync(dir) === path.join(realRoot, joinRel(slim.uvRoot, m.root))) continue;
+    } catch {
+      continue;
+    }
+    m.outsideNx = true;
+    files.add(file);
+  }
+  return files;
 }
 
 /** Edges of all workspaces, sorted, each (source file, target root) once. */

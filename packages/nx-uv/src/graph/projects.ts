@@ -46,6 +46,12 @@ export interface SlimMember {
   runtimeDeps?: string[];
   /** `[tool.nx-uv] publish = false`. */
   publish?: false;
+  /**
+   * A member behind a symlink (its directory resolves outside the Nx workspace): uv counts it, but Nx
+   * lists none of its files, so its project is emitted without Nx having seen its pyproject.toml and
+   * its build is not cached.
+   */
+  outsideNx?: true;
 }
 
 /** What project inference needs of a workspace (small enough for the cache file). */

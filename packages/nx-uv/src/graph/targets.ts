@@ -147,7 +147,7 @@ function memberTargetPlan(ctx: TargetContext): MemberTargetPlan {
  * `version`, `tag`, `publish` or `nx-release-publish` for one kept from publishing (`noPublish`).
  */
 export function inferMemberTargets(
-  member: Pick<SlimMember, 'isPackage' | 'runtimeDeps'>,
+  member: Pick<SlimMember, 'isPackage' | 'runtimeDeps' | 'outsideNx'>,
   project: string,
   ctx: TargetContext,
   noPublish = false,
@@ -176,7 +176,8 @@ export function inferMemberTargets(
   if (build) {
     targets[build] = {
       executor: EXECUTOR.build,
-      cache: true,
+      // Nx sees none of the files of a member behind a symlink, so it could not tell when to rebuild.
+      cache: member.outsideNx !== true,
       inputs: buildInputs.slice(),
       outputs: [buildOutput],
       options: { outputPath: out },

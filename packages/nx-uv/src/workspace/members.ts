@@ -73,6 +73,14 @@ export function expandGlob(
 ): void {
   const last = components.length - 1;
   const sorted = (dir: string) => sortByKey(reader.listDir(dir) ?? [], (entry) => entry.name);
+  /** uv stops at a symlink loop a member glob reaches ("Too many levels of symbolic links"): so do we. */
+  const refuseLoop = (rel: string): never => {
+    throw new UvWorkspaceError(
+      `${rel} is a symlink loop (it never resolves) that a workspace member glob in ${ROOT_PYPROJECT} reaches; uv refuses it too. ` +
+        'Remove the link, or exclude it with [tool.uv.workspace] exclude.',
+      ROOT_PYPROJECT,
+    );
+  };
 
   // Continue matching `components[idx..]` below `dir`.
   const walk = (dir: string, idx: number): void => {
@@ -84,6 +92,7 @@ export function expandGlob(
       const descend = (current: string): void => {
         for (const entry of sorted(current)) {
           const child = join(current, entry.name);
+          if (entry.loop) refuseLoop(child);
           if (entry.isDirectory) {
             if (end === last) found(child, true);
             else matchHere(child, entry.name, true, end + 1);
@@ -103,6 +112,7 @@ export function expandGlob(
       return;
     }
     for (const entry of sorted(dir)) {
+      if (entry.loop && matchGlob(component, entry.name)) refuseLoop(join(dir, entry.name));
       if (entry.isDirectory && matchGlob(component, entry.name)) {
         const child = join(dir, entry.name);
         if (idx === last) found(child, true);

@@ -10,6 +10,8 @@ import { UvWorkspaceError } from './types';
 export interface DirEntry {
   name: string;
   isDirectory: boolean;
+  /** A symlink that never resolves (a loop): uv refuses a member glob that reaches it. */
+  loop?: true;
 }
 
 export interface WorkspaceReader {
@@ -147,7 +149,8 @@ export function diskReader(absRoot: string, options: DiskReaderOptions = {}): Wo
       if (entry.isSymbolicLink()) {
         try {
           isDirectory = fs.statSync(path.join(dir, entry.name)).isDirectory();
-        } catch {
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code === 'ELOOP') return { name: entry.name, isDirectory: false, loop: true as const };
           isDirectory = false; // dangling link
         }
       }
