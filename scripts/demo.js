@@ -90,9 +90,19 @@ const CHANGES = [
   },
 ];
 
+/** Each finished step and how long it took (printed as the next step starts, and at the end). */
+const durations = [];
+let current;
+
 function say(step, text) {
-  const at = ((Date.now() - started) / 1000).toFixed(1);
-  console.log(`\n\x1b[1m[${step}]\x1b[0m ${text}  \x1b[2m(${at} s)\x1b[0m`);
+  const now = Date.now();
+  if (current) {
+    const took = ((now - current.at) / 1000).toFixed(1);
+    durations.push(`[${current.step}] ${took} s`);
+    console.log(`\x1b[2m  (step ${current.step} took ${took} s)\x1b[0m`);
+  }
+  current = { step, at: now };
+  console.log(`\n\x1b[1m[${step}]\x1b[0m ${text}`);
 }
 
 function indent(text, prefix = '  ') {
@@ -449,6 +459,7 @@ async function main() {
 
     say('done', `demo release finished in ${((Date.now() - started) / 1000).toFixed(1)} s${keep ? `; kept ${tmp}` : ''}`);
     console.log(summary.map((s) => `  - ${s}`).join('\n'));
+    console.log(`  step durations: ${durations.join(', ')}`);
   } finally {
     await cleanup();
   }
