@@ -27,7 +27,6 @@ describe('readHistory at scale', () => {
       commits = await readHistory(repo.dir);
       ours.push(performance.now() - t);
     }
-    // eslint-disable-next-line no-console
     console.log(`readHistory: ${best(ours).toFixed(0)} ms; bare git log --name-only: ${best(raw).toFixed(0)} ms (${COMMITS} commits, ${DIRS} dirs, best of 2)`);
     expect(commits).toHaveLength(COMMITS);
     expect(commits[0]).toMatchObject({ subject: `${['feat', 'fix', 'chore'][COMMITS % 3]}(pkg-${COMMITS % DIRS}): change number ${COMMITS}`, parents: 1, files: [`packages/pkg-${COMMITS % DIRS}/src/mod.py`] });

@@ -10,7 +10,6 @@ export class GitInputError extends Error {
 }
 
 // ASCII control characters, space, and the characters check-ref-format forbids anywhere.
-// eslint-disable-next-line no-control-regex
 const FORBIDDEN = /[\x00-\x20\x7f~^:?*[\\]/;
 
 /** Why `name` is not a valid full ref name component path (`refs/tags/<name>`), or undefined. */
@@ -37,7 +36,6 @@ export function assertRefName(name: string, what: string): void {
 
 /** A remote as the user names it: a configured remote name or a URL, never something that looks like an option. */
 export function assertRemote(remote: string, option = '--remote'): void {
-  // eslint-disable-next-line no-control-regex
   if (remote === '' || remote.startsWith('-') || /[\x00-\x20\x7f]/.test(remote)) {
     throw new GitInputError(
       `nx-uv: ${option} must name a git remote (such as "origin") or its URL; ${JSON.stringify(remote)} is neither` +

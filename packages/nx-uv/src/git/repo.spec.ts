@@ -1,5 +1,3 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { createTestRepo, type TestRepo } from '../testing/git-repo';
 import { commitAll, currentBranch, currentCommit, fetchTags, isAncestor, remoteUrl } from './repo';
 import { GitError, redactCredentials, runGit } from './run-git';

@@ -9,7 +9,7 @@
  * Yanked files count (their version can never be uploaded again); pre-releases count unless
  * `prereleases: false`.
  */
-import { parseDistributionFilename } from '../executors/publish/dist-files';
+import { parseDistributionFilename } from '../registry/dist-files';
 import { listDistributionFiles, resolveIndexTarget, type IndexTargetName, type RemoteDistribution, type SimpleRequestOptions } from '../registry';
 import { compareVersions, isPrereleaseVersion, isValidVersion, normalizeVersion, parseVersion } from '../versioning';
 import { normalizeName } from '../workspace';

@@ -8,7 +8,7 @@
 import { normalizeName } from './normalize-name';
 import { parseRequirement } from './requirement';
 import { isTable } from './toml-access';
-import type { InternalDependency, Member } from './types';
+import type { Member } from './types';
 
 export const UV_LOCK = 'uv.lock';
 

@@ -9,7 +9,7 @@ import type { LocalDistribution } from '../../registry';
 import { sha256File } from '../../registry';
 import { metadataValue, readDistributionMetadata } from '../../wheel';
 import { normalizeName, type Member } from '../../workspace';
-import { sameVersion, selectDistributions, type DistributionSelection } from './dist-files';
+import { sameVersion, selectDistributions, type DistributionSelection } from '../../registry/dist-files';
 
 export interface CollectedDistributions {
   files: (LocalDistribution & { kind: 'wheel' | 'sdist'; size: number })[];

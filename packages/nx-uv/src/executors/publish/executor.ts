@@ -39,7 +39,6 @@ import type { UvWorkspace } from '../../workspace';
 import {
   assertValidMemberVersions,
   displayPath,
-  nxUvPluginOptions,
   outsideGroup,
   publishExclusion,
   resolveUvProject,

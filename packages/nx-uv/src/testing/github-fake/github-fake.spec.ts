@@ -76,6 +76,7 @@ describe('fake GitHub server', () => {
     expect(badParam.status).toBe(422);
     expect(fake.errors[2].message).toContain('path/pull_number: must be integer');
     const badQuery = await raw(fake, 'GET', `/repos/${OWNER}/${REPO}/pulls?state=merged`);
+    expect(badQuery.status).toBe(422);
     expect(fake.errors[3].message).toContain('query/state: must be equal to one of the allowed values');
     const missingRequired = await raw(fake, 'POST', `/repos/${OWNER}/${REPO}/dispatches`, { client_payload: {} });
     expect(missingRequired.status).toBe(422);

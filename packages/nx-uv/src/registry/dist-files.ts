@@ -9,7 +9,7 @@
  * reported, never published.
  */
 import * as pep440 from '@renovatebot/pep440';
-import { normalizeName } from '../../workspace';
+import { normalizeName } from '../workspace';
 
 export type DistributionFileKind = 'wheel' | 'sdist';
 
