@@ -43,6 +43,8 @@ export interface RecordedRequest {
   upstreamStatus?: number;
   /** For multipart uploads: the `filename` of the `content` part. */
   uploadFilename?: string;
+  /** For multipart uploads: the names of every form field (e.g. `attestations` when uv sends them). */
+  formFields?: string[];
   /** The request's Authorization header was present (its value is never recorded). */
   hadAuthorization: boolean;
 }
@@ -82,6 +84,16 @@ function matches(rule: FaultRule, method: string, path: string): boolean {
   if (rule.method && rule.method.toUpperCase() !== method.toUpperCase()) return false;
   if (rule.path === undefined) return true;
   return typeof rule.path === 'string' ? path.startsWith(rule.path) : rule.path.test(path);
+}
+
+/** The names of the parts of a multipart/form-data body (none for another body). */
+export function formFieldsOf(body: Buffer, contentType: string | undefined): string[] {
+  if (!contentType || !/^multipart\/form-data/i.test(contentType)) return [];
+  const text = body.toString('latin1');
+  const names: string[] = [];
+  const re = /Content-Disposition:\s*form-data;[^\r\n]*?\bname="([^"]*)"/gi;
+  for (let m = re.exec(text); m; m = re.exec(text)) names.push(m[1]);
+  return names;
 }
 
 /** The file name of the `content` part of a multipart/form-data body, if any. */
@@ -138,7 +150,10 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         hadAuthorization: req.headers.authorization !== undefined,
       };
       const filename = uploadFilenameOf(body, req.headers['content-type']);
-      if (filename !== undefined) record.uploadFilename = filename;
+      if (filename !== undefined) {
+        record.uploadFilename = filename;
+        record.formFields = formFieldsOf(body, req.headers['content-type']);
+      }
       requests.push(record);
 
       const fault = pickFault(method, path);

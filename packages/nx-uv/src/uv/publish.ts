@@ -21,6 +21,7 @@
  *   (os error 32)" because the server answers before reading the body (that one looks transient).
  * Always pass checkUrl: it makes a repeated or resumed publish a no-op instead of a failure.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { credentialSecrets, type PublishCredentials } from './credentials';
 import { runUv } from './run-uv';
@@ -28,6 +29,11 @@ import { runUv } from './run-uv';
 export interface UvPublishOptions {
   /** Paths of the distributions (absolute, or relative to cwd). */
   files: string[];
+  /**
+   * PEP 740 attestations to upload with them (`<file>.publish.attestation`, as minting tools write
+   * them beside each file): uv uploads an attestation only when it is passed among the files.
+   */
+  attestations?: string[];
   publishUrl: string;
   /** Simple index base; uv then skips identical files that are already there. */
   checkUrl?: string;
@@ -91,7 +97,7 @@ export function buildPublishInvocation(options: UvPublishOptions): UvPublishInvo
     }
   }
   if (options.dryRun) args.push('--dry-run');
-  args.push('--', ...options.files);
+  args.push('--', ...options.files, ...(options.attestations ?? []));
   return { args, env, secrets: credentialSecrets(c) };
 }
 
@@ -99,8 +105,13 @@ function namesAfter(stderr: string, re: RegExp): string[] {
   return [...stderr.matchAll(re)].map((m) => m[1]);
 }
 
+/** The `<file>.publish.attestation` beside each of `files` that exists. */
+export function attestationsBeside(files: readonly string[], cwd: string): string[] {
+  return files.map((f) => `${f}.publish.attestation`).filter((a) => fs.existsSync(path.resolve(cwd, a)));
+}
+
 export async function uvPublish(options: UvPublishOptions): Promise<UvPublishResult> {
-  const inv = buildPublishInvocation(options);
+  const inv = buildPublishInvocation({ ...options, attestations: options.attestations ?? attestationsBeside(options.files, options.cwd) });
   const result = await runUv(inv.args, {
     cwd: options.cwd,
     env: inv.env,
