@@ -12,29 +12,15 @@
  * Concurrency: Nx does not give a batch its `--parallel`, so it is NX_UV_PUBLISH_CONCURRENCY, else
  * NX_PARALLEL (Nx's own variable for `--parallel`), else the larger of 4 and the number of CPUs.
  */
-import { logger, type ExecutorContext, type Task, type TaskGraph } from '@nx/devkit';
+import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { availableParallelism } from 'node:os';
 import { redact, secretsFromEnv } from '../../uv';
 import { loadUvWorkspace, type UvWorkspace } from '../../workspace';
-import type { ExecutorLogger } from '../shared';
-import { runInDependencyOrder } from './dependency-order';
+import { runBatch, taskContext, type BatchTaskOutcome } from '../shared/batch';
 import { runPublishExecutor, type PublishDependencies } from './executor';
 import type { PublishExecutorOptions } from './schema';
 
-/** What Nx expects per task from a batch executor (nx's TaskResult, which @nx/devkit does not export). */
-export interface BatchTaskResult {
-  success: boolean;
-  /** Explicit status; Nx prefers it to `success` (`skipped`: never ran because a dependency failed). */
-  status: 'success' | 'failure' | 'skipped';
-  terminalOutput: string;
-  startTime?: number;
-  endTime?: number;
-}
-
-export interface BatchTaskOutcome {
-  task: string;
-  result: BatchTaskResult;
-}
+export type { BatchTaskOutcome, BatchTaskResult } from '../shared/batch';
 
 export interface PublishBatchDependencies extends Omit<PublishDependencies, 'logger' | 'loadWorkspace'> {
   /** How many tasks publish at once (default: batchConcurrency(env)). */
@@ -50,36 +36,6 @@ export function batchConcurrency(env: NodeJS.ProcessEnv, cpus: number = availabl
     if (raw && /^\d+$/.test(raw) && Number(raw) > 0) return Number(raw);
   }
   return Math.max(4, cpus);
-}
-
-/** One task's lines, apart from every other task's. */
-class TaskLog implements ExecutorLogger {
-  private readonly lines: string[] = [];
-  info(message: string): void {
-    this.lines.push(String(message));
-  }
-  warn(message: string): void {
-    this.lines.push(String(message));
-  }
-  error(message: string): void {
-    this.lines.push(String(message));
-  }
-  text(): string {
-    return this.lines.length > 0 ? `${this.lines.join('\n')}\n` : '';
-  }
-}
-
-/** The ExecutorContext of one task of the batch (Nx gives the batch one context, without a project). */
-export function taskContext(context: ExecutorContext, task: Task): ExecutorContext {
-  const { project, target, configuration } = task.target;
-  return {
-    ...context,
-    projectName: project,
-    targetName: target,
-    configurationName: configuration,
-    target: context.projectsConfigurations?.projects?.[project]?.targets?.[target],
-    isVerbose: context.isVerbose || task.overrides?.verbose === true || process.env.NX_VERBOSE_LOGGING === 'true',
-  };
 }
 
 /** The batch with its dependencies injectable (tests give the environment, short backoffs, a limit). */
@@ -101,17 +57,13 @@ export async function* runPublishBatch(
     }
     return workspace;
   };
-  const ids = Object.keys(taskGraph.tasks);
-  const dependencies = Object.fromEntries(ids.map((id) => [id, taskGraph.dependencies[id] ?? []]));
-  const logs = new Map<string, TaskLog>();
-  const times = new Map<string, { startTime: number; endTime?: number }>();
-
-  const runTask = async (id: string): Promise<boolean> => {
-    const log = new TaskLog();
-    logs.set(id, log);
-    const time: { startTime: number; endTime?: number } = { startTime: Date.now() };
-    times.set(id, time);
-    try {
+  yield* runBatch(taskGraph, {
+    name: 'publish',
+    limit: deps.concurrency ?? batchConcurrency(env),
+    skipped: 'nothing uploaded',
+    notDone: 'was not published either',
+    clean: (text) => redact(text, secrets),
+    run: async (id, log) => {
       const { env: _env, concurrency: _limit, loadWorkspace: _load, ...rest } = deps;
       const result = await runPublishExecutor(inputs[id] ?? {}, taskContext(context, taskGraph.tasks[id]), {
         ...rest,
@@ -120,42 +72,8 @@ export async function* runPublishBatch(
         loadWorkspace,
       });
       return result.success;
-    } finally {
-      time.endTime = Date.now();
-    }
-  };
-
-  for await (const outcome of runInDependencyOrder(dependencies, deps.concurrency ?? batchConcurrency(env), runTask)) {
-    const id = outcome.id;
-    if (outcome.kind === 'ran') {
-      const log = logs.get(id) ?? new TaskLog();
-      // runPublishExecutor reports its own failures; anything else is a bug, still shown in the task.
-      if (outcome.error !== undefined) {
-        const error = outcome.error instanceof Error ? outcome.error : new Error(String(outcome.error));
-        log.error(`nx-uv publish (${taskGraph.tasks[id].target.project}) failed: ${error.stack ?? error.message}`);
-      }
-      yield {
-        task: id,
-        result: {
-          success: outcome.ok,
-          status: outcome.ok ? 'success' : 'failure',
-          terminalOutput: redact(log.text(), secrets),
-          ...times.get(id),
-        },
-      };
-      continue;
-    }
-    const why =
-      outcome.kind === 'cycle'
-        ? `it waits on ${outcome.waitingFor.join(', ')}, which wait on it (a dependency cycle among the publish tasks)`
-        : outcome.dependency === outcome.failed
-          ? `its dependency ${outcome.dependency} failed`
-          : `its dependency ${outcome.dependency} was not published either (${outcome.failed} failed)`;
-    const message = redact(`nx-uv publish: ${id} skipped, nothing uploaded: ${why}.`, secrets);
-    // Nx does not print a skipped task's output, so say it on the batch's own output too.
-    logger.warn(message);
-    yield { task: id, result: { success: false, status: 'skipped', terminalOutput: `${message}\n` } };
-  }
+    },
+  });
 }
 
 /** Nx's batch entry point: (task graph, options per task id, overrides, context) → results as they come. */

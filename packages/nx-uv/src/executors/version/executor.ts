@@ -22,7 +22,7 @@ import { computeWorkspacePlan, diskText, editOptionsFor, planFileEdits, planFile
 import type { ReleasePlan } from '../../versioning';
 import type { UvWorkspace } from '../../workspace';
 import { planOptionsFor, type PlanExecutorOptions } from '../release-plan/options';
-import { resolveUvProject, runNxUvExecutor, type ExecutorResult } from '../shared';
+import { resolveUvProject, runNxUvExecutor, type ExecutorLogger, type ExecutorResult } from '../shared';
 import { planKey, readCachedPlan, STATE_DIR, versionLockFile, writeCachedPlan, type CachedPlan } from './plan-cache';
 
 export interface VersionExecutorOptions extends PlanExecutorOptions {
@@ -69,11 +69,12 @@ function describe(plan: ReleasePlan, name: string): string[] {
   return [`${name}: ${p.current} → ${p.next} (${bump})`, ...p.reasons.map((r) => `  - ${r}`)];
 }
 
-export default async function versionExecutor(options: VersionExecutorOptions, context: ExecutorContext): Promise<ExecutorResult> {
+/** The executor with its output going to `log` (one task's own log in the batch). */
+export async function runVersionExecutor(options: VersionExecutorOptions, context: ExecutorContext, log: ExecutorLogger = logger): Promise<ExecutorResult> {
   return runNxUvExecutor('version', context, async () => {
     const { workspace: ws, member, workspaceRoot: nxRoot } = resolveUvProject(context);
     if (!member.isPackage) {
-      logger.info(`nx-uv version: ${member.distributionName || member.root} is not a package (uv does not build it); nothing to version.`);
+      log.info(`nx-uv version: ${member.distributionName || member.root} is not a package (uv does not build it); nothing to version.`);
       return true;
     }
     const planOptions = planOptionsFor(options, context, ws);
@@ -91,7 +92,7 @@ export default async function versionExecutor(options: VersionExecutorOptions, c
       lines.push(edits.length === 0 ? '  would write nothing' : `  would write: ${edits.map((e) => uvRel(e.file)).join(', ')}`);
       const ownReq = cached.plan.requirementUpdates.filter((u) => requirementOwner(ws, u) === member.name);
       for (const u of ownReq) lines.push(`  ${u.pyprojectPath} ${u.section}: ${JSON.stringify(u.from)} → ${JSON.stringify(u.to)}`);
-      logger.info(`nx-uv version (dry run): ${lines.join('\n')}`);
+      log.info(`nx-uv version (dry run): ${lines.join('\n')}`);
       return true;
     }
 
@@ -120,8 +121,12 @@ export default async function versionExecutor(options: VersionExecutorOptions, c
       if (edits.length > 0 && pending.length > 0) {
         lines.push(`  uv.lock: left to the version task that completes the plan (pending: ${pending.map((e) => uvRel(e.file)).join(', ')})`);
       }
-      logger.info(`nx-uv version: ${lines.join('\n')}`);
+      log.info(`nx-uv version: ${lines.join('\n')}`);
       return true;
     });
-  });
+  }, log);
+}
+
+export default async function versionExecutor(options: VersionExecutorOptions, context: ExecutorContext): Promise<ExecutorResult> {
+  return runVersionExecutor(options, context);
 }

@@ -18,6 +18,9 @@ import {
   type ReleaseRepo,
 } from '../../release/__fixtures__/release-workspace';
 import { captureLogger, type LogCapture } from '../shared/__fixtures__/uv-workspace';
+import versionBatch from './batch';
+import type { BatchTaskOutcome } from '../shared/batch';
+import type { TaskGraph } from '@nx/devkit';
 import versionExecutor, { type VersionExecutorOptions } from './executor';
 import { planCacheFile } from './plan-cache';
 import { restoreEnvAfterAll } from '../../testing/executor-context';
@@ -103,6 +106,29 @@ describe('version executor', () => {
     log.reset();
     expect(await runAll(r)).toEqual([true, true, true, true]);
     expect(snapshotTree(r.repo.dir)).toEqual(after);
+  });
+
+  it('the batch implementation (one process for all tasks) writes the same bytes as one process per task, each task with its own output', async () => {
+    const other = await createReleaseRepo();
+    try {
+      expect(await runAll(other)).toEqual([true, true, true, true]);
+      const expected = snapshotTree(other.repo.dir);
+      const names = PACKAGES_IN_ORDER(r);
+      const id = (n: string) => `${n}:version`;
+      const tasks = Object.fromEntries(
+        names.map((n) => [id(n), { id: id(n), target: { project: n, target: 'version' }, overrides: {}, outputs: [], projectRoot: `py/packages/${n}`, cache: false, parallelism: true }]),
+      );
+      const graph = { roots: names.map(id), tasks, dependencies: Object.fromEntries(names.map((n) => [id(n), []])), continuousDependencies: {} } as unknown as TaskGraph;
+      const results: BatchTaskOutcome[] = [];
+      for await (const o of versionBatch(graph, {}, {}, releaseContext(r.repo.dir, 'core'))) results.push(o);
+      expect(results.map((o) => [o.task, o.result.status])).toEqual(names.map((n) => [id(n), 'success']));
+      expect(results.find((o) => o.task === id('core'))!.result.terminalOutput).toMatch(/^nx-uv version: core: 1\.2\.0 → 1\.3\.0/);
+      const got = snapshotTree(r.repo.dir);
+      const strip = (t: Record<string, string>) => Object.fromEntries(Object.entries(t).filter(([f]) => !f.startsWith('.nx-uv/')));
+      expect(strip(got)).toEqual(strip(expected));
+    } finally {
+      other.cleanup();
+    }
   });
 
   it('parallel tasks in one process (any order) give the same bytes as the topological run', async () => {
