@@ -23,7 +23,9 @@ EDITABLES_VERSION=0.5
 # hatchling's own dependencies are pinned too: a new release of one (packaging 26.4 dropped Python
 # 3.9) must not change what the fixtures resolve from a fresh clone.
 HATCHLING_DEPS="packaging==26.3 pathspec==1.1.1 pluggy==1.7.0 trove-classifiers==2026.9.21.13"
-wheels="uv_build==$UV_BUILD_VERSION hatchling==$HATCHLING_VERSION editables==$EDITABLES_VERSION $HATCHLING_DEPS"
+# hatch-vcs and its chain: a real VCS version plugin for the tests of versions derived from git tags.
+VCS_PLUGIN_DEPS="hatch-vcs==0.5.0 setuptools-scm==10.3.4 vcs-versioning==2.6.0 setuptools==84.2.1 tomlkit==0.15.3"
+wheels="uv_build==$UV_BUILD_VERSION hatchling==$HATCHLING_VERSION editables==$EDITABLES_VERSION $HATCHLING_DEPS $VCS_PLUGIN_DEPS"
 wheels_stamp="$tools/wheels/.downloaded"
 
 python="${PYTHON:-python3}"
