@@ -52,6 +52,8 @@ export interface SlimMember {
    * its build is not cached.
    */
   outsideNx?: true;
+  /** The version is derived from git tags (a VCS plugin): the build depends on HEAD and its tags. */
+  versionFromTags?: true;
 }
 
 /** What project inference needs of a workspace (small enough for the cache file). */
@@ -84,6 +86,7 @@ function slimMember(m: Member, packages: ReadonlySet<string>): SlimMember {
     isPackage: m.isPackage,
   };
   if (m.version.kind === 'static' || m.version.kind === 'hatch-file') slim.version = m.version.version;
+  if (m.version.kind === 'vcs') slim.versionFromTags = true;
   const runtime = runtimeDependencyNames(m, packages);
   if (runtime.length > 0) slim.runtimeDeps = runtime;
   if (m.publish === false) slim.publish = false;

@@ -54,6 +54,12 @@ describe('inferMemberTargets', () => {
     expect(t.options).toEqual({ outputPath: 'dist' });
   });
 
+  it('a version derived from git tags: the build also hashes HEAD and the tags on it (the version changes with no file)', () => {
+    const inputs = inferMemberTargets({ ...member(), versionFromTags: true }, 'pkg-a', ctx({}, 'default')).build.inputs;
+    expect(inputs?.slice(-2)).toEqual([{ runtime: 'git rev-parse HEAD' }, { runtime: 'git tag --points-at HEAD' }]);
+    expect(inferMemberTargets(member(), 'pkg-a', ctx({}, 'default')).build.inputs).not.toContainEqual({ runtime: 'git rev-parse HEAD' });
+  });
+
   it.each([
     ['production', '.', ['production', '^production', '!{projectRoot}/dist/**/*', '{workspaceRoot}/uv.lock', '{workspaceRoot}/pyproject.toml']],
     ['default', 'python', ['default', '^default', '!{projectRoot}/dist/**/*', '{workspaceRoot}/python/uv.lock', '{workspaceRoot}/python/pyproject.toml']],

@@ -105,6 +105,12 @@ function releaseDependsOn(first: string | undefined, target: string, runtimeProj
 }
 
 /**
+ * A version derived from git tags changes with HEAD and the tags on it (`1.3.0` at its tag,
+ * `1.3.1.dev2+g…` two commits later) with no file changing: Nx runs these when it hashes the build.
+ */
+const VCS_VERSION_INPUTS = [{ runtime: 'git rev-parse HEAD' }, { runtime: 'git tag --points-at HEAD' }];
+
+/**
  * What the targets of every member of a workspace share, worked out once per context (a large
  * workspace has thousands of members, and a first run builds their targets before any JIT has).
  */
@@ -147,7 +153,7 @@ function memberTargetPlan(ctx: TargetContext): MemberTargetPlan {
  * `version`, `tag`, `publish` or `nx-release-publish` for one kept from publishing (`noPublish`).
  */
 export function inferMemberTargets(
-  member: Pick<SlimMember, 'isPackage' | 'runtimeDeps' | 'outsideNx'>,
+  member: Pick<SlimMember, 'isPackage' | 'runtimeDeps' | 'outsideNx' | 'versionFromTags'>,
   project: string,
   ctx: TargetContext,
   noPublish = false,
@@ -178,7 +184,7 @@ export function inferMemberTargets(
       executor: EXECUTOR.build,
       // Nx sees none of the files of a member behind a symlink, so it could not tell when to rebuild.
       cache: member.outsideNx !== true,
-      inputs: buildInputs.slice(),
+      inputs: member.versionFromTags ? [...buildInputs, ...VCS_VERSION_INPUTS] : buildInputs.slice(),
       outputs: [buildOutput],
       options: { outputPath: out },
       metadata: metadata('build', project, build, out),

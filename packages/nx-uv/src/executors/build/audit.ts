@@ -40,8 +40,7 @@ export interface FileAudit {
 }
 
 /** What the built distributions of `member` must pin: its runtime and optional internal dependencies. */
-export function pinExpectation(ws: UvWorkspace, member: Member): PinExpectation {
-  const all = currentVersions(ws);
+export function pinExpectation(ws: UvWorkspace, member: Member, all: ReadonlyMap<string, string> = currentVersions(ws)): PinExpectation {
   const versions = new Map<string, string>();
   for (const dep of member.dependencies) {
     if (dep.kind !== 'runtime' && dep.kind !== 'optional') continue;

@@ -30,9 +30,9 @@ export class NoDistributionsError extends Error {
 export async function collectDistributions(
   distDir: string,
   member: Member,
-  options: { shownDir: string; projectName: string; buildTarget: string },
+  options: { shownDir: string; projectName: string; buildTarget: string; version?: string },
 ): Promise<CollectedDistributions> {
-  const version = memberVersion(member);
+  const version = options.version ?? memberVersion(member);
   const label = `${member.distributionName}${version ? ` ${version}` : ''}`;
   const runBuild =
     `Run the ${options.buildTarget} target first (\`nx run ${options.projectName}:${options.buildTarget}\`; ` +

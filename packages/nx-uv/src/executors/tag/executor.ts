@@ -15,6 +15,7 @@ import type { Member, UvWorkspace } from '../../workspace';
 import { isPrereleaseVersion, normalizeVersion, parseVersion } from '../../versioning';
 import { displayPath, outsideGroup, publishExclusion, releaseLabelOf, resolveUvProject, runNxUvExecutor, tagSchemeOf, type ExecutorResult } from '../shared';
 import { tagScheme, type TagScheme } from '../../release/tag-scheme';
+import { vcsReleases } from '../../release/vcs-version';
 
 /** Options of the executor (schema.json). */
 export interface TagExecutorOptions {
@@ -115,8 +116,22 @@ async function tag(options: TagExecutorOptions, context: ExecutorContext): Promi
   assertRemote(remote);
   const releaseLabel = releaseLabelOf(options.releaseLabel, context);
   const cwd = workspaceRoot;
-  const { version } = memberVersion(workspace, member);
   const scheme = tagSchemeOf(context, workspace);
+  let version: string;
+  if (member.version.kind === 'vcs') {
+    // The tag makes the version: the one `version` recorded in CHANGELOG.md.
+    const release = (await vcsReleases(workspace, [member], scheme)).get(member.name);
+    if (!release) {
+      logger.info(
+        `nx-uv tag: ${member.distributionName} takes its version from git tags (${member.version.plugin}) and has no release to tag: ` +
+          'no release tag, and no version in its CHANGELOG.md (the version target writes one when it releases it).',
+      );
+      return true;
+    }
+    version = release.version;
+  } else {
+    version = memberVersion(workspace, member).version;
+  }
   const group = scheme.groupOf(member.name);
   if (group && group.lead !== member.name) {
     logger.info(
