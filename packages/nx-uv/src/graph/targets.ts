@@ -216,6 +216,12 @@ export function inferMemberTargets(
   return targets;
 }
 
+/** The `tag` target of a uv root project that is no package: it makes only the umbrella tag. */
+export function inferUmbrellaTagTarget(project: string, ctx: TargetContext): TargetConfiguration {
+  const name = ctx.options.targetNames.tag!;
+  return { executor: EXECUTOR.tag, cache: false, metadata: metadata('tag', project, name, ctx.options.buildOutputPath) };
+}
+
 /** The workspace-level targets (release-plan, release-pr, notify) of the uv root project. */
 export function inferWorkspaceTargets(project: string, ctx: TargetContext): Record<string, TargetConfiguration> {
   const targets: Record<string, TargetConfiguration> = {};
