@@ -14,6 +14,12 @@ export interface PinExpectation {
   self: string;
   /** Normalised name → current version of every member it depends on (runtime or extra). */
   versions: ReadonlyMap<string, string>;
+  /**
+   * Members whose version here is a development version derived from git (HEAD is not their release
+   * tag): any exact `==` pin is accepted, since a metadata hook may pin the same commit's `.devN`
+   * version, and such a build is never published.
+   */
+  development?: ReadonlySet<string>;
 }
 
 export interface AuditProblem {
@@ -60,6 +66,15 @@ export function isExactPin(specifier: string, version: string): boolean {
   return pep440.eq(pinned, version);
 }
 
+/** Is `specifier` one exact `==<version>` (no wildcard) of any version? */
+function isAnyExactPin(specifier: string): boolean {
+  if (specifier.includes(',')) return false;
+  if (specifier.startsWith('===')) return specifier.length > 3;
+  if (!specifier.startsWith('==')) return false;
+  const pinned = specifier.slice(2);
+  return !pinned.includes('*') && !!pep440.valid(pinned);
+}
+
 /** Pure: the problems among `requiresDist` (Requires-Dist values) of a file named `file`. */
 export function auditRequirements(file: string, requiresDist: readonly string[], expectation: PinExpectation): AuditProblem[] {
   const problems: AuditProblem[] = [];
@@ -86,7 +101,7 @@ export function auditRequirements(file: string, requiresDist: readonly string[],
     if (expected === undefined) continue;
     if (url !== undefined) {
       problems.push({ file, requirement: value, dependency: name, expected, reason: `a direct reference (${url})` });
-    } else if (!isExactPin(specifier, expected)) {
+    } else if (expectation.development?.has(name) ? !isAnyExactPin(specifier) : !isExactPin(specifier, expected)) {
       problems.push({
         file,
         requirement: value,

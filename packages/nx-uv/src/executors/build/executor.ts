@@ -53,7 +53,8 @@ async function build(project: UvProject, options: BuildExecutorOptions, context:
   assertValidMemberVersions(ws, workspaceRoot, `build ${name}`);
   const { versions, vcs } = await releaseVersions(ws, tagSchemeOf(context, ws), env);
   const plans = planWorkspacePins(ws, [member.name], versions);
-  const expectation = pinExpectation(ws, member, versions);
+  const development = new Set([...vcs].filter(([, release]) => !release.atHead).map(([name]) => name));
+  const expectation = { ...pinExpectation(ws, member, versions), development };
   const shownOut = displayPath(workspaceRoot, outDir);
   const shownPyproject = displayPath(workspaceRoot, path.join(ws.absRoot, member.pyprojectPath));
   assertOnlyDistributions(outDir, workspaceRoot);
