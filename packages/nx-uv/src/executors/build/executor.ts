@@ -88,7 +88,7 @@ async function build(project: UvProject, options: BuildExecutorOptions, context:
     if (!files.some((f) => distributionKind(f) === 'wheel')) {
       throw new Error(`uv build of ${name} reported success but wrote no wheel; ${shownOut} was left as it was`);
     }
-    const audits: FileAudit[] = files.map((f) => auditDistribution(f, expectation));
+    const audits: FileAudit[] = await Promise.all(files.map((f) => auditDistribution(f, expectation)));
     const problems = audits.flatMap((a) => a.problems);
     if (problems.length > 0) {
       const notice = lockedRequirementNotice(member);
