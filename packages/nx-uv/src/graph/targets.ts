@@ -76,6 +76,16 @@ function helpExample(key: TargetKey, outputPath: string): Record<string, unknown
   }
 }
 
+/**
+ * The toolchain inputs of a build, so that a cache shared by many machines (Nx Cloud, a self-hosted
+ * remote cache) never serves a build made by another uv: Nx runs `uv --version` when it hashes the
+ * task (once per run, not while building the graph), and hashes NX_UV_UV_PATH, which names the uv
+ * the executor runs instead of the one on PATH. The member's build requirements (`[build-system]
+ * requires`) are in its pyproject.toml, already an input through the named input.
+ */
+export const UV_VERSION_INPUT = 'uv --version';
+export const UV_PATH_ENV_INPUT = 'NX_UV_UV_PATH';
+
 /** `{workspaceRoot}/<uvRoot>/<file>` with no `./` segment when the uv root is the Nx root. */
 export function workspaceFileToken(uvRoot: string, file: string): string {
   return uvRoot === '.' || uvRoot === '' ? `{workspaceRoot}/${file}` : `{workspaceRoot}/${uvRoot}/${file}`;
@@ -136,7 +146,9 @@ function memberTargetPlan(ctx: TargetContext): MemberTargetPlan {
         ctx.namedInput,
         `^${ctx.namedInput}`,
         `!{projectRoot}/${out}/**/*`,
+        // The build's audit reads from uv.lock the dependencies a metadata hook computes.
         workspaceFileToken(ctx.uvRoot, 'uv.lock'),
+        // [tool.uv] of the root: sources, indexes, build constraints.
         workspaceFileToken(ctx.uvRoot, 'pyproject.toml'),
       ],
       buildOutput: `{projectRoot}/${out}`,
@@ -184,7 +196,7 @@ export function inferMemberTargets(
       executor: EXECUTOR.build,
       // Nx sees none of the files of a member behind a symlink, so it could not tell when to rebuild.
       cache: member.outsideNx !== true,
-      inputs: member.versionFromTags ? [...buildInputs, ...VCS_VERSION_INPUTS] : buildInputs.slice(),
+      inputs: [...buildInputs, { runtime: UV_VERSION_INPUT }, { env: UV_PATH_ENV_INPUT }, ...(member.versionFromTags ? VCS_VERSION_INPUTS : [])],
       outputs: [buildOutput],
       options: { outputPath: out },
       metadata: metadata('build', project, build, out),

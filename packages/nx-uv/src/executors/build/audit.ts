@@ -115,8 +115,8 @@ export function auditRequirements(file: string, requiresDist: readonly string[],
 }
 
 /** Reads the metadata of one wheel or sdist and audits its Requires-Dist. */
-export function auditDistribution(filePath: string, expectation: PinExpectation): FileAudit {
-  const md = readDistributionMetadata(filePath);
+export async function auditDistribution(filePath: string, expectation: PinExpectation): Promise<FileAudit> {
+  const md = await readDistributionMetadata(filePath);
   const file = path.basename(filePath);
   const requiresDist = metadataValues(md.metadata, 'Requires-Dist');
   const audit: FileAudit = { file, kind: md.kind, checked: requiresDist.length, problems: auditRequirements(file, requiresDist, expectation) };

@@ -94,7 +94,7 @@ async function build(project: UvProject, options: BuildExecutorOptions, context:
       throw new Error(`uv build of ${name} reported success but wrote no wheel; ${shownOut} was left as it was`);
     }
     checkVcsVersion(member, vcs.get(member.name), files, shownOut);
-    const audits: FileAudit[] = files.map((f) => auditDistribution(f, expectation));
+    const audits: FileAudit[] = await Promise.all(files.map((f) => auditDistribution(f, expectation)));
     const problems = audits.flatMap((a) => a.problems);
     if (problems.length > 0) {
       const notice = lockedRequirementNotice(member);

@@ -53,7 +53,7 @@ export async function collectDistributions(
   const files: CollectedDistributions['files'] = [];
   for (const p of selection.selected) {
     const full = path.join(distDir, p.filename);
-    const meta = readDistributionMetadata(full);
+    const meta = await readDistributionMetadata(full);
     const name = metadataValue(meta.metadata, 'Name');
     const metaVersion = metadataValue(meta.metadata, 'Version');
     if (!name || normalizeName(name) !== member.name || !metaVersion || !sameVersion(metaVersion, selection.version)) {
