@@ -41,7 +41,6 @@ const DEVKIT_VERSION = rootPackageJson.devDependencies['@nx/devkit'];
 const toolsBin = path.join(repoRoot, '.tools', 'venv', 'bin');
 const uvBin = path.join(toolsBin, 'uv');
 
-
 function parseArgs(argv) {
   const args = { members: 1000, processes: 5, calls: 5, keep: false, json: undefined, dist: distDir };
   for (const arg of argv) {
@@ -56,7 +55,6 @@ function parseArgs(argv) {
 
 // ---------------------------------------------------------------------------------------------
 // The generated workspace
-
 
 const memberName = (i) => `acme-pkg-${String(i).padStart(4, '0')}`;
 const memberDir = (i) => `packages/pkg-${String(i).padStart(4, '0')}`;
@@ -224,7 +222,11 @@ function buildFileMap(dir, projects) {
   const projectFileMap = Object.fromEntries(Object.keys(projects).map((name) => [name, []]));
   const nonProjectFiles = [];
   for (const file of listFiles(dir)) {
-    const hash = crypto.createHash('sha1').update(fs.readFileSync(path.join(dir, file))).digest('hex').slice(0, 20);
+    const hash = crypto
+      .createHash('sha1')
+      .update(fs.readFileSync(path.join(dir, file)))
+      .digest('hex')
+      .slice(0, 20);
     const owner = roots.find(([, root]) => root === '' || file === root || file.startsWith(`${root}/`));
     if (owner) projectFileMap[owner[0]].push({ file, hash });
     else nonProjectFiles.push({ file, hash });
@@ -452,9 +454,7 @@ async function main() {
     );
 
     // The file maps are Nx's work (native, before any plugin runs): computed here, not timed.
-    const memberProjects = Object.fromEntries(
-      Array.from({ length: args.members }, (_, i) => [memberName(i), { root: memberDir(i) }]),
-    );
+    const memberProjects = Object.fromEntries(Array.from({ length: args.members }, (_, i) => [memberName(i), { root: memberDir(i) }]));
     const uvFileMap = buildFileMap(uvRoot, { ...memberProjects, 'uv-workspace': { root: '.' } });
     const nxlvFileMap = buildFileMap(nxlvRoot, memberProjects);
 
@@ -520,7 +520,15 @@ async function main() {
     const rows = [
       ['', 'cold', 'warm-disk', 'warm', 'module load', 'projects', 'edges'],
       ['(a) floor: read + smol-toml parse, Nx loaded', fmt(floor.cold), fmt(floor.warmDisk), fmt(floor.warm), fmt(floor.loadMs), '–', '–'],
-      ['(a+) floor + the same configurations and edges, unchecked', fmt(bound.cold), fmt(bound.warmDisk), fmt(bound.warm), fmt(bound.loadMs), String(bound.projectCount), String(bound.edgeCount)],
+      [
+        '(a+) floor + the same configurations and edges, unchecked',
+        fmt(bound.cold),
+        fmt(bound.warmDisk),
+        fmt(bound.warm),
+        fmt(bound.loadMs),
+        String(bound.projectCount),
+        String(bound.edgeCount),
+      ],
       ['(a0) the same in a bare Node process', fmt(bare.cold), fmt(bare.warmDisk), fmt(bare.warm), fmt(bare.loadMs), '–', '–'],
       [
         '(b) nx-uv createNodes + createDependencies',
@@ -543,10 +551,42 @@ async function main() {
         `${nxlv.edgeCount}/${expectedNxlv}†`,
       ],
       ['      + reading its project.json files', fmt(nxlv.coldNodes), '', fmt(nxlv.warmNodes), '', '', ''],
-      ['(b)/(a)', `${(nxuv.cold / floor.cold).toFixed(2)}x`, `${(nxuv.warmDisk / floor.warmDisk).toFixed(2)}x`, `${(nxuv.warm / floor.warm).toFixed(2)}x`, '', '', ''],
-      ['(a+)/(a)', `${(bound.cold / floor.cold).toFixed(2)}x`, `${(bound.warmDisk / floor.warmDisk).toFixed(2)}x`, `${(bound.warm / floor.warm).toFixed(2)}x`, '', '', ''],
-      ['(b)/(a0)', `${(nxuv.cold / bare.cold).toFixed(2)}x`, `${(nxuv.warmDisk / bare.warmDisk).toFixed(2)}x`, `${(nxuv.warm / bare.warm).toFixed(2)}x`, '', '', ''],
-      ['(c)/(b)', `${(nxlv.cold / nxuv.cold).toFixed(1)}x`, `${(nxlv.warmDisk / nxuv.warmDisk).toFixed(1)}x`, `${(nxlv.warm / nxuv.warm).toFixed(1)}x`, '', '', ''],
+      [
+        '(b)/(a)',
+        `${(nxuv.cold / floor.cold).toFixed(2)}x`,
+        `${(nxuv.warmDisk / floor.warmDisk).toFixed(2)}x`,
+        `${(nxuv.warm / floor.warm).toFixed(2)}x`,
+        '',
+        '',
+        '',
+      ],
+      [
+        '(a+)/(a)',
+        `${(bound.cold / floor.cold).toFixed(2)}x`,
+        `${(bound.warmDisk / floor.warmDisk).toFixed(2)}x`,
+        `${(bound.warm / floor.warm).toFixed(2)}x`,
+        '',
+        '',
+        '',
+      ],
+      [
+        '(b)/(a0)',
+        `${(nxuv.cold / bare.cold).toFixed(2)}x`,
+        `${(nxuv.warmDisk / bare.warmDisk).toFixed(2)}x`,
+        `${(nxuv.warm / bare.warm).toFixed(2)}x`,
+        '',
+        '',
+        '',
+      ],
+      [
+        '(c)/(b)',
+        `${(nxlv.cold / nxuv.cold).toFixed(1)}x`,
+        `${(nxlv.warmDisk / nxuv.warmDisk).toFixed(1)}x`,
+        `${(nxlv.warm / nxuv.warm).toFixed(1)}x`,
+        '',
+        '',
+        '',
+      ],
     ];
     const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
     console.log('');
@@ -564,11 +604,12 @@ async function main() {
       const ratio = nxuv[mode] / floor[mode];
       return `${label} ${ratio <= 1.5 ? 'met' : 'MISSED'} (${ratio.toFixed(2)}x)`;
     };
-    const modes = [['cold', 'cold'], ['warmDisk', 'warm-disk'], ['warm', 'warm']];
-    console.log(
-      `target (b) within 1.5x of (a): ${modes.map(verdict).join(', ')}; ` +
-        `lower bound (a+)/(a) cold ${(bound.cold / floor.cold).toFixed(2)}x`,
-    );
+    const modes = [
+      ['cold', 'cold'],
+      ['warmDisk', 'warm-disk'],
+      ['warm', 'warm'],
+    ];
+    console.log(`target (b) within 1.5x of (a): ${modes.map(verdict).join(', ')}; ` + `lower bound (a+)/(a) cold ${(bound.cold / floor.cold).toFixed(2)}x`);
     if (nxuv.edgeCount !== expectedAll) {
       console.log(`WARNING: nx-uv returned ${nxuv.edgeCount} distinct edges, the generator made ${expectedAll}`);
     }
@@ -588,6 +629,6 @@ const args = process.argv.slice(2);
 const workerArg = args.find((a) => a.startsWith('--worker='));
 const run = workerArg ? worker(workerArg.slice('--worker='.length), args[1]) : main();
 run.catch((error) => {
-  console.error(error instanceof Error ? error.stack ?? error.message : error);
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
   process.exit(1);
 });

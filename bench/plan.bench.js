@@ -91,7 +91,6 @@ function parseArgs(argv) {
 // ---------------------------------------------------------------------------------------------
 // The generated repository
 
-
 const pad = (i) => String(i).padStart(4, '0');
 const memberName = (i) => `acme-pkg-${pad(i)}`;
 const memberDir = (i) => `packages/pkg-${pad(i)}`;
@@ -231,14 +230,19 @@ function generateHistory({ members: count, commits: total, 'release-every': rele
     } else {
       let x = random() * TYPES.reduce((s, [, w]) => s + w, 0);
       let type = TYPES[0][0];
-      for (const [t, w] of TYPES) if ((x -= w) < 0) { type = t; break; }
+      for (const [t, w] of TYPES)
+        if ((x -= w) < 0) {
+          type = t;
+          break;
+        }
       const bang = random() < 0.008;
       const footer = !bang && random() < 0.008;
       if (bang || footer) stats.breaking++;
       if (scope) stats.scoped++;
       const subject = `${type}${scope ? `(${scope})` : ''}${bang ? '!' : ''}: ${pick(['add', 'handle', 'speed up', 'rework', 'document', 'drop'])} ${pick(WORDS)} ${pick(WORDS)} (${n})`;
       subjectsByMember[main].push(subject);
-      const body = random() < 0.45 ? `\n\nThe ${pick(WORDS)} now uses the ${pick(WORDS)} instead of the ${pick(WORDS)}.\nSee the discussion in #${n % 997}.\n` : '\n';
+      const body =
+        random() < 0.45 ? `\n\nThe ${pick(WORDS)} now uses the ${pick(WORDS)} instead of the ${pick(WORDS)}.\nSee the discussion in #${n % 997}.\n` : '\n';
       const footers = footer ? `\nBREAKING CHANGE: the ${pick(WORDS)} option is gone; use ${pick(WORDS)}.\n` : '';
       const trailer = random() < 0.3 ? `\nReviewed-by: Someone <someone@acme.invalid>\nRefs: #${n % 313}\n` : '';
       message = `${subject}${body}${footers}${trailer}`;
@@ -267,7 +271,13 @@ function createRepo(dir, args, reuse = false) {
   if (!reuse) {
     fs.mkdirSync(dir, { recursive: true });
     git(dir, ['init', '--quiet', '--initial-branch=main']);
-    execFileSync('git', ['fast-import', '--quiet'], { cwd: dir, env: gitEnv(), input: generated.stream, maxBuffer: 64 * 1024 * 1024, stdio: ['pipe', 'ignore', 'inherit'] });
+    execFileSync('git', ['fast-import', '--quiet'], {
+      cwd: dir,
+      env: gitEnv(),
+      input: generated.stream,
+      maxBuffer: 64 * 1024 * 1024,
+      stdio: ['pipe', 'ignore', 'inherit'],
+    });
   }
   const tImport = now();
   if (!reuse) git(dir, ['reset', '--quiet', '--hard', 'main']);
@@ -348,7 +358,9 @@ async function worker(specFile) {
   const byAction = {};
   for (const pkg of p.packages) byAction[pkg.action] = (byAction[pkg.action] ?? 0) + 1;
   const fromCommits = p.packages.filter((pkg) => pkg.commits.length > 0 && pkg.reasons.some((r) => /\([0-9a-f]{7}\)$/.test(r)));
-  const byDependency = p.packages.filter((pkg) => pkg.reasons.length > 0 && pkg.reasons.every((r) => !/\([0-9a-f]{7}\)$/.test(r)) && pkg.action !== 'first-release' && pkg.action !== 'as-set');
+  const byDependency = p.packages.filter(
+    (pkg) => pkg.reasons.length > 0 && pkg.reasons.every((r) => !/\([0-9a-f]{7}\)$/.test(r)) && pkg.action !== 'first-release' && pkg.action !== 'as-set',
+  );
   const summary = {
     members: w.members.length,
     commitsRead: h.commits.length,
@@ -368,9 +380,7 @@ async function worker(specFile) {
     samePlan: JSON.stringify(plan) === JSON.stringify(p),
     releaseVersions: Object.fromEntries(Object.entries(h.releases).map(([name, r]) => [name, r.version])),
   };
-  process.stdout.write(
-    `\n@@RESULT ${JSON.stringify({ loadMs, coldMs, warmMs, steps: { workspace: s1 - s0, history: s2 - s1, plan: s3 - s2 }, summary })}\n`,
-  );
+  process.stdout.write(`\n@@RESULT ${JSON.stringify({ loadMs, coldMs, warmMs, steps: { workspace: s1 - s0, history: s2 - s1, plan: s3 - s2 }, summary })}\n`);
 }
 
 function runWorker(specFile, nodeArgs = []) {
@@ -481,8 +491,16 @@ async function main() {
     console.log('');
     printTable([
       ['', 'median', 'vs (a)'],
-      [`(a)  bare git log over the plan's range (${s.since ? `${s.since.slice(0, 7)}..HEAD` : 'root..HEAD'}, ${(logBytes / 1048576).toFixed(1)} MiB)`, fmt(m.gitLog), '1.00x'],
-      [`(a') every git command of the plan, bare (${commands.all.length}: the log + ${commands.all.length - 1} small)`, fmt(m.gitAll), `${(m.gitAll / m.gitLog).toFixed(2)}x`],
+      [
+        `(a)  bare git log over the plan's range (${s.since ? `${s.since.slice(0, 7)}..HEAD` : 'root..HEAD'}, ${(logBytes / 1048576).toFixed(1)} MiB)`,
+        fmt(m.gitLog),
+        '1.00x',
+      ],
+      [
+        `(a') every git command of the plan, bare (${commands.all.length}: the log + ${commands.all.length - 1} small)`,
+        fmt(m.gitAll),
+        `${(m.gitAll / m.gitLog).toFixed(2)}x`,
+      ],
       ['(b)  nx-uv computeWorkspacePlan, cold (fresh process)', fmt(m.cold), `${ratio.toFixed(2)}x`],
       ['     warm (second plan, same process, step by step)', fmt(m.warm), `${(m.warm / m.gitLog).toFixed(2)}x`],
       ['       of which workspace model (loadUvWorkspace)', fmt(m.workspace), ''],
@@ -493,21 +511,33 @@ async function main() {
     console.log(
       `\nplan: ${s.members} members, ${s.releases} last releases found (${s.tagCommits.length} distinct tag commits), ` +
         `${s.commitsRead} commits read, ${s.commitsMapped} mapped to members, ${s.commitsPlanned} commit entries in the plan ` +
-        `(${s.breakingCommits} breaking); ${s.packages} packages released: ${Object.entries(s.byAction).map(([k, v]) => `${v} ${k}`).join(', ')} ` +
+        `(${s.breakingCommits} breaking); ${s.packages} packages released: ${Object.entries(s.byAction)
+          .map(([k, v]) => `${v} ${k}`)
+          .join(', ')} ` +
         `(${s.fromCommits} on their own commits, ${s.byDependency} only through a dependency), ${s.skipped} skipped, ` +
         `${s.requirementUpdates} requirement updates, ${s.notes} notes.`,
     );
-    console.log(`node ${process.version}, git ${git(root, ['version']).trim().replace(/^git version /, '')}, ${os.cpus().length}× ${os.cpus()[0]?.model ?? 'cpu'}`);
+    console.log(
+      `node ${process.version}, git ${git(root, ['version'])
+        .trim()
+        .replace(/^git version /, '')}, ${os.cpus().length}× ${os.cpus()[0]?.model ?? 'cpu'}`,
+    );
     const under2s = m.cold < 2000;
     const within2x = ratio <= 2;
-    console.log(`target (b) under 2 s: ${under2s ? 'met' : 'MISSED'} (${fmt(m.cold)}); within 2x of (a): ${within2x ? 'met' : 'MISSED'} (${ratio.toFixed(2)}x)`);
+    console.log(
+      `target (b) under 2 s: ${under2s ? 'met' : 'MISSED'} (${fmt(m.cold)}); within 2x of (a): ${within2x ? 'met' : 'MISSED'} (${ratio.toFixed(2)}x)`,
+    );
 
     let profile;
     if (args.profile !== undefined) {
       const dir = path.resolve(args.profile || path.join(tmp, 'profile'));
       fs.mkdirSync(dir, { recursive: true });
       runWorker(spec({ dist: distDir, root, profileOnly: true }), ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=200']);
-      const file = fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(dir, f)).sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
+      const file = fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith('.cpuprofile'))
+        .map((f) => path.join(dir, f))
+        .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
       profile = summarizeProfile(file);
       console.log(`\nCPU profile of one cold plan (module load included), ${file}: self time, top ${profile.top.length} of ${fmt(profile.total)}`);
       for (const [fn, ms] of profile.top) console.log(`  ${fmt(ms).padStart(9)}  ${fn}`);
@@ -524,6 +554,6 @@ async function main() {
 const workerArg = process.argv.slice(2).find((a) => a.startsWith('--worker='));
 const run = workerArg ? worker(workerArg.slice('--worker='.length)) : main();
 run.catch((error) => {
-  console.error(error instanceof Error ? error.stack ?? error.message : error);
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
   process.exit(1);
 });

@@ -60,7 +60,18 @@ const fmt = (ms) => (ms >= 10000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 100 ? `
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function parseArgs(argv) {
-  const args = { levels: 6, width: 10, parallel: 10, build: 'uv', server: 'threaded', overhead: 1, 'build-parallel': 2, keep: false, json: undefined, dist: distDir };
+  const args = {
+    levels: 6,
+    width: 10,
+    parallel: 10,
+    build: 'uv',
+    server: 'threaded',
+    overhead: 1,
+    'build-parallel': 2,
+    keep: false,
+    json: undefined,
+    dist: distDir,
+  };
   for (const arg of argv) {
     const body = arg.replace(/^--/, '');
     const eq = body.indexOf('=');
@@ -88,7 +99,10 @@ function isolatedEnv(extra = {}) {
     if (/^(NX_|INIT_CWD$|UV_)/.test(key)) continue;
     env[key] = value;
   }
-  env.PATH = (process.env.PATH ?? '').split(path.delimiter).filter((e) => e && !/node_modules[\\/]\.bin$/.test(e)).join(path.delimiter);
+  env.PATH = (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .filter((e) => e && !/node_modules[\\/]\.bin$/.test(e))
+    .join(path.delimiter);
   return { ...env, npm_config_update_notifier: 'false', ...extra };
 }
 
@@ -132,11 +146,15 @@ function runAsync(cmd, args, cwd, env, secrets = []) {
  */
 function installOffline(root, tarball) {
   const manifest = JSON.parse(run('tar', ['-xOzf', tarball, 'package/package.json'], root, isolatedEnv()).stdout);
-  const devDependencies = { nx: rootPackageJson.devDependencies.nx, '@nx/devkit': rootPackageJson.devDependencies['@nx/devkit'], [manifest.name]: `file:${tarball}` };
+  const devDependencies = {
+    nx: rootPackageJson.devDependencies.nx,
+    '@nx/devkit': rootPackageJson.devDependencies['@nx/devkit'],
+    [manifest.name]: `file:${tarball}`,
+  };
   const pkg = { name: 'nx-uv-bench-publish', version: '0.0.0', private: true, devDependencies, allowScripts: rootPackageJson.allowScripts ?? { nx: true } };
   const entries = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package-lock.json'), 'utf8')).packages;
   const locate = (from, dep) => {
-    for (let at = from; ; ) {
+    for (let at = from; ;) {
       const candidate = `${at ? `${at}/` : ''}node_modules/${dep}`;
       if (entries[candidate]) return candidate;
       if (!at) return undefined;
@@ -148,7 +166,8 @@ function installOffline(root, tarball) {
   const queue = [];
   for (const [dep, range] of [['nx', devDependencies.nx], ['@nx/devkit', devDependencies['@nx/devkit']], ...Object.entries(manifest.dependencies ?? {})]) {
     const at = locate('', dep);
-    if (!at || !semver.satisfies(entries[at].version ?? '', range)) throw new Error(`package-lock.json has no top-level ${dep}@${range}: run \`npm ci\` in ${repoRoot}`);
+    if (!at || !semver.satisfies(entries[at].version ?? '', range))
+      throw new Error(`package-lock.json has no top-level ${dep}@${range}: run \`npm ci\` in ${repoRoot}`);
     queue.push(at);
   }
   while (queue.length) {
@@ -196,7 +215,6 @@ function installOffline(root, tarball) {
 // ---------------------------------------------------------------------------------------------
 // The uv workspace: levels × width tiny packages
 
-
 function generatePackages(levels, width) {
   const random = prng(4242);
   const packages = [];
@@ -227,7 +245,8 @@ function writeUvWorkspace(root, packages) {
       `requires-python = ">=3.9"\ndependencies = [${p.deps.map((d) => `"${d}>=1.0"`).join(', ')}]\n\n` +
       `[build-system]\nrequires = ["uv_build>=0.13,<0.14"]\nbuild-backend = "uv_build"\n`;
     files[`packages/${p.name}/README.md`] = `# ${p.name}\n`;
-    files[`packages/${p.name}/src/${p.module}/__init__.py`] = `"""${p.name}."""\n${p.deps.map((d) => `import ${d.replace(/-/g, '_')}\n`).join('')}VALUE = ${JSON.stringify(p.name)}\n`;
+    files[`packages/${p.name}/src/${p.module}/__init__.py`] =
+      `"""${p.name}."""\n${p.deps.map((d) => `import ${d.replace(/-/g, '_')}\n`).join('')}VALUE = ${JSON.stringify(p.name)}\n`;
   }
   for (const [rel, text] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
@@ -244,7 +263,8 @@ function builtFiles(root, packages) {
     const stem = `${p.module}-1.0.${p.level}`;
     const sdist = names.filter((n) => n === `${stem}.tar.gz`);
     const wheel = names.filter((n) => n.startsWith(`${stem}-`) && n.endsWith('.whl'));
-    if (sdist.length !== 1 || wheel.length !== 1) throw new Error(`${dir}: expected one sdist and one wheel of ${p.name} 1.0.${p.level}, found ${JSON.stringify(names)}`);
+    if (sdist.length !== 1 || wheel.length !== 1)
+      throw new Error(`${dir}: expected one sdist and one wheel of ${p.name} 1.0.${p.level}, found ${JSON.stringify(names)}`);
     out.set(p.name, [path.join(dir, sdist[0]), path.join(dir, wheel[0])]);
   }
   return out;
@@ -280,7 +300,26 @@ async function startIndex(dir, auth, kind) {
     const command = kind === 'threaded' ? [path.join(toolsBin, 'python'), path.join(__dirname, 'threaded-pypiserver.py')] : [pypiServerBin];
     const child = spawn(
       command[0],
-      [...command.slice(1), 'run', '-i', '127.0.0.1', '-p', String(port), '-P', htpasswd, '-a', 'update', '--disable-fallback', '--server', 'wsgiref', '--log-file', logFile, '--log-stream', 'none', packagesDir],
+      [
+        ...command.slice(1),
+        'run',
+        '-i',
+        '127.0.0.1',
+        '-p',
+        String(port),
+        '-P',
+        htpasswd,
+        '-a',
+        'update',
+        '--disable-fallback',
+        '--server',
+        'wsgiref',
+        '--log-file',
+        logFile,
+        '--log-stream',
+        'none',
+        packagesDir,
+      ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     let stderr = '';
@@ -326,7 +365,9 @@ async function verifyIndex(index, packages, files, label) {
   const onDisk = fs.readdirSync(index.packagesDir).sort();
   const expected = packages.flatMap((p) => files.get(p.name).map((f) => path.basename(f))).sort();
   if (JSON.stringify(onDisk) !== JSON.stringify(expected)) {
-    throw new Error(`${label}: the index holds ${onDisk.length} files, expected the ${expected.length} built ones\n  missing: ${expected.filter((f) => !onDisk.includes(f)).join(', ')}`);
+    throw new Error(
+      `${label}: the index holds ${onDisk.length} files, expected the ${expected.length} built ones\n  missing: ${expected.filter((f) => !onDisk.includes(f)).join(', ')}`,
+    );
   }
   for (const p of packages) {
     for (const f of files.get(p.name)) {
@@ -335,7 +376,8 @@ async function verifyIndex(index, packages, files, label) {
       if (!a.equals(b)) throw new Error(`${label}: ${path.basename(f)} on the index differs from the built file`);
     }
     const names = await listed(index.simpleUrl, p.name);
-    for (const f of files.get(p.name)) if (!names.includes(path.basename(f))) throw new Error(`${label}: ${index.simpleUrl}${p.name}/ does not list ${path.basename(f)}`);
+    for (const f of files.get(p.name))
+      if (!names.includes(path.basename(f))) throw new Error(`${label}: ${index.simpleUrl}${p.name}/ does not list ${path.basename(f)}`);
   }
   return onDisk.length;
 }
@@ -382,7 +424,14 @@ async function main() {
     fs.mkdirSync(ws);
     const auth = { username: 'bench', password: crypto.randomBytes(12).toString('hex') };
     const secrets = [auth.password];
-    const gitIdentity = { GIT_AUTHOR_NAME: 'nx-uv bench', GIT_AUTHOR_EMAIL: 'bench@nx-uv.invalid', GIT_COMMITTER_NAME: 'nx-uv bench', GIT_COMMITTER_EMAIL: 'bench@nx-uv.invalid', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' };
+    const gitIdentity = {
+      GIT_AUTHOR_NAME: 'nx-uv bench',
+      GIT_AUTHOR_EMAIL: 'bench@nx-uv.invalid',
+      GIT_COMMITTER_NAME: 'nx-uv bench',
+      GIT_COMMITTER_EMAIL: 'bench@nx-uv.invalid',
+      GIT_CONFIG_NOSYSTEM: '1',
+      GIT_CONFIG_GLOBAL: '/dev/null',
+    };
     const baseEnv = isolatedEnv({
       ...gitIdentity,
       PATH: `${toolsBin}${path.delimiter}${isolatedEnv().PATH}`,
@@ -417,7 +466,8 @@ async function main() {
       const buildRun = await nx(['run-many', '-t', 'build', `--parallel=${args['build-parallel']}`], baseEnv);
       const rebuild = await nx(['run-many', '-t', 'build', `--parallel=${args['build-parallel']}`], baseEnv);
       const cacheHits = (rebuild.stdout.match(/existing outputs match the cache|\[local cache\]/g) ?? []).length;
-      if (cacheHits < packages.length) throw new Error(`the second build run had ${cacheHits} cache hits, expected ${packages.length}: builds would be measured\n${rebuild.stdout}`);
+      if (cacheHits < packages.length)
+        throw new Error(`the second build run had ${cacheHits} cache hits, expected ${packages.length}: builds would be measured\n${rebuild.stdout}`);
       buildNote = `nx run-many -t build in ${fmt(buildRun.ms)} (all-cache-hit rerun ${fmt(rebuild.ms)}; publish runs include those cache hits)`;
     } else {
       // Fast: one `uv build --all-packages`, each package's files moved to its dist/; publish runs use
@@ -479,13 +529,24 @@ async function main() {
         return { name: p.name, total: x.upload + x.poll, upload: x.upload, poll: x.poll };
       });
       const slowest = times.reduce((a, b) => (b.total > a.total ? b : a));
-      return { slowest, sum: times.reduce((n, x) => n + x.total, 0), meanUpload: times.reduce((n, x) => n + x.upload, 0) / times.length, meanPoll: times.reduce((n, x) => n + x.poll, 0) / times.length };
+      return {
+        slowest,
+        sum: times.reduce((n, x) => n + x.total, 0),
+        meanUpload: times.reduce((n, x) => n + x.upload, 0) / times.length,
+        meanPoll: times.reduce((n, x) => n + x.poll, 0) / times.length,
+      };
     });
     const critMs = levelStats.reduce((n, l) => n + l.slowest.total, 0);
 
     // (2) nx-uv through Nx.
     const nxIndex = await newIndex('nx');
-    const publishEnv = { ...baseEnv, UV_PUBLISH_URL: nxIndex.url, UV_PUBLISH_CHECK_URL: nxIndex.simpleUrl, UV_PUBLISH_USERNAME: auth.username, UV_PUBLISH_PASSWORD: auth.password };
+    const publishEnv = {
+      ...baseEnv,
+      UV_PUBLISH_URL: nxIndex.url,
+      UV_PUBLISH_CHECK_URL: nxIndex.simpleUrl,
+      UV_PUBLISH_USERNAME: auth.username,
+      UV_PUBLISH_PASSWORD: auth.password,
+    };
     const publishArgs = ['run-many', '-t', 'publish', `--parallel=${args.parallel}`, ...(args.build === 'uv' ? ['--exclude-task-dependencies'] : [])];
     const tNxStart = Date.now();
     const nxRun = await nx(publishArgs, publishEnv);
@@ -519,7 +580,8 @@ async function main() {
     if (args.overhead) {
       noop = await nx(publishArgs, publishEnv);
       const noopSkipped = noop.stdout.split('\n').filter((l) => /nothing to upload; .*already on the index \(identical\)/.test(l)).length;
-      if (noopSkipped !== packages.length) throw new Error(`no-op run: ${noopSkipped} packages reported nothing to upload, expected ${packages.length}\n${noop.stdout}`);
+      if (noopSkipped !== packages.length)
+        throw new Error(`no-op run: ${noopSkipped} packages reported nothing to upload, expected ${packages.length}\n${noop.stdout}`);
       skip = await nx(publishArgs, publishEnv, ['--skipPublish']);
       const skipLines = skip.stdout.split('\n').filter((l) => /skipped \(skipPublish\)/.test(l)).length;
       if (skipLines !== packages.length) throw new Error(`skipPublish run: ${skipLines} packages skipped, expected ${packages.length}\n${skip.stdout}`);
@@ -555,7 +617,17 @@ async function main() {
     ]);
     console.log('');
     printTable([
-      ['level', 'pkgs', '(1) Σ upload+poll', '(1) mean uv publish', '(1) mean poll', '(3) slowest', '(2) first file landed', '(2) level done', '(2) since previous level'],
+      [
+        'level',
+        'pkgs',
+        '(1) Σ upload+poll',
+        '(1) mean uv publish',
+        '(1) mean poll',
+        '(3) slowest',
+        '(2) first file landed',
+        '(2) level done',
+        '(2) since previous level',
+      ],
       ...levelStats.map((l, i) => [
         String(i),
         String(byLevel[i].length),
@@ -573,13 +645,28 @@ async function main() {
       `\nevery index held all ${total} files (${packages.length} wheels + ${packages.length} sdists) after its variant; in (2) no package landed before its dependencies; ` +
         `nx-uv polled ${meanPolls.toFixed(2)} times per package on average; ${args.build === 'nx' ? 'every build was a cache hit' : 'no build task ran'}.`,
     );
-    console.log(`node ${process.version}, uv ${run(uvBin, ['--version'], tmp, baseEnv).stdout.trim().replace(/^uv /, '')}, nx ${rootPackageJson.devDependencies.nx}, pypiserver ${args.server === 'threaded' ? '(threaded stdlib server, bench/threaded-pypiserver.py)' : '(wsgiref: one request at a time)'}, ${os.cpus().length}× ${os.cpus()[0]?.model ?? 'cpu'}`);
+    console.log(
+      `node ${process.version}, uv ${run(uvBin, ['--version'], tmp, baseEnv).stdout.trim().replace(/^uv /, '')}, nx ${rootPackageJson.devDependencies.nx}, pypiserver ${args.server === 'threaded' ? '(threaded stdlib server, bench/threaded-pypiserver.py)' : '(wsgiref: one request at a time)'}, ${os.cpus().length}× ${os.cpus()[0]?.model ?? 'cpu'}`,
+    );
     console.log(`target (2) within 1.2x of (3): ${ratioCrit <= 1.2 ? 'met' : 'MISSED'} (${ratioCrit.toFixed(2)}x); whole benchmark ${fmt(now() - tStart)}`);
     if (args.json) {
       fs.writeFileSync(
         args.json,
         JSON.stringify(
-          { args, sequentialMs: seqMs, nxMs: nxRun.ms, criticalPathMs: critMs, ratioCrit, ratioSeq, noopMs: noop?.ms, skipPublishMs: skip?.ms, levelStats, levelFirst, levelDone, perPackage: Object.fromEntries(perPackage) },
+          {
+            args,
+            sequentialMs: seqMs,
+            nxMs: nxRun.ms,
+            criticalPathMs: critMs,
+            ratioCrit,
+            ratioSeq,
+            noopMs: noop?.ms,
+            skipPublishMs: skip?.ms,
+            levelStats,
+            levelFirst,
+            levelDone,
+            perPackage: Object.fromEntries(perPackage),
+          },
           null,
           2,
         ),
@@ -593,6 +680,6 @@ async function main() {
 }
 
 main().catch((error) => {
-  console.error(error instanceof Error ? error.stack ?? error.message : error);
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
   process.exit(1);
 });

@@ -179,7 +179,9 @@ function nxLines(out, pattern) {
 }
 
 function sampleWorkspace(root) {
-  const sources = Object.keys(MEMBERS).map((n) => `${n} = { workspace = true }`).join('\n');
+  const sources = Object.keys(MEMBERS)
+    .map((n) => `${n} = { workspace = true }`)
+    .join('\n');
   write(
     root,
     'pyproject.toml',
@@ -258,7 +260,17 @@ async function main() {
     UV_NO_PROGRESS: '1',
     UV_CACHE_DIR: path.join(tmp, 'uv-cache'),
   };
-  for (const k of ['GITHUB_TOKEN', 'GH_TOKEN', 'GITHUB_API_URL', 'GITHUB_REPOSITORY', 'UV_PUBLISH_TOKEN', 'UV_PUBLISH_URL', 'UV_PUBLISH_CHECK_URL', 'UV_PUBLISH_USERNAME', 'UV_PUBLISH_PASSWORD']) {
+  for (const k of [
+    'GITHUB_TOKEN',
+    'GH_TOKEN',
+    'GITHUB_API_URL',
+    'GITHUB_REPOSITORY',
+    'UV_PUBLISH_TOKEN',
+    'UV_PUBLISH_URL',
+    'UV_PUBLISH_CHECK_URL',
+    'UV_PUBLISH_USERNAME',
+    'UV_PUBLISH_PASSWORD',
+  ]) {
     delete baseEnv[k]; // nothing from the caller's shell reaches a real service
   }
   const git = (args) => run('git', args, { cwd: ws, env: baseEnv });
@@ -267,7 +279,10 @@ async function main() {
 
   try {
     say(1, `A fresh Nx workspace with the packed plugin, in ${ws}`);
-    const packed = run('npm', ['pack', path.join(repo, 'dist/packages/nx-uv'), '--pack-destination', tmp, '--silent'], { cwd: tmp }).trim().split('\n').pop();
+    const packed = run('npm', ['pack', path.join(repo, 'dist/packages/nx-uv'), '--pack-destination', tmp, '--silent'], { cwd: tmp })
+      .trim()
+      .split('\n')
+      .pop();
     const rootPkg = require(path.join(repo, 'package.json'));
     write(
       ws,
@@ -310,7 +325,11 @@ async function main() {
     git(['push', '-q', 'origin', 'main']);
     console.log(indent(git(['log', '--format=%h %s%d', '--decorate=short'])));
     console.log(`origin = ${origin} (a local bare repository)`);
-    summary.push(`sample: 5 members released at ${Object.entries(MEMBERS).map(([n, m]) => `${n} ${m.version}`).join(', ')}; ${CHANGES.length} commits since`);
+    summary.push(
+      `sample: 5 members released at ${Object.entries(MEMBERS)
+        .map(([n, m]) => `${n} ${m.version}`)
+        .join(', ')}; ${CHANGES.length} commits since`,
+    );
 
     say(3, 'The Nx graph nx-uv infers (no project.json anywhere)');
     nx(['graph', `--file=${path.join(tmp, 'graph.json')}`]);
@@ -338,12 +357,18 @@ async function main() {
     const cliToml = fs.readFileSync(path.join(ws, 'packages/acme-cli/pyproject.toml'), 'utf8');
     console.log(`  packages/acme-cli/pyproject.toml now requires ${/"acme-api[^"]*"/.exec(cliToml)[0]}`);
     console.log(indent(git(['status', '--short']), '  changed: '));
-    const releaseTitle = Object.keys(MEMBERS).map((n) => `${n} ${released[n]}`).join(', ');
+    const releaseTitle = Object.keys(MEMBERS)
+      .map((n) => `${n} ${released[n]}`)
+      .join(', ');
     git(['add', '-A']);
     git(['commit', '-q', '-m', `chore(release): ${releaseTitle}`]);
     git(['push', '-q', 'origin', 'main']);
     console.log(`committed and pushed: ${git(['log', '-1', '--format=%h %s']).trim()}`);
-    summary.push(`version: ${Object.keys(MEMBERS).map((n) => `${n} ${MEMBERS[n].version} → ${released[n]}`).join(', ')}; release commit pushed`);
+    summary.push(
+      `version: ${Object.keys(MEMBERS)
+        .map((n) => `${n} ${MEMBERS[n].version} → ${released[n]}`)
+        .join(', ')}; release commit pushed`,
+    );
 
     say(6, 'nx run-many -t tag  (annotated tags pushed to origin, GitHub Releases on a local fake of the GitHub API)');
     registerTypeScript(path.join(repo, 'packages/nx-uv/src'));
@@ -355,9 +380,13 @@ async function main() {
     const tagOut = await runAsync('npx', ['nx', 'run-many', '-t', 'tag', '--parallel=2', '--output-style=static'], { cwd: ws, env: tagEnv });
     if (tagOut.includes(githubToken)) throw new Error('the GitHub token appeared in the output of `tag`');
     github.assertNoErrors();
-    const remoteTags = run('git', ['--git-dir', origin, 'for-each-ref', '--sort=refname', '--format=%(refname:short) %(objecttype) → %(*objectname:short)', 'refs/tags'], {
-      env: baseEnv,
-    });
+    const remoteTags = run(
+      'git',
+      ['--git-dir', origin, 'for-each-ref', '--sort=refname', '--format=%(refname:short) %(objecttype) → %(*objectname:short)', 'refs/tags'],
+      {
+        env: baseEnv,
+      },
+    );
     console.log('tags on origin:');
     console.log(indent(remoteTags));
     const releases = github.releases(GITHUB_REPOSITORY);
@@ -381,7 +410,23 @@ async function main() {
     fs.writeFileSync(htpasswd, `${user}:{SHA}${crypto.createHash('sha1').update(password).digest('base64')}\n`, { mode: 0o600 });
     server = spawn(
       path.join(bin, 'pypi-server'),
-      ['run', '-i', '127.0.0.1', '-p', String(port), '-P', htpasswd, '-a', 'update', '--disable-fallback', '--server', 'wsgiref', '--log-stream', 'none', packages],
+      [
+        'run',
+        '-i',
+        '127.0.0.1',
+        '-p',
+        String(port),
+        '-P',
+        htpasswd,
+        '-a',
+        'update',
+        '--disable-fallback',
+        '--server',
+        'wsgiref',
+        '--log-stream',
+        'none',
+        packages,
+      ],
       { stdio: 'ignore' },
     );
     const index = `http://127.0.0.1:${port}`;
@@ -414,7 +459,9 @@ async function main() {
     console.log(`index now serves: ${onIndex.join(', ')}`);
     const files = fs.readdirSync(packages).sort();
     console.log(files.map((f) => `  ${f}`).join('\n'));
-    const expectedFiles = Object.keys(MEMBERS).flatMap((n) => [`${moduleName(n)}-${released[n]}-py3-none-any.whl`, `${moduleName(n)}-${released[n]}.tar.gz`]).sort();
+    const expectedFiles = Object.keys(MEMBERS)
+      .flatMap((n) => [`${moduleName(n)}-${released[n]}-py3-none-any.whl`, `${moduleName(n)}-${released[n]}.tar.gz`])
+      .sort();
     if (JSON.stringify(files) !== JSON.stringify(expectedFiles)) throw new Error(`the index holds ${files.join(', ')}; expected ${expectedFiles.join(', ')}`);
     summary.push(`publish: ${files.length} files of the new versions on the index`);
 
@@ -425,7 +472,10 @@ async function main() {
     delete installEnv.UV_FIND_LINKS;
     run('uv', ['venv', '--quiet', venv], { cwd: tmp, env: installEnv });
     const authed = `http://${user}:${password}@127.0.0.1:${port}/simple/`;
-    run('uv', ['pip', 'install', '--quiet', '--python', path.join(venv, 'bin/python'), '--index-url', authed, '--no-cache', 'acme-cli[extras]'], { cwd: tmp, env: installEnv });
+    run('uv', ['pip', 'install', '--quiet', '--python', path.join(venv, 'bin/python'), '--index-url', authed, '--no-cache', 'acme-cli[extras]'], {
+      cwd: tmp,
+      env: installEnv,
+    });
     const check = [
       'import importlib.metadata as md, re, sys',
       ...Object.keys(MEMBERS).map((n) => `import ${moduleName(n)}`),

@@ -23,7 +23,9 @@ afterAll(() => {
 
 /** A `uv` first on PATH that reports `version` and hands everything else to the real uv. */
 function uvOnPath(version: string): void {
-  fs.writeFileSync(path.join(shims.dir, 'uv'), `#!/bin/sh\nif [ "$1" = "--version" ]; then echo "uv ${version}"; exit 0; fi\nexec "${uvBin}" "$@"\n`, { mode: 0o755 });
+  fs.writeFileSync(path.join(shims.dir, 'uv'), `#!/bin/sh\nif [ "$1" = "--version" ]; then echo "uv ${version}"; exit 0; fi\nexec "${uvBin}" "$@"\n`, {
+    mode: 0o755,
+  });
 }
 
 /** `nx run core-lib:build`; true when Nx served it from its cache. */

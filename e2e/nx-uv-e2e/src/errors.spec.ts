@@ -46,9 +46,7 @@ it('a malformed pyproject.toml fails with an error naming the file and the line'
 });
 
 it('an invalid requirement fails with an error naming the file and the requirement', () => {
-  const output = failureWith(
-    uvWorkspaceFiles[utils].replace('"core-lib>=1.0",', '"core-lib >>> 1.0",'),
-  );
+  const output = failureWith(uvWorkspaceFiles[utils].replace('"core-lib>=1.0",', '"core-lib >>> 1.0",'));
   expect(output).toContain(utils);
   expect(output).toContain('core-lib >>> 1.0');
   expect(projectsAfterFix()).toEqual([...memberNames, 'uv-workspace'].sort());

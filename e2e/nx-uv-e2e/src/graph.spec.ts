@@ -14,15 +14,7 @@ import {
   type NxWorkspace,
   type PackedPlugin,
 } from './harness';
-import {
-  dependentsOfApiClient,
-  dependentsOfCoreLib,
-  expectedEdges,
-  memberNames,
-  memberRoots,
-  packageMembers,
-  uvWorkspaceFiles,
-} from './fixtures/uv-workspace';
+import { dependentsOfApiClient, dependentsOfCoreLib, expectedEdges, memberNames, memberRoots, packageMembers, uvWorkspaceFiles } from './fixtures/uv-workspace';
 import { readUvLockGraph } from './uv-lock';
 
 interface TargetConfig {
@@ -162,8 +154,7 @@ describe('targets', () => {
 });
 
 describe('affected', () => {
-  const affected = (file: string) =>
-    parseJsonOutput<string[]>(ws.runNx(['show', 'projects', '--affected', `--files=${file}`, '--json']).stdout).sort();
+  const affected = (file: string) => parseJsonOutput<string[]>(ws.runNx(['show', 'projects', '--affected', `--files=${file}`, '--json']).stdout).sort();
 
   it('a change in the leaf dependency core-lib affects it and all its dependents, nothing else', () => {
     expect(affected('packages/core/src/core_lib/__init__.py')).toEqual(dependentsOfCoreLib);
@@ -179,10 +170,7 @@ describe('after an edit', () => {
 
   it('follows a new dependency without stale results', () => {
     ws.writeFiles({
-      'packages/utils/pyproject.toml': `${ws.readFile('packages/utils/pyproject.toml').replace(
-        '"core-lib>=1.0",',
-        '"core-lib>=1.0", "scripts",',
-      )}
+      'packages/utils/pyproject.toml': `${ws.readFile('packages/utils/pyproject.toml').replace('"core-lib>=1.0",', '"core-lib>=1.0", "scripts",')}
 [tool.uv.sources]
 scripts = { workspace = true }
 `,

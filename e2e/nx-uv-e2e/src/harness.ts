@@ -11,9 +11,7 @@ import * as semver from 'semver';
 import { makeTempDir, repoRoot, uvBin, uvTestEnv, writeTree } from '../../../packages/nx-uv/src/testing/tools';
 
 /** The built plugin that the suite packs; NX_UV_E2E_DIST points it at another build (e.g. a mutant). */
-export const distDir = process.env.NX_UV_E2E_DIST
-  ? path.resolve(process.env.NX_UV_E2E_DIST)
-  : path.join(repoRoot, 'dist', 'packages', 'nx-uv');
+export const distDir = process.env.NX_UV_E2E_DIST ? path.resolve(process.env.NX_UV_E2E_DIST) : path.join(repoRoot, 'dist', 'packages', 'nx-uv');
 
 const repoPackageJson = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
   devDependencies: Record<string, string>;
@@ -44,10 +42,7 @@ export class CommandError extends Error {
     readonly stdout: string,
     readonly stderr: string,
   ) {
-    super(
-      `\`${command}\` failed in ${cwd} (exit ${status ?? 'signal'})\n` +
-        `--- stdout ---\n${stdout.trimEnd()}\n--- stderr ---\n${stderr.trimEnd()}`,
-    );
+    super(`\`${command}\` failed in ${cwd} (exit ${status ?? 'signal'})\n` + `--- stdout ---\n${stdout.trimEnd()}\n--- stderr ---\n${stderr.trimEnd()}`);
     this.name = 'CommandError';
   }
 }
@@ -111,10 +106,7 @@ export function packPlugin(dist: string = distDir): PackedPlugin {
   const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as { main?: string };
   const entry = path.join(dist, manifest.main ?? 'index.js');
   if (!fs.existsSync(entry)) {
-    throw new Error(
-      `The built plugin has no entry point (${entry}): run \`npm run build\` in ${repoRoot} ` +
-        `after src/index.ts exists`,
-    );
+    throw new Error(`The built plugin has no entry point (${entry}): run \`npm run build\` in ${repoRoot} ` + `after src/index.ts exists`);
   }
   const { dir, cleanup } = makeTempDir('nx-uv-pack-');
   try {
@@ -321,11 +313,7 @@ function offlineLockfile(
       at = cut < 0 ? '' : at.slice(0, cut);
     }
   };
-  const wanted: [string, string][] = [
-    ['nx', nxVersion],
-    ['@nx/devkit', nxDevkitVersion],
-    ...Object.entries(plugin.dependencies ?? {}),
-  ];
+  const wanted: [string, string][] = [['nx', nxVersion], ['@nx/devkit', nxDevkitVersion], ...Object.entries(plugin.dependencies ?? {})];
   const keep = new Set<string>();
   const queue: string[] = [];
   for (const [dep, range] of wanted) {
@@ -385,8 +373,7 @@ function npmRegistry(): string {
 }
 
 function makeWorkspace(root: string, cleanup: () => void): NxWorkspace {
-  const runNx = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-    run('npx', ['--no-install', 'nx', ...args], root, isolatedEnv({ ...nxEnv, ...env }));
+  const runNx = (args: string[], env: NodeJS.ProcessEnv = {}) => run('npx', ['--no-install', 'nx', ...args], root, isolatedEnv({ ...nxEnv, ...env }));
   return {
     root,
     runNx,

@@ -111,9 +111,7 @@ it('a dry run prints the PEP 440 versions and changes nothing (no file, no commi
 it('nx release version preminor --preid=rc: 1.3.0rc1, dependents patched, requirements followed, the rest kept, uv.lock relocked and committed', () => {
   nx(['release', 'version', 'preminor', '--preid=rc', '--projects=pkg-a']);
   expect(ws.readFile('packages/a/pyproject.toml')).toBe(A.replace('version = "1.2.0"', 'version = "1.3.0rc1"'));
-  expect(ws.readFile('packages/b/pyproject.toml')).toBe(
-    B.replace("version = '1.2.0'", "version = '1.2.1'").replace('"pkg-a>=1.2.0"', '"pkg-a>=1.3.0rc1"'),
-  );
+  expect(ws.readFile('packages/b/pyproject.toml')).toBe(B.replace("version = '1.2.0'", "version = '1.2.1'").replace('"pkg-a>=1.2.0"', '"pkg-a>=1.3.0rc1"'));
   expect(ws.readFile('packages/c/pyproject.toml')).toBe(
     C.replace('version = "1.2.0"', 'version = "1.2.1"').replace('"pkg-b >=1.2.0, <2', '"pkg-b >=1.2.1, <2'),
   );
@@ -151,9 +149,7 @@ it('conventional commits: a fix in pkg-a releases 1.3.1 (not a second 1.3.0 from
   // git ranks pkg-a-v1.3.0rc2 above pkg-a-v1.3.0; the manifest says 1.3.0.
   expect(out).toMatch(/latest \(1\.3\.0rc2\) is older than 1\.3\.0 in the manifest/);
   expect(ws.readFile('packages/a/pyproject.toml')).toBe(A.replace('version = "1.2.0"', 'version = "1.3.1"'));
-  expect(ws.readFile('packages/b/pyproject.toml')).toBe(
-    B.replace("version = '1.2.0'", "version = '1.2.4'").replace('"pkg-a>=1.2.0"', '"pkg-a>=1.3.1"'),
-  );
+  expect(ws.readFile('packages/b/pyproject.toml')).toBe(B.replace("version = '1.2.0'", "version = '1.2.4'").replace('"pkg-a>=1.2.0"', '"pkg-a>=1.3.1"'));
   expect(ws.readFile('packages/c/pyproject.toml')).toBe(
     C.replace('version = "1.2.0"', 'version = "1.2.4"').replace('"pkg-b >=1.2.0, <2', '"pkg-b >=1.2.4, <2'),
   );
@@ -171,9 +167,11 @@ it('nx release publish --dry-run builds, then publishes nothing (no server, no c
   expect(out.match(/nothing was uploaded and uv publish was not run/g)).toHaveLength(3);
   expect(out).not.toMatch(/Uploading|uploaded pkg_/);
   // build ran first (dependsOn), into the git-ignored dist folder
-  expect(fs.readdirSync(path.join(ws.root, 'packages/a/dist')).filter((f) => !f.startsWith('.')).sort()).toEqual([
-    'pkg_a-1.3.1-py3-none-any.whl',
-    'pkg_a-1.3.1.tar.gz',
-  ]);
+  expect(
+    fs
+      .readdirSync(path.join(ws.root, 'packages/a/dist'))
+      .filter((f) => !f.startsWith('.'))
+      .sort(),
+  ).toEqual(['pkg_a-1.3.1-py3-none-any.whl', 'pkg_a-1.3.1.tar.gz']);
   expect(status()).toBe('');
 });

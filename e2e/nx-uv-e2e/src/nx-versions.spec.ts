@@ -38,8 +38,7 @@ const NX_MAJORS: (NxVersions & { major: number })[] = [
 /** A closed loopback port: a dry run that tried to upload would fail. */
 const INDEX = 'http://127.0.0.1:9/';
 
-const peers = (JSON.parse(fs.readFileSync(path.join(distDir, 'package.json'), 'utf8')) as { peerDependencies: Record<string, string> })
-  .peerDependencies;
+const peers = (JSON.parse(fs.readFileSync(path.join(distDir, 'package.json'), 'utf8')) as { peerDependencies: Record<string, string> }).peerDependencies;
 
 let packed: PackedPlugin;
 
@@ -79,8 +78,7 @@ describe.each(NX_MAJORS)('Nx $major ($nx, @nx/devkit $devkit)', (versions) => {
   afterAll(() => ws?.cleanup());
 
   it('installs the pinned versions', () => {
-    const installed = (name: string) =>
-      (JSON.parse(workspace().readFile(`node_modules/${name}/package.json`)) as { version: string }).version;
+    const installed = (name: string) => (JSON.parse(workspace().readFile(`node_modules/${name}/package.json`)) as { version: string }).version;
     expect({ nx: installed('nx'), devkit: installed('@nx/devkit') }).toEqual({ nx: versions.nx, devkit: versions.devkit });
     expect(workspace().runNx(['--version']).stdout).toContain(versions.nx);
   });
@@ -96,10 +94,12 @@ describe.each(NX_MAJORS)('Nx $major ($nx, @nx/devkit $devkit)', (versions) => {
     const { stdout } = workspace().runNx(['run', 'util-helpers:build'], nxReleaseToolEnv());
     expect(stdout).toMatch(/Successfully ran target build for project util-helpers/);
     const dist = path.join(workspace().root, 'packages/utils/dist');
-    expect(fs.readdirSync(dist).filter((f) => !f.startsWith('.')).sort()).toEqual([
-      'util_helpers-0.4.1-py3-none-any.whl',
-      'util_helpers-0.4.1.tar.gz',
-    ]);
+    expect(
+      fs
+        .readdirSync(dist)
+        .filter((f) => !f.startsWith('.'))
+        .sort(),
+    ).toEqual(['util_helpers-0.4.1-py3-none-any.whl', 'util_helpers-0.4.1.tar.gz']);
     // The build pins its internal requirement to the exact current version (and restores the file).
     expect(stdout).toContain('core-lib==1.2.0');
     expect(workspace().readFile('packages/utils/pyproject.toml')).toBe(uvWorkspaceFiles['packages/utils/pyproject.toml']);

@@ -44,15 +44,11 @@ it('names the projects with the template and the virtual root with workspaceProj
 });
 
 it('keeps the same edges under the templated names', () => {
-  expect(internalEdges(graph)).toEqual(
-    expectedEdges.map(([source, target]) => `py-${source} -> py-${target}`).sort(),
-  );
+  expect(internalEdges(graph)).toEqual(expectedEdges.map(([source, target]) => `py-${source} -> py-${target}`).sort());
 });
 
 it('renames publish (and its dependency on the runtime dependencies’ publish), drops pin and moves the build output', () => {
-  const project = parseJsonOutput<{ targets: Record<string, TargetConfig> }>(
-    ws.runNx(['show', 'project', 'py-util-helpers', '--json']).stdout,
-  );
+  const project = parseJsonOutput<{ targets: Record<string, TargetConfig> }>(ws.runNx(['show', 'project', 'py-util-helpers', '--json']).stdout);
   const targets = project.targets;
   expect(targets.pin).toBeUndefined();
   expect(targets.publish).toBeUndefined();

@@ -133,13 +133,20 @@ describe('the generated workflow on a plugin ecosystem', () => {
     expect(Object.keys(indexContents(index.packagesDir)).filter((f) => f.startsWith(dist(ECO_SAMPLE)))).toEqual([]);
     expect(Object.keys(remote.tags()).filter((t) => t.startsWith(ECO_SAMPLE))).toEqual([]);
     expect(ws.readFile('samples/chat/pyproject.toml')).toContain('version = "1.0.0"');
-    expect(github.pulls(REPOSITORY)[0].body).toMatch(new RegExp(`- ${ECO_SAMPLE}: excluded \\(\\[tool\\.nx-uv\\] publish = false in samples/chat/pyproject\\.toml\\)`));
+    expect(github.pulls(REPOSITORY)[0].body).toMatch(
+      new RegExp(`- ${ECO_SAMPLE}: excluded \\(\\[tool\\.nx-uv\\] publish = false in samples/chat/pyproject\\.toml\\)`),
+    );
   });
 
   it('release: one tag and one GitHub Release per package, on the merge commit', () => {
     const tags = remote.tags();
     for (const name of PACKAGES) expect(tags[tagOf(name, NEXT[name])]).toEqual({ commit: mergeCommit, annotated: true });
-    expect(github.releases(REPOSITORY).map((r) => r.tagName).sort()).toEqual(PACKAGES.map((n) => tagOf(n, NEXT[n])).sort());
+    expect(
+      github
+        .releases(REPOSITORY)
+        .map((r) => r.tagName)
+        .sort(),
+    ).toEqual(PACKAGES.map((n) => tagOf(n, NEXT[n])).sort());
   });
 
   it('publish: every runtime dependency was served before its dependents were uploaded', () => {

@@ -32,13 +32,7 @@ import {
   releaseWorkspaceFiles,
 } from './fixtures/release-workspace';
 import { createNxWorkspace, packPlugin, type NxWorkspace, type PackedPlugin } from './harness';
-import {
-  assertJobLeftNothing,
-  checkoutForJob,
-  gitStatus as gitStatusOf,
-  journalEntries as journalEntriesOf,
-  workflowRunnerEnv,
-} from './runner-env';
+import { assertJobLeftNothing, checkoutForJob, gitStatus as gitStatusOf, journalEntries as journalEntriesOf, workflowRunnerEnv } from './runner-env';
 import { indexContents, installFromIndexAndRun, requiresDist, uploadRequests, wheelMetadata } from './python-index';
 import { createBareRemote, type BareRemote } from './release-remote';
 import { jobCommands, jobOutput, jobsThatRan, runWorkflow, type JobRun, type RunnerOptions, type WorkflowEvent } from './workflow-runner';
@@ -308,23 +302,28 @@ describe('first run', () => {
     expect(requests.filter((r) => !r.authorization).map(describeRequest)).toEqual([]);
     // The only failures are look-ups before a create and the benign races of the parallel tag tasks
     // (both relabel the one release PR: the second finds the label created and the old one removed).
-    const expectedFailures = /^(GET .* \(repos\/get-release-by-tag\) → 404|GET .* \(issues\/get-label\) → 404|POST .* \(issues\/create-label\) → 422|DELETE .* \(issues\/remove-label\) → 404)$/;
-    expect(requests.filter((r) => r.status >= 400).map(describeRequest).filter((d) => !expectedFailures.test(d))).toEqual([]);
+    const expectedFailures =
+      /^(GET .* \(repos\/get-release-by-tag\) → 404|GET .* \(issues\/get-label\) → 404|POST .* \(issues\/create-label\) → 422|DELETE .* \(issues\/remove-label\) → 404)$/;
+    expect(
+      requests
+        .filter((r) => r.status >= 400)
+        .map(describeRequest)
+        .filter((d) => !expectedFailures.test(d)),
+    ).toEqual([]);
     // What changed on GitHub, by operation (releases, labels, the dispatch).
     const mutating = requests.filter(isMutating).map((r) => r.operationId!);
     expect(mutating.filter((op) => op === 'repos/create-release')).toHaveLength(RELEASED.length);
     expect(mutating).toContain('issues/add-labels');
     expect(mutating).toContain('issues/remove-label');
     expect(mutating.filter((op) => op === 'repos/create-dispatch-event')).toHaveLength(1);
-    expect(mutating.filter((op) => !/^(repos\/create-release|issues\/(add-labels|remove-label|create-label)|repos\/create-dispatch-event)$/.test(op))).toEqual([]);
+    expect(mutating.filter((op) => !/^(repos\/create-release|issues\/(add-labels|remove-label|create-label)|repos\/create-dispatch-event)$/.test(op))).toEqual(
+      [],
+    );
   });
 
   it('publish: the index holds exactly the last release plus a wheel and an sdist of each new version', () => {
     const now = indexContents(index.packagesDir);
-    const expected = [
-      ...Object.keys(seeded),
-      ...RELEASED.flatMap((name) => distributionFiles(name, NEXT_VERSIONS[name])),
-    ].sort();
+    const expected = [...Object.keys(seeded), ...RELEASED.flatMap((name) => distributionFiles(name, NEXT_VERSIONS[name]))].sort();
     expect(Object.keys(now).sort()).toEqual(expected);
     // The last release's files are untouched (acme-tools 2.0.0 was rebuilt, found identical, not re-uploaded).
     for (const [file, sha] of Object.entries(seeded)) expect(now[file]).toBe(sha);
@@ -352,7 +351,9 @@ describe('first run', () => {
         clientPayload: {
           source: REPOSITORY,
           commit: state.mergeCommit,
-          packages: RELEASED.map((name) => ({ name, version: NEXT_VERSIONS[name], tag: tagOf(name, NEXT_VERSIONS[name]) })).sort((a, b) => a.name.localeCompare(b.name)),
+          packages: RELEASED.map((name) => ({ name, version: NEXT_VERSIONS[name], tag: tagOf(name, NEXT_VERSIONS[name]) })).sort((a, b) =>
+            a.name.localeCompare(b.name),
+          ),
         },
       },
     ]);
@@ -412,7 +413,9 @@ describe('second run (the same events delivered again)', () => {
 
     // The build: every build task read from the Nx cache.
     const publishOutput = jobOutput(jobs, 'publish');
-    expect(publishOutput).toMatch(new RegExp(`read the output from the cache instead of running the command for ${PACKAGE_NAMES.length} out of ${PACKAGE_NAMES.length} tasks`));
+    expect(publishOutput).toMatch(
+      new RegExp(`read the output from the cache instead of running the command for ${PACKAGE_NAMES.length} out of ${PACKAGE_NAMES.length} tasks`),
+    );
 
     // The index: unchanged, and no upload was even attempted.
     expect(indexContents(index.packagesDir)).toEqual(state.afterRun1!.index);
@@ -425,7 +428,11 @@ describe('second run (the same events delivered again)', () => {
       expect(publishOutput).toMatch(new RegExp(`nx-uv publish: ${name} [^\\n]*: nothing to upload; [^\\n]*already on the index \\(identical\\)`));
     }
     for (const name of PACKAGE_NAMES.filter((n) => !(RELEASED as string[]).includes(n))) {
-      expect(publishOutput).toMatch(new RegExp(`nx-uv publish: ${name} ${PREVIOUS_VERSIONS[name].replace(/\./g, '\\.')} was released earlier \\(${name}-v[^ ]+ on [0-9a-f]{7}\\)[^\\n]*: nothing to upload`));
+      expect(publishOutput).toMatch(
+        new RegExp(
+          `nx-uv publish: ${name} ${PREVIOUS_VERSIONS[name].replace(/\./g, '\\.')} was released earlier \\(${name}-v[^ ]+ on [0-9a-f]{7}\\)[^\\n]*: nothing to upload`,
+        ),
+      );
     }
 
     // GitHub: nothing changed. Only notify acts again: the tags are still at HEAD, so a re-run tells

@@ -50,7 +50,8 @@ function vcsMember(name: string, dependencies: string[]): Record<string, string>
 }
 
 const FILES: Record<string, string> = {
-  'pyproject.toml': '[project]\nname = "vcs-root"\nversion = "0.0.0"\nrequires-python = ">=3.9"\n\n[tool.uv]\npackage = false\n\n[tool.uv.workspace]\nmembers = ["packages/*"]\n',
+  'pyproject.toml':
+    '[project]\nname = "vcs-root"\nversion = "0.0.0"\nrequires-python = ">=3.9"\n\n[tool.uv]\npackage = false\n\n[tool.uv.workspace]\nmembers = ["packages/*"]\n',
   ...vcsMember('vcs-core', []),
   ...vcsMember('vcs-plugin', ['vcs-core>=1.0']),
   'packages/static-app/pyproject.toml': [
@@ -164,8 +165,14 @@ describe('versions derived from git tags (hatch-vcs), released by the generated 
 
   it('release: the tags that make the versions, on the merge commit, with their GitHub Releases', () => {
     const tags = remote.tags();
-    for (const tag of ['vcs-core-v1.1.0', 'vcs-plugin-v1.0.1', 'static-app-v2.0.1']) expect({ tag, at: tags[tag] }).toEqual({ tag, at: { commit: mergeCommit, annotated: true } });
-    expect(github.releases(REPOSITORY).map((r) => r.tagName).sort()).toEqual(['static-app-v2.0.1', 'vcs-core-v1.1.0', 'vcs-plugin-v1.0.1']);
+    for (const tag of ['vcs-core-v1.1.0', 'vcs-plugin-v1.0.1', 'static-app-v2.0.1'])
+      expect({ tag, at: tags[tag] }).toEqual({ tag, at: { commit: mergeCommit, annotated: true } });
+    expect(
+      github
+        .releases(REPOSITORY)
+        .map((r) => r.tagName)
+        .sort(),
+    ).toEqual(['static-app-v2.0.1', 'vcs-core-v1.1.0', 'vcs-plugin-v1.0.1']);
   });
 
   it('publish: the files carry the tagged versions (not a dirty .dev), and the plugin pins the core to its tag', () => {
@@ -189,9 +196,18 @@ describe('versions derived from git tags (hatch-vcs), released by the generated 
     ws.git(['commit', '--quiet', '--no-verify', '-am', 'refactor(core): a tuple']);
     const before = fs.readdirSync(index.packagesDir).length;
     const build = ws.runNx(['run', 'vcs-core:build', '--skip-nx-cache'], nxReleaseToolEnv());
-    expect(`${build.stdout}${build.stderr}`).toMatch(/vcs-core 1\.1\.1\.dev1\+g[0-9a-f]+ is a development build .*HEAD does not carry its release tag vcs-core-v1\.1\.0/);
-    const publish = ws.runNx(['run', 'vcs-core:publish'], { ...nxReleaseToolEnv(), UV_PUBLISH_URL: index.url, UV_PUBLISH_CHECK_URL: index.simpleUrl, UV_PUBLISH_TOKEN: PUBLISH_TOKEN });
-    expect(`${publish.stdout}${publish.stderr}`).toContain('HEAD is not its release (its release tag vcs-core-v1.1.0 is on another commit): nothing to publish in this run');
+    expect(`${build.stdout}${build.stderr}`).toMatch(
+      /vcs-core 1\.1\.1\.dev1\+g[0-9a-f]+ is a development build .*HEAD does not carry its release tag vcs-core-v1\.1\.0/,
+    );
+    const publish = ws.runNx(['run', 'vcs-core:publish'], {
+      ...nxReleaseToolEnv(),
+      UV_PUBLISH_URL: index.url,
+      UV_PUBLISH_CHECK_URL: index.simpleUrl,
+      UV_PUBLISH_TOKEN: PUBLISH_TOKEN,
+    });
+    expect(`${publish.stdout}${publish.stderr}`).toContain(
+      'HEAD is not its release (its release tag vcs-core-v1.1.0 is on another commit): nothing to publish in this run',
+    );
     expect(fs.readdirSync(index.packagesDir).length).toBe(before);
   }, 300000);
 });

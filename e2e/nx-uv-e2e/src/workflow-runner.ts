@@ -19,12 +19,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import {
-  dispatchDefaults,
-  evaluateCondition,
-  stringMap,
-  type Value,
-} from '../../../packages/nx-uv/src/generators/workflow/__fixtures__/github-expression';
+import { dispatchDefaults, evaluateCondition, stringMap, type Value } from '../../../packages/nx-uv/src/generators/workflow/__fixtures__/github-expression';
 
 type Obj = { [key: string]: unknown };
 
@@ -99,7 +94,6 @@ export class WorkflowStepError extends Error {
 
 const PROVIDED_ACTIONS = [/^actions\/setup-node@/, /^astral-sh\/setup-uv@/];
 const SKIPPED_ACTIONS = [/^actions\/attest-build-provenance@/, /^actions\/upload-artifact@/];
-
 
 /** The `+ ...` lines bash prints for traced commands (set -x), as the command text. */
 export function tracedCommands(stderr: string): string[] {
@@ -191,7 +185,8 @@ export async function runWorkflow(options: RunnerOptions, event: WorkflowEvent):
       }
       for (const sub of pending.filter((s) => s.job === id && s.step === name)) {
         const count = script.split(sub.from).length - 1;
-        if (count !== 1) throw new Error(`workflow job ${id}, step "${name}": expected ${JSON.stringify(sub.from)} once in its script, found it ${count} times:\n${script}`);
+        if (count !== 1)
+          throw new Error(`workflow job ${id}, step "${name}": expected ${JSON.stringify(sub.from)} once in its script, found it ${count} times:\n${script}`);
         script = script.replace(sub.from, sub.to);
       }
       fs.mkdirSync(options.runnerTemp, { recursive: true });

@@ -85,15 +85,7 @@ export interface ReleaseGroupOptions {
   packageTags?: boolean;
 }
 
-export type TargetKey =
-  | 'version'
-  | 'tag'
-  | 'pin'
-  | 'build'
-  | 'publish'
-  | 'releasePlan'
-  | 'releasePr'
-  | 'notify';
+export type TargetKey = 'version' | 'tag' | 'pin' | 'build' | 'publish' | 'releasePlan' | 'releasePr' | 'notify';
 
 export const DEFAULT_TARGET_NAMES: Record<TargetKey, string> = {
   version: 'version',

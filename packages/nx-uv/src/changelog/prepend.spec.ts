@@ -9,10 +9,11 @@ describe('prependChangelogSection', () => {
   });
 
   it('inserts above the newest section, keeping the title, the intro and older sections byte for byte', () => {
-    const old =
-      '# Changelog\n\nAll notable changes.\n\n## [1.2.0](https://x/compare/a...b) (2025-12-01)\n\n* odd  spacing kept *\n\n\n## 1.1.0\n\ntext\n';
+    const old = '# Changelog\n\nAll notable changes.\n\n## [1.2.0](https://x/compare/a...b) (2025-12-01)\n\n* odd  spacing kept *\n\n\n## 1.1.0\n\ntext\n';
     const out = prependChangelogSection(old, NEW);
-    expect(out).toBe(`# Changelog\n\nAll notable changes.\n\n${NEW}\n## [1.2.0](https://x/compare/a...b) (2025-12-01)\n\n* odd  spacing kept *\n\n\n## 1.1.0\n\ntext\n`);
+    expect(out).toBe(
+      `# Changelog\n\nAll notable changes.\n\n${NEW}\n## [1.2.0](https://x/compare/a...b) (2025-12-01)\n\n* odd  spacing kept *\n\n\n## 1.1.0\n\ntext\n`,
+    );
     expect(out.endsWith(old.slice(old.indexOf('## [1.2.0]')))).toBe(true);
   });
 

@@ -62,9 +62,23 @@ describe('renderChangelogSection', () => {
   });
 
   it('has no links without a GitHub URL, and no compare link without a previous tag', () => {
-    const plain = renderChangelogSection({ name: 'pkg-a', version: '0.1.0', date: new Date('2026-03-04T23:30:00Z'), commits: commits.slice(0, 1), tag: 'pkg-a-v0.1.0' });
+    const plain = renderChangelogSection({
+      name: 'pkg-a',
+      version: '0.1.0',
+      date: new Date('2026-03-04T23:30:00Z'),
+      commits: commits.slice(0, 1),
+      tag: 'pkg-a-v0.1.0',
+    });
     expect(plain).toBe('## 0.1.0 (2026-03-04)\n\n### Features\n\n- **api:** add the thing (#12) (1111111)\n');
-    const gitlab = renderChangelogSection({ name: 'pkg-a', version: '0.1.0', date: '2026-03-04', commits: commits.slice(0, 1), tag: 't', previousTag: 'p', repoUrl: 'https://gitlab.com/o/r' });
+    const gitlab = renderChangelogSection({
+      name: 'pkg-a',
+      version: '0.1.0',
+      date: '2026-03-04',
+      commits: commits.slice(0, 1),
+      tag: 't',
+      previousTag: 'p',
+      repoUrl: 'https://gitlab.com/o/r',
+    });
     expect(gitlab).toBe(plain);
     const first = renderChangelogSection({ name: 'pkg-a', version: '0.1.0', date: '2026-03-04', commits: [], tag: 't', repoUrl: 'https://github.com/o/r' });
     expect(first).toBe('## 0.1.0 (2026-03-04)\n\nNo notable changes in pkg-a.\n');
@@ -90,10 +104,14 @@ describe('configurable changelog sections', () => {
       { type: 'chore', section: 'Chores', hidden: true },
     ]);
     expect(renderChangelogSection({ name: 'a', version: '1.1.0', date: '2025-01-02', commits, tag: 'a-v1.1.0', sections })).toBe(
-      ['## 1.1.0 (2025-01-02)', '', '### Fixes', '', '- repair y (ddddddd)', '', '### Changes', '', '- add x (aaaaaaa)', '- explain x (bbbbbbb)', ''].join('\n'),
+      ['## 1.1.0 (2025-01-02)', '', '### Fixes', '', '- repair y (ddddddd)', '', '### Changes', '', '- add x (aaaaaaa)', '- explain x (bbbbbbb)', ''].join(
+        '\n',
+      ),
     );
   });
   it('refuses a malformed rule, naming it', () => {
-    expect(() => checkChangelogSections([{ type: 'feat' }])).toThrow('nx-uv: changelogSections[0] (nx.json) must be { "type": "<commit type>", "section": "<heading>", "hidden"?: true|false }, got {"type":"feat"}');
+    expect(() => checkChangelogSections([{ type: 'feat' }])).toThrow(
+      'nx-uv: changelogSections[0] (nx.json) must be { "type": "<commit type>", "section": "<heading>", "hidden"?: true|false }, got {"type":"feat"}',
+    );
   });
 });

@@ -66,8 +66,17 @@ function groupsOf(rules: readonly ChangelogSectionRule[]): { title: string; type
 export function checkChangelogSections(value: unknown): ChangelogSectionRule[] {
   if (!Array.isArray(value)) throw new Error('nx-uv: the plugin option changelogSections (nx.json) must be an array of { "type", "section", "hidden"? }');
   return value.map((r, i) => {
-    const ok = r && typeof r === 'object' && typeof r.type === 'string' && r.type !== '' && typeof r.section === 'string' && (r.hidden === undefined || typeof r.hidden === 'boolean');
-    if (!ok) throw new Error(`nx-uv: changelogSections[${i}] (nx.json) must be { "type": "<commit type>", "section": "<heading>", "hidden"?: true|false }, got ${JSON.stringify(r)}`);
+    const ok =
+      r &&
+      typeof r === 'object' &&
+      typeof r.type === 'string' &&
+      r.type !== '' &&
+      typeof r.section === 'string' &&
+      (r.hidden === undefined || typeof r.hidden === 'boolean');
+    if (!ok)
+      throw new Error(
+        `nx-uv: changelogSections[${i}] (nx.json) must be { "type": "<commit type>", "section": "<heading>", "hidden"?: true|false }, got ${JSON.stringify(r)}`,
+      );
     return { type: r.type.toLowerCase(), section: r.section, ...(r.hidden ? { hidden: true } : {}) };
   });
 }
@@ -107,10 +116,7 @@ function indent(text: string): string {
 export function renderChangelogSection(input: ChangelogSectionInput): string {
   const repo = githubWebUrl(input.repoUrl);
   const date = formatDate(input.date);
-  const compare =
-    repo && input.previousTag
-      ? `${repo}/compare/${encodeURIComponent(input.previousTag)}...${encodeURIComponent(input.tag)}`
-      : undefined;
+  const compare = repo && input.previousTag ? `${repo}/compare/${encodeURIComponent(input.previousTag)}...${encodeURIComponent(input.tag)}` : undefined;
   const heading = compare ? `## [${input.version}](${compare}) (${date})` : `## ${input.version} (${date})`;
   const blocks: string[] = [heading];
 

@@ -20,9 +20,12 @@ describe('parseRemoteUrl', () => {
     expect(parseRemoteUrl(url)).toEqual(expected);
   });
 
-  it.each(['/srv/git/repo.git', 'file:///srv/git/repo.git', 'C:\\repos\\x', 'https://github.com/only-owner', '../relative/repo'])('names no repository: %s', (url) => {
-    expect(parseRemoteUrl(url)).toBeUndefined();
-  });
+  it.each(['/srv/git/repo.git', 'file:///srv/git/repo.git', 'C:\\repos\\x', 'https://github.com/only-owner', '../relative/repo'])(
+    'names no repository: %s',
+    (url) => {
+      expect(parseRemoteUrl(url)).toBeUndefined();
+    },
+  );
 });
 
 describe('apiUrlForHost and parseRepositorySlug', () => {
@@ -48,15 +51,28 @@ describe('resolveGitHubSettings', () => {
   afterAll(() => repo.cleanup());
 
   it('prefers GITHUB_REPOSITORY and GITHUB_API_URL', async () => {
-    const settings = await resolveGitHubSettings({ cwd: repo.dir, env: { GITHUB_TOKEN: 't', GITHUB_REPOSITORY: 'a/b', GITHUB_API_URL: 'https://ghe.corp.example/api/v3' } });
-    expect(settings).toEqual({ token: 't', baseUrl: 'https://ghe.corp.example/api/v3', repository: { owner: 'a', repo: 'b' }, repositorySource: 'GITHUB_REPOSITORY' });
+    const settings = await resolveGitHubSettings({
+      cwd: repo.dir,
+      env: { GITHUB_TOKEN: 't', GITHUB_REPOSITORY: 'a/b', GITHUB_API_URL: 'https://ghe.corp.example/api/v3' },
+    });
+    expect(settings).toEqual({
+      token: 't',
+      baseUrl: 'https://ghe.corp.example/api/v3',
+      repository: { owner: 'a', repo: 'b' },
+      repositorySource: 'GITHUB_REPOSITORY',
+    });
     expect((await resolveGitHubSettings({ cwd: repo.dir, env: { GITHUB_REPOSITORY: 'a/b' } })).baseUrl).toBe('https://api.github.com');
   });
 
   it('falls back to the git remote, with the Enterprise API URL of its host', async () => {
     repo.git(['remote', 'add', 'ghe', 'git@ghe.corp.example:team/app.git']);
     const settings = await resolveGitHubSettings({ cwd: repo.dir, remote: 'ghe', env: { PATH: process.env.PATH } });
-    expect(settings).toEqual({ token: undefined, baseUrl: 'https://ghe.corp.example/api/v3', repository: { owner: 'team', repo: 'app' }, repositorySource: 'git remote ghe' });
+    expect(settings).toEqual({
+      token: undefined,
+      baseUrl: 'https://ghe.corp.example/api/v3',
+      repository: { owner: 'team', repo: 'app' },
+      repositorySource: 'git remote ghe',
+    });
   });
 
   it('says what to set when neither names a repository', async () => {
@@ -65,17 +81,24 @@ describe('resolveGitHubSettings', () => {
     expect((noRemote as Error).message).toMatch(/no git remote "upstream".*set GITHUB_REPOSITORY=owner\/name/);
     const localRemote = await resolveGitHubSettings({ cwd: repo.dir, env: { PATH: process.env.PATH } }).catch((e: unknown) => e);
     expect((localRemote as Error).message).toMatch(/git remote "origin" names no GitHub repository/);
-    await expect(resolveGitHubSettings({ cwd: repo.dir, env: { GITHUB_REPOSITORY: 'a/b', GITHUB_API_URL: 'ghe.corp' } })).rejects.toThrow(/GITHUB_API_URL must be an http\(s\) URL/);
+    await expect(resolveGitHubSettings({ cwd: repo.dir, env: { GITHUB_REPOSITORY: 'a/b', GITHUB_API_URL: 'ghe.corp' } })).rejects.toThrow(
+      /GITHUB_API_URL must be an http\(s\) URL/,
+    );
   });
 
   it('builds a working client from the environment, and asks for GITHUB_TOKEN without one', async () => {
     const fake = await startFakeGitHub();
     try {
-      const client = await gitHubClientFromEnv({ cwd: repo.dir, env: { GITHUB_TOKEN: 'secret-token', GITHUB_API_URL: fake.url, GITHUB_REPOSITORY: 'octo-org/octo-repo' } });
+      const client = await gitHubClientFromEnv({
+        cwd: repo.dir,
+        env: { GITHUB_TOKEN: 'secret-token', GITHUB_API_URL: fake.url, GITHUB_REPOSITORY: 'octo-org/octo-repo' },
+      });
       expect(client.repository).toBe('octo-org/octo-repo');
       expect(await client.getDefaultBranch()).toBe('main');
       fake.assertNoErrors();
-      await expect(gitHubClientFromEnv({ cwd: repo.dir, env: { GITHUB_API_URL: fake.url, GITHUB_REPOSITORY: 'octo-org/octo-repo' } })).rejects.toThrow(/GITHUB_TOKEN/);
+      await expect(gitHubClientFromEnv({ cwd: repo.dir, env: { GITHUB_API_URL: fake.url, GITHUB_REPOSITORY: 'octo-org/octo-repo' } })).rejects.toThrow(
+        /GITHUB_TOKEN/,
+      );
     } finally {
       await fake.close();
     }

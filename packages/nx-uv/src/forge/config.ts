@@ -34,13 +34,20 @@ export async function resolveGitHubSettings(options: ResolveGitHubOptions): Prom
   }
   const slug = env.GITHUB_REPOSITORY?.trim();
   if (slug) {
-    return { token, baseUrl: apiUrl ?? 'https://api.github.com', repository: parseRepositorySlug(slug, 'GITHUB_REPOSITORY'), repositorySource: 'GITHUB_REPOSITORY' };
+    return {
+      token,
+      baseUrl: apiUrl ?? 'https://api.github.com',
+      repository: parseRepositorySlug(slug, 'GITHUB_REPOSITORY'),
+      repositorySource: 'GITHUB_REPOSITORY',
+    };
   }
   const url = await remoteUrl(options.cwd, remote, { env });
   const parsed = url === undefined ? undefined : parseRemoteUrl(url);
   if (!parsed) {
     const why = url === undefined ? `there is no git remote "${remote}"` : `the URL of git remote "${remote}" names no GitHub repository`;
-    throw new GitHubConfigError(`cannot tell which GitHub repository to use: GITHUB_REPOSITORY is not set and ${why} in ${options.cwd}; set GITHUB_REPOSITORY=owner/name`);
+    throw new GitHubConfigError(
+      `cannot tell which GitHub repository to use: GITHUB_REPOSITORY is not set and ${why} in ${options.cwd}; set GITHUB_REPOSITORY=owner/name`,
+    );
   }
   return {
     token,
@@ -51,7 +58,9 @@ export async function resolveGitHubSettings(options: ResolveGitHubOptions): Prom
 }
 
 /** A client configured from the environment; throws a GitHubConfigError naming the variable to set. */
-export async function gitHubClientFromEnv(options: ResolveGitHubOptions & Pick<GitHubClientOptions, 'log' | 'userAgent' | 'retries' | 'retryDelayMs'>): Promise<GitHubClient> {
+export async function gitHubClientFromEnv(
+  options: ResolveGitHubOptions & Pick<GitHubClientOptions, 'log' | 'userAgent' | 'retries' | 'retryDelayMs'>,
+): Promise<GitHubClient> {
   const settings = await resolveGitHubSettings(options);
   return createGitHubClient({
     token: settings.token,

@@ -12,7 +12,19 @@ describe('redactSecrets', () => {
 describe('toApiError', () => {
   it("states the action, status, GitHub's reasons and a hint, without the token", () => {
     const error = toApiError(
-      { status: 422, message: 'Validation Failed', response: { data: { message: 'Validation Failed', errors: [{ resource: 'PullRequest', code: 'custom', message: 'A pull request already exists for o:b.' }, { resource: 'Label', field: 'name', code: 'invalid' }] } } },
+      {
+        status: 422,
+        message: 'Validation Failed',
+        response: {
+          data: {
+            message: 'Validation Failed',
+            errors: [
+              { resource: 'PullRequest', code: 'custom', message: 'A pull request already exists for o:b.' },
+              { resource: 'Label', field: 'name', code: 'invalid' },
+            ],
+          },
+        },
+      },
       'create pull request b → main in o/r',
       'tok-123456',
     );

@@ -14,7 +14,13 @@ describe('GitHubClient against the fake GitHub', () => {
     fake = await startFakeGitHub();
     logged = [];
     const log = (m: string) => logged.push(m);
-    client = createGitHubClient({ token: TOKEN, baseUrl: fake.url, repository: REPOSITORY, retryDelayMs: 1, log: { debug: log, info: log, warn: log, error: log } });
+    client = createGitHubClient({
+      token: TOKEN,
+      baseUrl: fake.url,
+      repository: REPOSITORY,
+      retryDelayMs: 1,
+      log: { debug: log, info: log, warn: log, error: log },
+    });
   });
   afterEach(async () => {
     try {
@@ -28,7 +34,13 @@ describe('GitHubClient against the fake GitHub', () => {
   const bodiesOf = (operationId: string) => fake.requestsFor(operationId).map((r) => r.body);
 
   it('opens the release PR with the pending label, then updates it in place', async () => {
-    const first = await client.createOrUpdateReleasePullRequest({ head: 'release/main', base: 'main', title: 'chore: release main', body: 'a 1.1.0', labels: ['release'] });
+    const first = await client.createOrUpdateReleasePullRequest({
+      head: 'release/main',
+      base: 'main',
+      title: 'chore: release main',
+      body: 'a 1.1.0',
+      labels: ['release'],
+    });
     expect(first).toMatchObject({ action: 'created', number: 1, head: 'release/main', base: 'main', url: 'https://github.com/octo-org/octo-repo/pull/1' });
     expect(first.labels).toEqual([RELEASE_LABEL_PENDING, 'release']);
     expect(bodiesOf('pulls/create')).toEqual([{ head: 'release/main', base: 'main', title: 'chore: release main', body: 'a 1.1.0' }]);
@@ -36,7 +48,13 @@ describe('GitHubClient against the fake GitHub', () => {
     expect(bodiesOf('issues/create-label')).toEqual([{ name: RELEASE_LABEL_PENDING, color: 'ededed', description: expect.any(String) }]);
     expect(bodiesOf('issues/add-labels')).toEqual([{ labels: [RELEASE_LABEL_PENDING, 'release'] }]);
 
-    const second = await client.createOrUpdateReleasePullRequest({ head: 'release/main', base: 'main', title: 'chore: release main', body: 'a 1.2.0', labels: ['release'] });
+    const second = await client.createOrUpdateReleasePullRequest({
+      head: 'release/main',
+      base: 'main',
+      title: 'chore: release main',
+      body: 'a 1.2.0',
+      labels: ['release'],
+    });
     expect(second).toMatchObject({ action: 'updated', number: 1, body: 'a 1.2.0' });
     expect(fake.requestsFor('pulls/create')).toHaveLength(1);
     expect(bodiesOf('pulls/update')).toEqual([{ title: 'chore: release main', body: 'a 1.2.0' }]);
@@ -111,8 +129,17 @@ describe('GitHubClient against the fake GitHub', () => {
 
   it('takes over a draft release of the same tag instead of failing', async () => {
     fake.repository().releases.set(77, {
-      id: 77, tagName: 'pkg-b-v1.0.0', targetCommitish: 'main', name: 'draft', body: '', draft: true, prerelease: false,
-      makeLatest: 'true', createdAt: '2026-01-01T00:00:00Z', publishedAt: null, author: { login: 'someone', id: 5 },
+      id: 77,
+      tagName: 'pkg-b-v1.0.0',
+      targetCommitish: 'main',
+      name: 'draft',
+      body: '',
+      draft: true,
+      prerelease: false,
+      makeLatest: 'true',
+      createdAt: '2026-01-01T00:00:00Z',
+      publishedAt: null,
+      author: { login: 'someone', id: 5 },
     });
     const result = await client.createRelease({ tag: 'pkg-b-v1.0.0', name: 'pkg-b 1.0.0', body: 'n', prerelease: false, draft: false });
     expect(result).toMatchObject({ id: 77, action: 'updated' });
@@ -122,9 +149,15 @@ describe('GitHubClient against the fake GitHub', () => {
 
   it('sends repository_dispatch with the payload, and checks GitHub’s payload limits first', async () => {
     fake.addRepository('octo-org/downstream');
-    const payload = { release: { tag: 'pkg-a-v1.0.0', url: 'https://github.com/octo-org/octo-repo/releases/tag/pkg-a-v1.0.0' }, packages: [{ name: 'pkg-a', version: '1.0.0' }] };
+    const payload = {
+      release: { tag: 'pkg-a-v1.0.0', url: 'https://github.com/octo-org/octo-repo/releases/tag/pkg-a-v1.0.0' },
+      packages: [{ name: 'pkg-a', version: '1.0.0' }],
+    };
     await client.sendRepositoryDispatch('octo-org/downstream', 'nx-uv-release', payload);
-    expect(fake.requestsFor('repos/create-dispatch-event')[0]).toMatchObject({ path: '/repos/octo-org/downstream/dispatches', body: { event_type: 'nx-uv-release', client_payload: payload } });
+    expect(fake.requestsFor('repos/create-dispatch-event')[0]).toMatchObject({
+      path: '/repos/octo-org/downstream/dispatches',
+      body: { event_type: 'nx-uv-release', client_payload: payload },
+    });
     expect(fake.dispatches('octo-org/downstream')).toEqual([{ repository: 'octo-org/downstream', eventType: 'nx-uv-release', clientPayload: payload }]);
     const tooMany = Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`k${i}`, i]));
     await expect(client.sendRepositoryDispatch('octo-org/downstream', 'x', tooMany)).rejects.toThrow(/at most 10 top-level properties/);
@@ -148,7 +181,11 @@ describe('GitHubClient against the fake GitHub', () => {
   });
 
   it('waits as long as a secondary rate limit asks, once, then retries (POST too: GitHub refused it unprocessed)', async () => {
-    const limited = { status: 403, message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', headers: { 'retry-after': '1' } };
+    const limited = {
+      status: 403,
+      message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+      headers: { 'retry-after': '1' },
+    };
     fake.injectFailure({ operationId: 'repos/create-release', ...limited });
     const started = Date.now();
     const created = await client.createRelease({ tag: 't1', name: 'n', body: 'b', prerelease: false });
@@ -157,7 +194,13 @@ describe('GitHubClient against the fake GitHub', () => {
     expect(fake.requestsFor('repos/create-release').map((r) => r.status)).toEqual([403, 201]);
     expect(logged.join('\n')).toContain('secondary rate limit; retrying in 1 s');
     // A wait longer than rateLimitMaxWaitSeconds fails at once, saying why.
-    const impatient = createGitHubClient({ token: TOKEN, baseUrl: fake.url, repository: REPOSITORY, rateLimitMaxWaitSeconds: 0, log: { warn: (m) => logged.push(m) } });
+    const impatient = createGitHubClient({
+      token: TOKEN,
+      baseUrl: fake.url,
+      repository: REPOSITORY,
+      rateLimitMaxWaitSeconds: 0,
+      log: { warn: (m) => logged.push(m) },
+    });
     fake.injectFailure({ operationId: 'repos/get', ...limited });
     const error = await impatient.getDefaultBranch().catch((e: unknown) => e);
     expect((error as GitHubApiError).status).toBe(403);

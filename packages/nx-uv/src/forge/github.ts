@@ -108,12 +108,17 @@ function ownRequestState(octokit: { hook: Octokit['hook'] }) {
 }
 
 /** Registered before plugin-retry, so it sees every attempt: logs each retry with the failure that caused it. */
-function logRetries(octokit: { hook: Octokit['hook'] }, options: { nxUvRetryLog?: (message: string) => void; retry?: { retries?: number } } & Record<string, unknown>) {
+function logRetries(
+  octokit: { hook: Octokit['hook'] },
+  options: { nxUvRetryLog?: (message: string) => void; retry?: { retries?: number } } & Record<string, unknown>,
+) {
   const failures = new WeakMap<object, string>();
   octokit.hook.before('request', (request) => {
     const count = (request.request as { retryCount?: number }).retryCount ?? 0;
     if (count > 0) {
-      options.nxUvRetryLog?.(`GitHub ${request.method} ${request.url} failed (${failures.get(request.request) ?? 'network'}); retrying (${count} of ${request.request.retries ?? options.retry?.retries})`);
+      options.nxUvRetryLog?.(
+        `GitHub ${request.method} ${request.url} failed (${failures.get(request.request) ?? 'network'}); retrying (${count} of ${request.request.retries ?? options.retry?.retries})`,
+      );
     }
   });
   octokit.hook.error('request', (error, request) => {
@@ -171,7 +176,9 @@ export class GitHubClient {
     const maxWait = options.rateLimitMaxWaitSeconds ?? 60;
     const onLimit = (kind: string) => (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
       const again = retryCount < rateLimitRetries && retryAfter <= maxWait;
-      this.log.warn(`GitHub ${request.method} ${request.url}: ${kind} rate limit; ${again ? `retrying in ${retryAfter} s` : `giving up (GitHub asks to wait ${retryAfter} s)`}`);
+      this.log.warn(
+        `GitHub ${request.method} ${request.url}: ${kind} rate limit; ${again ? `retrying in ${retryAfter} s` : `giving up (GitHub asks to wait ${retryAfter} s)`}`,
+      );
       return again;
     };
     this.octokit = new ClientOctokit({
@@ -276,7 +283,16 @@ export class GitHubClient {
     const maxPages = options.maxPages ?? 2;
     for (let page = 1; page <= maxPages; page++) {
       const { data } = await this.call(`list closed pull requests into ${options.base} in ${this.repository}`, () =>
-        this.octokit.pulls.list({ owner: this.owner, repo: this.repo, state: 'closed', base: options.base, sort: 'updated', direction: 'desc', per_page: 50, page }),
+        this.octokit.pulls.list({
+          owner: this.owner,
+          repo: this.repo,
+          state: 'closed',
+          base: options.base,
+          sort: 'updated',
+          direction: 'desc',
+          per_page: 50,
+          page,
+        }),
       );
       const found = data.map(summarize).find(fits);
       if (found) return found;
@@ -349,7 +365,11 @@ export class GitHubClient {
         if (!existing) throw error;
       }
     }
-    const same = existing.name === input.name && normalizeNewlines(existing.body ?? '') === normalizeNewlines(body) && existing.prerelease === input.prerelease && (input.draft === undefined || existing.draft === input.draft);
+    const same =
+      existing.name === input.name &&
+      normalizeNewlines(existing.body ?? '') === normalizeNewlines(body) &&
+      existing.prerelease === input.prerelease &&
+      (input.draft === undefined || existing.draft === input.draft);
     if (same) return { id: existing.id, url: existing.html_url, tag: input.tag, action: 'unchanged' };
     const id = existing.id;
     const { data } = await this.call(`update release ${input.tag} in ${this.repository}`, () =>
@@ -378,7 +398,9 @@ export class GitHubClient {
     }
     const keys = Object.keys(clientPayload);
     if (keys.length > 10) {
-      throw new GitHubConfigError(`repository_dispatch client_payload may have at most 10 top-level properties, got ${keys.length} (${keys.join(', ')}): nest them`);
+      throw new GitHubConfigError(
+        `repository_dispatch client_payload may have at most 10 top-level properties, got ${keys.length} (${keys.join(', ')}): nest them`,
+      );
     }
     const size = Buffer.byteLength(JSON.stringify(clientPayload));
     if (size >= 64 * 1024) throw new GitHubConfigError(`repository_dispatch client_payload must be under 64 KB, got ${size} bytes`);
@@ -389,7 +411,9 @@ export class GitHubClient {
 
   private async findReleaseByTag(tag: string): Promise<ReleaseData | undefined> {
     try {
-      const { data } = await this.call(`read release ${tag} of ${this.repository}`, () => this.octokit.repos.getReleaseByTag({ owner: this.owner, repo: this.repo, tag }));
+      const { data } = await this.call(`read release ${tag} of ${this.repository}`, () =>
+        this.octokit.repos.getReleaseByTag({ owner: this.owner, repo: this.repo, tag }),
+      );
       return data;
     } catch (error) {
       if (error instanceof GitHubApiError && error.status === 404) return undefined;
@@ -400,7 +424,9 @@ export class GitHubClient {
   /** Drafts are not found by tag; look through the list (newest first, up to 300). */
   private async findReleaseInList(tag: string): Promise<ReleaseData | undefined> {
     for (let page = 1; page <= 3; page++) {
-      const { data } = await this.call(`list releases of ${this.repository}`, () => this.octokit.repos.listReleases({ owner: this.owner, repo: this.repo, per_page: 100, page }));
+      const { data } = await this.call(`list releases of ${this.repository}`, () =>
+        this.octokit.repos.listReleases({ owner: this.owner, repo: this.repo, per_page: 100, page }),
+      );
       const found = data.find((r) => r.tag_name === tag);
       if (found || data.length < 100) return found;
     }

@@ -53,7 +53,11 @@ export function parseRemoteUrl(url: string): RemoteRepository | undefined {
     host = scp[1];
     pathPart = scp[2];
   }
-  const segments = pathPart.replace(/\/+$/, '').replace(/\.git$/, '').split('/').filter(Boolean);
+  const segments = pathPart
+    .replace(/\/+$/, '')
+    .replace(/\.git$/, '')
+    .split('/')
+    .filter(Boolean);
   if (segments.length < 2) return undefined;
   const owner = segments[segments.length - 2];
   const repo = segments[segments.length - 1];

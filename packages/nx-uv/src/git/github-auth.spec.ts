@@ -33,7 +33,11 @@ describe('gitHubAuthEnv', () => {
     const repo = createTestRepo({ initialCommit: true });
     try {
       const auth = gitHubAuthEnv('https://github.com/acme/repo.git', env);
-      const seen = execFileSync('git', ['config', '--get', 'http.https://github.com/.extraheader'], { cwd: repo.dir, env: { ...process.env, ...auth }, encoding: 'utf8' });
+      const seen = execFileSync('git', ['config', '--get', 'http.https://github.com/.extraheader'], {
+        cwd: repo.dir,
+        env: { ...process.env, ...auth },
+        encoding: 'utf8',
+      });
       expect(seen.trim()).toBe(`AUTHORIZATION: basic ${basic}`);
       expect(repo.git(['config', '--list', '--local'])).not.toContain('extraheader');
     } finally {

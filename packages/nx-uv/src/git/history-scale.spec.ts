@@ -29,7 +29,11 @@ describe('readHistory at scale', () => {
     }
     console.log(`readHistory: ${best(ours).toFixed(0)} ms; bare git log --name-only: ${best(raw).toFixed(0)} ms (${COMMITS} commits, ${DIRS} dirs, best of 2)`);
     expect(commits).toHaveLength(COMMITS);
-    expect(commits[0]).toMatchObject({ subject: `${['feat', 'fix', 'chore'][COMMITS % 3]}(pkg-${COMMITS % DIRS}): change number ${COMMITS}`, parents: 1, files: [`packages/pkg-${COMMITS % DIRS}/src/mod.py`] });
+    expect(commits[0]).toMatchObject({
+      subject: `${['feat', 'fix', 'chore'][COMMITS % 3]}(pkg-${COMMITS % DIRS}): change number ${COMMITS}`,
+      parents: 1,
+      files: [`packages/pkg-${COMMITS % DIRS}/src/mod.py`],
+    });
     expect(commits[COMMITS - 1]).toMatchObject({ parents: 0, body: 'Body of change 1.' });
     expect(new Set(commits.flatMap((c) => c.files)).size).toBe(DIRS);
     expect(best(ours)).toBeLessThan(best(raw) * 3 + 1500);

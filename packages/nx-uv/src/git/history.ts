@@ -154,14 +154,26 @@ export async function readHistory(cwd: string, options: ReadHistoryOptions = {})
   const drained = new Promise<void>((resolve) => (child.stdout ? child.stdout.once('close', () => resolve()) : resolve()));
   const [result] = await Promise.all([child, drained]);
   if ((result.exitCode as number | undefined) === undefined && !result.signal) {
-    throw new GitError(`${command} could not start in ${cwd}: ${redactCredentials(String((result as { shortMessage?: string }).shortMessage))}`, command, cwd, undefined, '');
+    throw new GitError(
+      `${command} could not start in ${cwd}: ${redactCredentials(String((result as { shortMessage?: string }).shortMessage))}`,
+      command,
+      cwd,
+      undefined,
+      '',
+    );
   }
   if (parseError) throw new GitError(`${command} in ${cwd}: cannot parse its output: ${parseError.message}`, command, cwd, result.exitCode, '');
   if (result.exitCode !== 0) {
     const message = redactCredentials(stderr.trim());
     // A branch without commits has no history (not an error for a release tool).
     if (!options.since && !options.until && /bad revision 'HEAD'|ambiguous argument 'HEAD'|does not have any commits yet/.test(message)) return [];
-    throw new GitError(`${command} failed with exit code ${result.exitCode} in ${cwd}${message ? `:\n${message}` : ''}`, command, cwd, result.exitCode, message);
+    throw new GitError(
+      `${command} failed with exit code ${result.exitCode} in ${cwd}${message ? `:\n${message}` : ''}`,
+      command,
+      cwd,
+      result.exitCode,
+      message,
+    );
   }
   parser.push(decoder.end());
   parser.end();

@@ -37,7 +37,12 @@ describe('working tree and commits', () => {
     repo.write({ 'packages/a/pyproject.toml': 'version = "1.1.0"\n', 'packages/a/CHANGELOG.md': '# 1.1.0\n', 'other.txt': 'changed, not committed' });
     repo.remove(['packages/a/old.py']);
     repo.git(['add', 'other.txt']); // staged elsewhere: must stay out of the commit
-    const sha = await commitAll(repo.dir, 'chore(release): publish\n\n- a 1.1.0', ['packages/a/pyproject.toml', 'packages/a/CHANGELOG.md', 'packages/a/old.py'], { env: repo.env });
+    const sha = await commitAll(
+      repo.dir,
+      'chore(release): publish\n\n- a 1.1.0',
+      ['packages/a/pyproject.toml', 'packages/a/CHANGELOG.md', 'packages/a/old.py'],
+      { env: repo.env },
+    );
     expect(sha).toBe(repo.head());
     expect(sha).not.toBe(before);
     expect(repo.git(['show', '--name-status', '--format=%B', 'HEAD']).split('\n').filter(Boolean)).toEqual([

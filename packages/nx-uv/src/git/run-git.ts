@@ -61,7 +61,13 @@ export async function runGit(cwd: string, args: readonly string[], options: GitR
   }
   if ((result.exitCode as number | undefined) === undefined && !result.signal) {
     // Spawning failed (no git on PATH, missing directory).
-    throw new GitError(`${command} could not start in ${cwd}: ${redactCredentials(String((result as { shortMessage?: string }).shortMessage ?? result.stderr))}`, command, cwd, undefined, '');
+    throw new GitError(
+      `${command} could not start in ${cwd}: ${redactCredentials(String((result as { shortMessage?: string }).shortMessage ?? result.stderr))}`,
+      command,
+      cwd,
+      undefined,
+      '',
+    );
   }
   const ok = result.exitCode === 0 || (options.okExitCodes ?? []).includes(result.exitCode);
   if (!ok) {

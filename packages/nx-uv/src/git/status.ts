@@ -36,7 +36,10 @@ export async function isClean(cwd: string, options: CleanOptions = {}): Promise<
 }
 
 export class DirtyWorkingTreeError extends Error {
-  constructor(readonly cwd: string, readonly files: DirtyFile[]) {
+  constructor(
+    readonly cwd: string,
+    readonly files: DirtyFile[],
+  ) {
     const shown = files.slice(0, 20).map((f) => `  ${f.status} ${f.path}`);
     if (files.length > 20) shown.push(`  ... and ${files.length - 20} more`);
     super(`the git working tree at ${cwd} has uncommitted changes; commit or stash them first:\n${shown.join('\n')}`);

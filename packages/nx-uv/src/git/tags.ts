@@ -56,7 +56,10 @@ export async function listTags(cwd: string, pattern?: TagPattern, options: ListT
   }
   if (nested.length > 0) {
     const { stdout: shas } = await runGit(cwd, ['rev-parse', ...nested.map((t) => `refs/tags/${t.name}^{commit}`)], options);
-    shas.trim().split('\n').forEach((sha, i) => (nested[i].commit = sha));
+    shas
+      .trim()
+      .split('\n')
+      .forEach((sha, i) => (nested[i].commit = sha));
   }
   return tags;
 }
@@ -89,7 +92,10 @@ export async function createAnnotatedTag(cwd: string, name: string, message: str
       '',
     );
   }
-  await runGit(cwd, ['tag', '-a', '--cleanup=verbatim', '-F', '-', '--end-of-options', name, target], { ...options, input: message.endsWith('\n') ? message : `${message}\n` });
+  await runGit(cwd, ['tag', '-a', '--cleanup=verbatim', '-F', '-', '--end-of-options', name, target], {
+    ...options,
+    input: message.endsWith('\n') ? message : `${message}\n`,
+  });
   return { name, commit: target, created: true };
 }
 

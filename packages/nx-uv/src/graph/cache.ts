@@ -51,14 +51,7 @@ export function entryStillValid(entry: GraphEntry, workspaceRoot: string): boole
 
 function isEntry(value: unknown): value is GraphEntry {
   const v = value as GraphEntry;
-  return (
-    !!v &&
-    Array.isArray(v.workspaces) &&
-    Array.isArray(v.emit) &&
-    Array.isArray(v.edges) &&
-    Array.isArray(v.reads) &&
-    Array.isArray(v.dirs)
-  );
+  return !!v && Array.isArray(v.workspaces) && Array.isArray(v.emit) && Array.isArray(v.edges) && Array.isArray(v.reads) && Array.isArray(v.dirs);
 }
 
 /** One cache file; read lazily, written (atomically) by `save()` only when something changed. */

@@ -102,12 +102,7 @@ describe('createDependencies', () => {
     delete projects['pkg-b'];
     projects['b-renamed'] = renamed;
     const deps = await createDependencies(undefined, depsContext(projects));
-    expect(deps.map((d) => `${d.source}->${d.target}`)).toEqual([
-      'pkg-a->b-renamed',
-      'pkg-a->pkg-d',
-      'pkg-d->b-renamed',
-      'uv-workspace->pkg-a',
-    ]);
+    expect(deps.map((d) => `${d.source}->${d.target}`)).toEqual(['pkg-a->b-renamed', 'pkg-a->pkg-d', 'pkg-d->b-renamed', 'uv-workspace->pkg-a']);
   });
 
   it('reads and parses nothing after createNodes ran in the same process', async () => {
@@ -163,14 +158,32 @@ describe('createDependencies', () => {
       }
     };
     const all = listPyprojects();
-    collect(await createNodes[1](all.filter((f) => f.startsWith('one/')), options, context));
-    collect(await createNodes[1](all.filter((f) => f.startsWith('two/')), options, context));
+    collect(
+      await createNodes[1](
+        all.filter((f) => f.startsWith('one/')),
+        options,
+        context,
+      ),
+    );
+    collect(
+      await createNodes[1](
+        all.filter((f) => f.startsWith('two/')),
+        options,
+        context,
+      ),
+    );
     const deps = await createDependencies(options, depsContext(projects));
     expect(deps.map((d) => `${d.source}->${d.target}`)).toEqual(['x->y', 'z->w']);
 
     // next round: only what this round's createNodes computed counts (no stale edges)
     writeTree(dir, { 'one/x/pyproject.toml': pyproject('x') });
-    collect(await createNodes[1](all.filter((f) => f.startsWith('one/')), options, context));
+    collect(
+      await createNodes[1](
+        all.filter((f) => f.startsWith('one/')),
+        options,
+        context,
+      ),
+    );
     const next = await createDependencies(options, depsContext(projects));
     expect(next.map((d) => `${d.source}->${d.target}`)).toEqual([]);
   });

@@ -28,17 +28,10 @@ export function pyprojectsInFileMap(context: Pick<CreateDependenciesContext, 'fi
 
 function graphsFor(options: NxUvPluginOptions | undefined, context: CreateDependenciesContext): GraphEntry[] {
   const { optionsHash } = graphOptionsKey(options, context);
-  return (
-    entriesForDependencies(context.workspaceRoot, optionsHash) ?? [
-      inferGraph(pyprojectsInFileMap(context), options, context).entry,
-    ]
-  );
+  return entriesForDependencies(context.workspaceRoot, optionsHash) ?? [inferGraph(pyprojectsInFileMap(context), options, context).entry];
 }
 
-export function dependenciesFromEntries(
-  entries: GraphEntry[],
-  projects: CreateDependenciesContext['projects'],
-): RawProjectGraphDependency[] {
+export function dependenciesFromEntries(entries: GraphEntry[], projects: CreateDependenciesContext['projects']): RawProjectGraphDependency[] {
   // Edges are resolved by project root: a project.json may have renamed an inferred project.
   const nameByRoot = new Map<string, string>();
   for (const [name, project] of Object.entries(projects)) nameByRoot.set(project.root, name);

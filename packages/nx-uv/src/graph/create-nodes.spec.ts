@@ -86,7 +86,15 @@ describe('createNodes', () => {
     expect(projects['pkg-a'].config.targets?.build).toMatchObject({
       executor: 'nx-uv:build',
       cache: true,
-      inputs: ['default', '^default', '!{projectRoot}/dist/**/*', '{workspaceRoot}/uv.lock', '{workspaceRoot}/pyproject.toml', { runtime: 'uv --version' }, { env: 'NX_UV_UV_PATH' }],
+      inputs: [
+        'default',
+        '^default',
+        '!{projectRoot}/dist/**/*',
+        '{workspaceRoot}/uv.lock',
+        '{workspaceRoot}/pyproject.toml',
+        { runtime: 'uv --version' },
+        { env: 'NX_UV_UV_PATH' },
+      ],
       outputs: ['{projectRoot}/dist'],
     });
     expect(projects['pkg-a'].config.metadata?.uv).toMatchObject({ name: 'pkg-a', distributionName: 'Pkg_A', version: '0.1.0' });
@@ -98,10 +106,7 @@ describe('createNodes', () => {
       'python/libs/lib/pyproject.toml': pyproject('Lib'),
       'web/pyproject.toml': '[tool.black]\nline-length = 100\n',
     });
-    const results = await run(
-      { projectName: 'py-{name}', targetNames: { pin: false } },
-      { namedInputs: { production: ['default'] } },
-    );
+    const results = await run({ projectName: 'py-{name}', targetNames: { pin: false } }, { namedInputs: { production: ['default'] } });
     const projects = projectsByName(results);
     expect(Object.keys(projects).sort()).toEqual(['py-app', 'py-lib']);
     expect(projects['py-app']).toMatchObject({ file: 'python/pyproject.toml', root: 'python' });
@@ -156,9 +161,7 @@ describe('createNodes', () => {
     expect(error.message).toContain('m/bad/pyproject.toml');
     expect(error.message).toMatch(/line 3/);
     // the healthy workspace still comes through
-    expect(Object.keys(projectsByName(err.partialResults as never)).sort()).toEqual([
-      'pkg-a', 'pkg-b', 'pkg-c', 'pkg-d', 'uv-workspace',
-    ]);
+    expect(Object.keys(projectsByName(err.partialResults as never)).sort()).toEqual(['pkg-a', 'pkg-b', 'pkg-c', 'pkg-d', 'uv-workspace']);
   });
 
   it('reports a model error (member glob matching a directory without pyproject.toml) under the uv root file', async () => {

@@ -9,15 +9,7 @@ import type { CreateNodesResult } from '@nx/devkit';
 import type { NxUvPluginOptions } from '../options';
 import { isUvWorkspaceRootToml, modelUvWorkspace, sortByKey, UTF8, UvWorkspaceError } from '../workspace';
 import { BatchReader, newReadLog, ReadLog, TomlSource } from './batch-reader';
-import {
-  CACHE_FORMAT,
-  entryStillValid,
-  GraphCacheFile,
-  GraphEntry,
-  memoGet,
-  memoSet,
-  recordForDependencies,
-} from './cache';
+import { CACHE_FORMAT, entryStillValid, GraphCacheFile, GraphEntry, memoGet, memoSet, recordForDependencies } from './cache';
 import { timed } from './perf';
 import { resolveGraphOptions, ResolvedGraphOptions, stableJson } from './plugin-options';
 import { compareEdges, GraphEdge, inferEdges, inferProjects, joinRel, SlimWorkspace, slimWorkspace } from './projects';
@@ -119,12 +111,7 @@ function isUnder(file: string, root: string): boolean {
 }
 
 /** The error for Nx: a UvWorkspaceError whose message names the file (relative to the Nx root). */
-function attribute(
-  err: unknown,
-  uvRoot: string,
-  workspaceRoot: string,
-  batch: Set<string>,
-): [string, Error] {
+function attribute(err: unknown, uvRoot: string, workspaceRoot: string, batch: Set<string>): [string, Error] {
   const rootFile = joinRel(uvRoot, PYPROJECT);
   const e = err instanceof Error ? err : new Error(String(err));
   const rawFile = (e as UvWorkspaceError).file;
@@ -192,9 +179,7 @@ export function computeGraph(
     let slim: SlimWorkspace;
     let edges: GraphEdge[];
     try {
-      const ws = timed(`nx-uv:model-uv-workspace ${uvRoot}`, () =>
-        modelUvWorkspace(path.join(workspaceRoot, uvRoot), reader),
-      );
+      const ws = timed(`nx-uv:model-uv-workspace ${uvRoot}`, () => modelUvWorkspace(path.join(workspaceRoot, uvRoot), reader));
       slim = slimWorkspace(ws, uvRoot);
       edges = inferEdges(ws, uvRoot, key.resolved.optionalDependencyEdges);
       // Each warning starts with a path relative to the uv root: prefix it to be relative to the Nx root.
@@ -353,11 +338,7 @@ export function batchHash(contents: Map<string, string>, optionsHash: string): s
  * The graph of a batch of pyproject.toml files (paths relative to the Nx root), from the
  * in-process memo, the cache file, or computed (then cached, unless there were errors).
  */
-export function inferGraph(
-  files: readonly string[],
-  options: NxUvPluginOptions | undefined,
-  context: GraphContext,
-): GraphRun {
+export function inferGraph(files: readonly string[], options: NxUvPluginOptions | undefined, context: GraphContext): GraphRun {
   const key = graphOptionsKey(options, context);
   const { workspaceRoot } = context;
   const contents = timed('nx-uv:read-pyprojects', () => readBatch(files, workspaceRoot));

@@ -2,13 +2,7 @@
  * Plugin options as the graph needs them: validated, defaults filled in, and a stable JSON form for
  * cache keys. Pure.
  */
-import {
-  DEFAULT_BUILD_OUTPUT,
-  DEFAULT_TARGET_NAMES,
-  DEFAULT_WORKSPACE_PROJECT_NAME,
-  NxUvPluginOptions,
-  TargetKey,
-} from '../options';
+import { DEFAULT_BUILD_OUTPUT, DEFAULT_TARGET_NAMES, DEFAULT_WORKSPACE_PROJECT_NAME, NxUvPluginOptions, TargetKey } from '../options';
 import { projectSelector, type ProjectMatcher } from '../release/project-selector';
 import { assertTagFormat, assertUmbrellaTagFormat } from '../release/tag-format';
 import { assertGroupTagFormat } from '../release/tag-scheme';
@@ -74,11 +68,12 @@ export function resolveGraphOptions(options: NxUvPluginOptions | undefined): Res
 
   const rawOut = o.buildOutputPath ?? DEFAULT_BUILD_OUTPUT;
   if (typeof rawOut !== 'string') throw optionError('"buildOutputPath" must be a string');
-  const buildOutputPath = rawOut.replace(/\\/g, '/').replace(/^\.\/+/, '').replace(/\/+$/, '');
+  const buildOutputPath = rawOut
+    .replace(/\\/g, '/')
+    .replace(/^\.\/+/, '')
+    .replace(/\/+$/, '');
   if (buildOutputPath === '' || buildOutputPath === '.' || buildOutputPath.startsWith('/') || buildOutputPath.split('/').includes('..')) {
-    throw optionError(
-      `"buildOutputPath" must be a folder inside the project root, like "dist" (got ${JSON.stringify(rawOut)})`,
-    );
+    throw optionError(`"buildOutputPath" must be a folder inside the project root, like "dist" (got ${JSON.stringify(rawOut)})`);
   }
 
   if (o.tagFormat !== undefined) assertTagFormat(o.tagFormat);
@@ -96,7 +91,15 @@ export function resolveGraphOptions(options: NxUvPluginOptions | undefined): Res
 
   if (o.umbrellaTag !== undefined) assertUmbrellaTagFormat(o.umbrellaTag);
 
-  return { projectName, workspaceProjectName, targetNames, buildOutputPath, optionalDependencyEdges, publishExclude, ...(o.umbrellaTag ? { umbrellaTag: o.umbrellaTag } : {}) };
+  return {
+    projectName,
+    workspaceProjectName,
+    targetNames,
+    buildOutputPath,
+    optionalDependencyEdges,
+    publishExclude,
+    ...(o.umbrellaTag ? { umbrellaTag: o.umbrellaTag } : {}),
+  };
 }
 
 /** Nx project name of a member from the `projectName` template. */

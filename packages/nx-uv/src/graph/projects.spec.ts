@@ -47,10 +47,7 @@ const opts = resolveGraphOptions({});
 
 describe('inferWorkspaceProjects', () => {
   it('makes a virtual root project carrying the workspace targets, and one project per member', () => {
-    const ws = virtualWorkspace([
-      member('alpha', 'packages/alpha'),
-      member('beta', 'packages/beta', { isPackage: false }),
-    ]);
+    const ws = virtualWorkspace([member('alpha', 'packages/alpha'), member('beta', 'packages/beta', { isPackage: false })]);
     const { projects } = inferWorkspaceProjects(ws, '.', opts, 'default');
     expect(projects.map((p) => [p.file, p.root, p.config.name])).toEqual([
       ['packages/alpha/pyproject.toml', 'packages/alpha', 'alpha'],
@@ -79,7 +76,15 @@ describe('inferWorkspaceProjects', () => {
     expect(app.root).toBe('python');
     expect(app.file).toBe('python/pyproject.toml');
     expect(Object.keys(app.config.targets ?? {})).toEqual([
-      'version', 'tag', 'pin', 'build', 'publish', 'nx-release-publish', 'release-plan', 'release-pr', 'notify',
+      'version',
+      'tag',
+      'pin',
+      'build',
+      'publish',
+      'nx-release-publish',
+      'release-plan',
+      'release-pr',
+      'notify',
     ]);
     expect(app.config.targets?.build.inputs).toContain('{workspaceRoot}/python/uv.lock');
     expect(projects.find((p) => p.config.name === 'lib')!.root).toBe('python/lib');
@@ -88,12 +93,7 @@ describe('inferWorkspaceProjects', () => {
 
   it('applies the projectName template and workspaceProjectName', () => {
     const ws = virtualWorkspace([member('alpha', 'a')]);
-    const { projects } = inferWorkspaceProjects(
-      ws,
-      '.',
-      resolveGraphOptions({ projectName: 'py-{name}', workspaceProjectName: 'python' }),
-      'default',
-    );
+    const { projects } = inferWorkspaceProjects(ws, '.', resolveGraphOptions({ projectName: 'py-{name}', workspaceProjectName: 'python' }), 'default');
     expect(projects.map((p) => p.config.name).sort()).toEqual(['py-alpha', 'python']);
   });
 
@@ -136,14 +136,13 @@ describe('joinRel', () => {
 });
 
 describe('members kept from publishing', () => {
-  const ws = virtualWorkspace([
-    member('core', 'packages/core'),
-    member('demo', 'samples/demo', { publish: false }),
-    member('tool-sample', 'tools/sample'),
-  ]);
+  const ws = virtualWorkspace([member('core', 'packages/core'), member('demo', 'samples/demo', { publish: false }), member('tool-sample', 'tools/sample')]);
   const targetsOf = (options: Parameters<typeof resolveGraphOptions>[0]) =>
     Object.fromEntries(
-      inferWorkspaceProjects(ws, '.', resolveGraphOptions(options), 'default').projects.map((p) => [p.config.name, { targets: Object.keys(p.config.targets ?? {}), tags: p.config.tags }]),
+      inferWorkspaceProjects(ws, '.', resolveGraphOptions(options), 'default').projects.map((p) => [
+        p.config.name,
+        { targets: Object.keys(p.config.targets ?? {}), tags: p.config.tags },
+      ]),
     );
 
   it('[tool.nx-uv] publish = false: built and pinned, never versioned, tagged or published; tagged uv:no-publish', () => {
@@ -153,7 +152,10 @@ describe('members kept from publishing', () => {
   });
 
   it('publishExclude: by project name glob or by a tag nx-uv infers', () => {
-    expect(targetsOf({ publishExclude: ['*-sample'] })['tool-sample']).toEqual({ targets: ['pin', 'build'], tags: ['lang:python', 'uv:member', 'uv:no-publish'] });
+    expect(targetsOf({ publishExclude: ['*-sample'] })['tool-sample']).toEqual({
+      targets: ['pin', 'build'],
+      tags: ['lang:python', 'uv:member', 'uv:no-publish'],
+    });
     expect(targetsOf({ publishExclude: ['tag:uv:member'] }).core.targets).toEqual(['pin', 'build']);
   });
 

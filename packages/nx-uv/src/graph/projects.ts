@@ -142,11 +142,7 @@ function memberMetadata(m: SlimMember, uvRoot: string): Record<string, unknown> 
 }
 
 /** One project per member (and one for a virtual root), sorted by pyproject.toml path. */
-export function inferProjects(
-  ws: SlimWorkspace,
-  options: ResolvedGraphOptions,
-  namedInput: string,
-): InferredProject[] {
+export function inferProjects(ws: SlimWorkspace, options: ResolvedGraphOptions, namedInput: string): InferredProject[] {
   const uvRoot = ws.uvRoot;
   const ctx: TargetContext = { options, namedInput, uvRoot };
   const projects: InferredProject[] = [];
@@ -190,7 +186,10 @@ function addUmbrellaTag(projects: InferredProject[], uvRootDir: string, options:
   if (!options.umbrellaTag || !tagName) return;
   const root = projects.find((p) => p.root === uvRootDir);
   if (!root) return;
-  const others = projects.filter((p) => p !== root && p.config.targets?.[tagName]).map((p) => p.config.name!).sort();
+  const others = projects
+    .filter((p) => p !== root && p.config.targets?.[tagName])
+    .map((p) => p.config.name!)
+    .sort();
   const targets = (root.config.targets ??= {});
   const own = targets[tagName] ?? inferUmbrellaTagTarget(root.config.name!, ctx);
   targets[tagName] = { ...own, dependsOn: [...(own.dependsOn ?? []), { target: tagName, projects: others, params: 'forward' }] };
@@ -227,12 +226,7 @@ export function inferEdges(ws: UvWorkspace, uvRoot: string, optional = true): Gr
 }
 
 /** Projects and edges of one modelled uv workspace whose root is `uvRoot` (relative to the Nx root). */
-export function inferWorkspaceProjects(
-  ws: UvWorkspace,
-  uvRoot: string,
-  options: ResolvedGraphOptions,
-  namedInput: string,
-): InferredWorkspace {
+export function inferWorkspaceProjects(ws: UvWorkspace, uvRoot: string, options: ResolvedGraphOptions, namedInput: string): InferredWorkspace {
   return {
     projects: inferProjects(slimWorkspace(ws, uvRoot), options, namedInput),
     edges: inferEdges(ws, uvRoot, options.optionalDependencyEdges),

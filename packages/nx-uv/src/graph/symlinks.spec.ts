@@ -14,8 +14,10 @@ import { runUv } from '../uv';
 import { resetGraphMemo } from './cache';
 
 const ROOT = '[tool.uv.workspace]\nmembers = ["packages/*"]\n\n[tool.uv.sources]\next = { workspace = true }\n';
-const A = '[project]\nname = "a"\nversion = "1.0.0"\nrequires-python = ">=3.9"\ndependencies = ["ext>=1.0"]\n\n[build-system]\nrequires = ["uv_build>=0.13,<0.14"]\nbuild-backend = "uv_build"\n';
-const EXT = '[project]\nname = "ext"\nversion = "2.0.0"\nrequires-python = ">=3.9"\n\n[build-system]\nrequires = ["uv_build>=0.13,<0.14"]\nbuild-backend = "uv_build"\n';
+const A =
+  '[project]\nname = "a"\nversion = "1.0.0"\nrequires-python = ">=3.9"\ndependencies = ["ext>=1.0"]\n\n[build-system]\nrequires = ["uv_build>=0.13,<0.14"]\nbuild-backend = "uv_build"\n';
+const EXT =
+  '[project]\nname = "ext"\nversion = "2.0.0"\nrequires-python = ">=3.9"\n\n[build-system]\nrequires = ["uv_build>=0.13,<0.14"]\nbuild-backend = "uv_build"\n';
 
 describe('members behind symlinks', () => {
   const tmp = makeTempDir('nx-uv-symlinks-');
@@ -53,13 +55,15 @@ describe('members behind symlinks', () => {
       const uv = await runUv(['workspace', 'list', '--preview'], { cwd: root, env: uvTestEnv() }).catch((e: Error) => e);
       expect(String((uv as Error).message)).toMatch(/Too many levels of symbolic links/);
       resetGraphMemo();
-      const error = await Promise.resolve(createNodes[1](['pyproject.toml', 'packages/a/pyproject.toml'], undefined, { nxJsonConfiguration: {}, workspaceRoot: root } as never)).catch(
-        (e: unknown) => e as AggregateCreateNodesError,
-      );
+      const error = await Promise.resolve(
+        createNodes[1](['pyproject.toml', 'packages/a/pyproject.toml'], undefined, { nxJsonConfiguration: {}, workspaceRoot: root } as never),
+      ).catch((e: unknown) => e as AggregateCreateNodesError);
       expect(error).toBeInstanceOf(AggregateCreateNodesError);
       const [[file, cause]] = (error as AggregateCreateNodesError).errors;
       expect(file).toBe('pyproject.toml');
-      expect(cause.message).toMatch(/packages\/loop1 is a symlink loop \(it never resolves\) that a workspace member glob in pyproject\.toml reaches; uv refuses it too/);
+      expect(cause.message).toMatch(
+        /packages\/loop1 is a symlink loop \(it never resolves\) that a workspace member glob in pyproject\.toml reaches; uv refuses it too/,
+      );
     } finally {
       fs.rmSync(path.join(root, 'packages/loop1'));
       fs.rmSync(path.join(root, 'packages/loop2'));

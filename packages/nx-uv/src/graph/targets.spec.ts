@@ -65,9 +65,17 @@ describe('inferMemberTargets', () => {
   it.each([
     ['production', '.', ['production', '^production', '!{projectRoot}/dist/**/*', '{workspaceRoot}/uv.lock', '{workspaceRoot}/pyproject.toml']],
     ['default', 'python', ['default', '^default', '!{projectRoot}/dist/**/*', '{workspaceRoot}/python/uv.lock', '{workspaceRoot}/python/pyproject.toml']],
-    ['production', 'libs/py', ['production', '^production', '!{projectRoot}/dist/**/*', '{workspaceRoot}/libs/py/uv.lock', '{workspaceRoot}/libs/py/pyproject.toml']],
+    [
+      'production',
+      'libs/py',
+      ['production', '^production', '!{projectRoot}/dist/**/*', '{workspaceRoot}/libs/py/uv.lock', '{workspaceRoot}/libs/py/pyproject.toml'],
+    ],
   ])('build inputs with %s named input and uv root %s', (namedInput, uvRoot, expected) => {
-    expect(inferMemberTargets(member(), 'pkg-a', ctx({}, namedInput, uvRoot)).build.inputs).toEqual([...expected, { runtime: 'uv --version' }, { env: 'NX_UV_UV_PATH' }]);
+    expect(inferMemberTargets(member(), 'pkg-a', ctx({}, namedInput, uvRoot)).build.inputs).toEqual([
+      ...expected,
+      { runtime: 'uv --version' },
+      { env: 'NX_UV_UV_PATH' },
+    ]);
   });
 
   it('gives every build target toolchain inputs of its own (Nx may change what it is given)', () => {
@@ -116,10 +124,7 @@ describe('inferMemberTargets', () => {
 
   it('keeps the name nx-release-publish when targets are renamed, follows a renamed build, drops a disabled one', () => {
     const renamed = inferMemberTargets(needsBAndC(), 'pkg-a', ctx({ targetNames: { build: 'py-build' } }));
-    expect(renamed['nx-release-publish'].dependsOn).toEqual([
-      'py-build',
-      { target: 'nx-release-publish', projects: ['pkg-b', 'pkg-c'], params: 'forward' },
-    ]);
+    expect(renamed['nx-release-publish'].dependsOn).toEqual(['py-build', { target: 'nx-release-publish', projects: ['pkg-b', 'pkg-c'], params: 'forward' }]);
     const noBuild = inferMemberTargets(needsBAndC(), 'pkg-a', ctx({ targetNames: { build: false, publish: false } }));
     expect(Object.keys(noBuild)).toEqual(['version', 'tag', 'pin', 'nx-release-publish']);
     expect(noBuild['nx-release-publish'].dependsOn).toEqual([{ target: 'nx-release-publish', projects: ['pkg-b', 'pkg-c'], params: 'forward' }]);
@@ -132,16 +137,9 @@ describe('inferMemberTargets', () => {
   });
 
   it('renames targets and points dependsOn at the new names', () => {
-    const targets = inferMemberTargets(
-      needsBAndC(),
-      'pkg-a',
-      ctx({ targetNames: { build: 'py-build', publish: 'pypi-publish', version: 'bump' } }),
-    );
+    const targets = inferMemberTargets(needsBAndC(), 'pkg-a', ctx({ targetNames: { build: 'py-build', publish: 'pypi-publish', version: 'bump' } }));
     expect(Object.keys(targets)).toEqual(['bump', 'tag', 'pin', 'py-build', 'pypi-publish', 'nx-release-publish']);
-    expect(targets['pypi-publish'].dependsOn).toEqual([
-      'py-build',
-      { target: 'pypi-publish', projects: ['pkg-b', 'pkg-c'], params: 'forward' },
-    ]);
+    expect(targets['pypi-publish'].dependsOn).toEqual(['py-build', { target: 'pypi-publish', projects: ['pkg-b', 'pkg-c'], params: 'forward' }]);
     expect(targets.bump.dependsOn).toEqual([{ target: 'bump', projects: ['pkg-b', 'pkg-c'], params: 'forward' }]);
     expect(targets['py-build'].metadata?.help?.command).toBe('npx nx run pkg-a:py-build --help');
   });

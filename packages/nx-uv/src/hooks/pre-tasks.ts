@@ -42,7 +42,13 @@ export function preTasksExecution(options: NxUvPluginOptions | undefined, contex
   removeAbandonedTempDirs();
   const { resolved, optionsHash } = graphOptionsKey(options, context);
   const ordered = [resolved.targetNames.version, resolved.targetNames.publish, NX_RELEASE_PUBLISH_TARGET, 'release'];
-  if (!asksForReleaseTargets(context.argv.slice(2), ordered.filter((n): n is string => !!n))) return;
+  if (
+    !asksForReleaseTargets(
+      context.argv.slice(2),
+      ordered.filter((n): n is string => !!n),
+    )
+  )
+    return;
   // Only release commands pay for reading the model again (their tasks read it anyway).
   for (const uvRoot of uvRoots(context.workspaceRoot, optionsHash)) {
     assertNoRuntimeCycle(path.join(context.workspaceRoot, uvRoot), uvRoot);

@@ -70,7 +70,12 @@ describe('afterAllProjectsVersioned (real uv)', () => {
     const before = snapshot(tmp.dir);
     const tree = new FsTree(tmp.dir, false);
     await versionRun(tree, 'py');
-    expect(tree.listChanges().map((c) => c.path).sort()).toEqual([
+    expect(
+      tree
+        .listChanges()
+        .map((c) => c.path)
+        .sort(),
+    ).toEqual([
       'py/packages/a/pyproject.toml',
       'py/packages/b/pyproject.toml',
       'py/packages/c/pyproject.toml',
@@ -112,7 +117,10 @@ describe('afterAllProjectsVersioned (real uv)', () => {
   });
 
   it('says that the versions were written and what to do when uv lock fails', async () => {
-    fs.writeFileSync(path.join(tmp.dir, 'py/tools/pyproject.toml'), LOCKABLE_FILES['tools/pyproject.toml'].replace('"pkg-a==1.2.0"', '"no-such-package-anywhere"'));
+    fs.writeFileSync(
+      path.join(tmp.dir, 'py/tools/pyproject.toml'),
+      LOCKABLE_FILES['tools/pyproject.toml'].replace('"pkg-a==1.2.0"', '"no-such-package-anywhere"'),
+    );
     recordTouchedRoot({ root: tmp.dir } as Tree, 'py');
     await expect(hook(tmp.dir, {})).rejects.toThrow(
       /`uv lock` failed in py after the new versions were written \(fix the cause, then run `uv lock` there and commit py\/uv.lock\): uv exited with code/,

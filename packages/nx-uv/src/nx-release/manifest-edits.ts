@@ -6,19 +6,8 @@
  * marker stay) and release/apply's `planFileEdits` to put them into the arrays. Pure given `read`.
  */
 import { planFileEdits, writeVersionInto, type FileEdit } from '../release';
-import {
-  PUBLISHED_DEPENDENCY_KINDS,
-  type InternalDependency,
-  type Member,
-  type UvWorkspace,
-} from '../workspace';
-import {
-  normalizeVersion,
-  requirementAdmits,
-  updateRequirementSpecifier,
-  type ReleasePlan,
-  type RequirementUpdate,
-} from '../versioning';
+import { PUBLISHED_DEPENDENCY_KINDS, type InternalDependency, type Member, type UvWorkspace } from '../workspace';
+import { normalizeVersion, requirementAdmits, updateRequirementSpecifier, type ReleasePlan, type RequirementUpdate } from '../versioning';
 
 export type { FileEdit };
 
@@ -75,9 +64,7 @@ function rewrite(holder: Member, dep: InternalDependency, version: string): Requ
   try {
     to = updateRequirementSpecifier(dep.requirement, version);
   } catch (e) {
-    throw new ManifestEditError(
-      `nx-uv: ${holder.pyprojectPath} \`${dep.section}\`: ${(e as Error).message.replace(/^nx-uv: /, '')}`,
-    );
+    throw new ManifestEditError(`nx-uv: ${holder.pyprojectPath} \`${dep.section}\`: ${(e as Error).message.replace(/^nx-uv: /, '')}`);
   }
   if (to === undefined) return undefined;
   return {
@@ -120,10 +107,7 @@ export function requirementUpdatesForRelease(ws: UvWorkspace, released: Member, 
  * whether this run released it): a released dependency moves the specifier along (lower bound
  * follows, `==` follows), one that was not released is only widened when it no longer admits it.
  */
-export function requirementUpdatesOfMember(
-  member: Member,
-  dependencies: ReadonlyMap<string, { version: string; released: boolean }>,
-): RequirementUpdate[] {
+export function requirementUpdatesOfMember(member: Member, dependencies: ReadonlyMap<string, { version: string; released: boolean }>): RequirementUpdate[] {
   const out: RequirementUpdate[] = [];
   for (const dep of member.dependencies) {
     const target = dependencies.get(dep.target);

@@ -71,12 +71,7 @@ function levelOf(keyword: RelativeKeyword): ReleaseLevel {
  * The new version for `input` on `current` (null when Nx resolved no current version, which only an
  * explicit version can handle). Throws Pep440ReleaseError naming the project on bad input.
  */
-export function pep440NewVersion(
-  current: string | null,
-  input: string,
-  preid: string | undefined,
-  options: NewVersionOptions = {},
-): NewVersionResult {
+export function pep440NewVersion(current: string | null, input: string, preid: string | undefined, options: NewVersionOptions = {}): NewVersionResult {
   const of = options.project ? ` for project "${options.project}"` : '';
   const text = typeof input === 'string' ? input.trim() : '';
   try {
@@ -137,17 +132,11 @@ const REASON_TEXT: Record<string, string> = {
   CONVENTIONAL_COMMITS: ', derived from conventional commits data, ',
   VERSION_PLANS: ', read from version plan {versionPlanPath}, ',
   DEPENDENCY_ACROSS_GROUPS_WAS_BUMPED: ', because a dependency project belonging to another release group was bumped, ',
-  OTHER_PROJECT_IN_FIXED_GROUP_WAS_BUMPED_DUE_TO_DEPENDENCY:
-    ', because of a dependency-only bump to another project in the same fixed release group, ',
+  OTHER_PROJECT_IN_FIXED_GROUP_WAS_BUMPED_DUE_TO_DEPENDENCY: ', because of a dependency-only bump to another project in the same fixed release group, ',
 };
 
 /** The log line Nx prints for the project (same shape as Nx's own `❓ Applied …` line). */
-export function newVersionLogText(
-  input: string,
-  result: NewVersionResult,
-  reason: string,
-  reasonData: Record<string, unknown> = {},
-): string {
+export function newVersionLogText(input: string, result: NewVersionResult, reason: string, reasonData: Record<string, unknown> = {}): string {
   const template = REASON_TEXT[reason] ?? ' ';
   const why = template.replace(/\{(\w+)\}/g, (_, key: string) => String(reasonData[key] ?? `{${key}}`));
   const what = result.action === 'explicit' ? `${ACTION_TEXT.explicit} "${input}"` : `${ACTION_TEXT[result.action]} for "${input}"`;

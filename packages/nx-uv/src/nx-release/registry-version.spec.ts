@@ -56,7 +56,9 @@ describe('reading a simple index', () => {
         res.end(pep691Page('pkg-a', [file('pkg_a-1.2.0.tar.gz'), file('pkg_a-1.3.0rc2-py3-none-any.whl'), file('pkg_a-1.2.0-py3-none-any.whl')]));
       } else if (req.url === '/simple/pkg-b/') {
         res.writeHead(200, { 'Content-Type': 'text/html' });
-        res.end('<html><body><a href="/f/pkg_b-0.9.0.tar.gz">pkg_b-0.9.0.tar.gz</a><a href="/f/pkg_b-1.0.0.post1.tar.gz">pkg_b-1.0.0.post1.tar.gz</a></body></html>');
+        res.end(
+          '<html><body><a href="/f/pkg_b-0.9.0.tar.gz">pkg_b-0.9.0.tar.gz</a><a href="/f/pkg_b-1.0.0.post1.tar.gz">pkg_b-1.0.0.post1.tar.gz</a></body></html>',
+        );
       } else if (req.url === '/simple/pkg-c/') {
         res.writeHead(503);
         res.end('down');
@@ -85,9 +87,10 @@ describe('reading a simple index', () => {
 
   it('finds the index as the publish executor does (UV_PUBLISH_CHECK_URL), and a custom index by its check URL alone', async () => {
     const checkUrl = `${server.url}simple/`;
-    await expect(
-      readRegistryVersion('pkg-a', { index: 'custom' }, { UV_PUBLISH_URL: server.url, UV_PUBLISH_CHECK_URL: checkUrl }),
-    ).resolves.toMatchObject({ currentVersion: '1.3.0rc2', logText: `${checkUrl} (UV_PUBLISH_CHECK_URL)` });
+    await expect(readRegistryVersion('pkg-a', { index: 'custom' }, { UV_PUBLISH_URL: server.url, UV_PUBLISH_CHECK_URL: checkUrl })).resolves.toMatchObject({
+      currentVersion: '1.3.0rc2',
+      logText: `${checkUrl} (UV_PUBLISH_CHECK_URL)`,
+    });
     await expect(readRegistryVersion('pkg-a', { index: 'custom', checkUrl }, {})).resolves.toMatchObject({ currentVersion: '1.3.0rc2' });
   });
 

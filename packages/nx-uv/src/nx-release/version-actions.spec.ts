@@ -103,12 +103,8 @@ describe('UvVersionActions', () => {
 
   describe('dependencies', () => {
     it('reads runtime and optional internal requirements as Nx projects (not dependency groups)', async () => {
-      expect(await (await actionsFor(tree, graph, 'pkg-b')).readDependencies(tree, graph)).toEqual([
-        { source: 'pkg-b', target: 'pkg-a', type: 'static' },
-      ]);
-      expect(await (await actionsFor(tree, graph, 'pkg-c')).readDependencies(tree, graph)).toEqual([
-        { source: 'pkg-c', target: 'pkg-b', type: 'static' },
-      ]);
+      expect(await (await actionsFor(tree, graph, 'pkg-b')).readDependencies(tree, graph)).toEqual([{ source: 'pkg-b', target: 'pkg-a', type: 'static' }]);
+      expect(await (await actionsFor(tree, graph, 'pkg-c')).readDependencies(tree, graph)).toEqual([{ source: 'pkg-c', target: 'pkg-b', type: 'static' }]);
       expect(await (await actionsFor(tree, graph, 'pkg-a')).readDependencies(tree, graph)).toEqual([]);
     });
 
@@ -199,9 +195,7 @@ describe('UvVersionActions', () => {
           .replace('"Pkg_A>=1.2.0",  # internal', '"Pkg_A>=1.3.0rc1",  # internal')
           .replace('test = ["pkg-a==1.2.0"]', 'test = ["pkg-a==1.3.0rc1"]'),
       );
-      expect(logs).toEqual([
-        '✍️  Updated 1 internal requirement in manifest: packages/b/pyproject.toml ("Pkg_A>=1.2.0" → "Pkg_A>=1.3.0rc1")',
-      ]);
+      expect(logs).toEqual(['✍️  Updated 1 internal requirement in manifest: packages/b/pyproject.toml ("Pkg_A>=1.2.0" → "Pkg_A>=1.3.0rc1")']);
       const c = await actionsFor(tree, graph, 'pkg-c');
       await c.updateProjectDependencies(tree, graph, { 'pkg-b': '1.2.1' });
       expect(read(tree, 'packages/c/pyproject.toml')).toBe(

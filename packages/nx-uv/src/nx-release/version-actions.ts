@@ -18,14 +18,7 @@ import { VersionActions } from 'nx/release';
 import { PUBLISHED_DEPENDENCY_KINDS } from '../workspace';
 import { compareVersions, isValidVersion, normalizeVersion } from '../versioning';
 import { createAfterAllProjectsVersioned } from './after-all';
-import {
-  currentVersionOf,
-  requirementEdits,
-  requirementUpdatesForRelease,
-  requirementUpdatesOfMember,
-  versionFileEdit,
-  type FileEdit,
-} from './manifest-edits';
+import { currentVersionOf, requirementEdits, requirementUpdatesForRelease, requirementUpdatesOfMember, versionFileEdit, type FileEdit } from './manifest-edits';
 import { isRelativeKeyword, newVersionLogText, pep440NewVersion, reconcileTagVersion } from './new-version';
 import { readRegistryVersion, registryLookupOptions } from './registry-version';
 import { bumpedVersion, recordBump, recordTouchedRoot } from './run-state';
@@ -86,12 +79,7 @@ export default class UvVersionActions extends VersionActions {
   }
 
   /** Writes the edits into the tree and moves the cached model along (see applyToTreeWorkspace). */
-  private writeEdits(
-    tree: Tree,
-    uvRoot: string,
-    edits: readonly FileEdit[],
-    change: Parameters<typeof applyToTreeWorkspace>[2],
-  ): string[] {
+  private writeEdits(tree: Tree, uvRoot: string, edits: readonly FileEdit[], change: Parameters<typeof applyToTreeWorkspace>[2]): string[] {
     const written: string[] = [];
     for (const e of edits) {
       const file = joinPosix(uvRoot, e.file);
@@ -197,7 +185,9 @@ export default class UvVersionActions extends VersionActions {
 
     if (member.version.kind === 'vcs') {
       // Derived from git tags: the tag nx release makes is the version; nothing to write.
-      logs.push(`✍️  ${member.distributionName} takes its version from git tags (${member.version.plugin}): nothing written; the release tag of ${version} makes it`);
+      logs.push(
+        `✍️  ${member.distributionName} takes its version from git tags (${member.version.plugin}): nothing written; the release tag of ${version} makes it`,
+      );
     } else {
       const edit = versionFileEdit(member, version, read);
       const [versionFile] = this.writeEdits(tree, uvRoot, edit ? [edit] : [], { version: { member: member.name, version } });
@@ -221,11 +211,7 @@ export default class UvVersionActions extends VersionActions {
     return logs;
   }
 
-  async updateProjectDependencies(
-    tree: Tree,
-    projectGraph: ProjectGraph,
-    dependenciesToUpdate: Record<string, string>,
-  ): Promise<string[]> {
+  async updateProjectDependencies(tree: Tree, projectGraph: ProjectGraph, dependenciesToUpdate: Record<string, string>): Promise<string[]> {
     const { uvRoot, ws, member } = this.member(tree);
     const targets = new Map<string, { version: string; released: boolean }>();
     for (const [projectName, raw] of Object.entries(dependenciesToUpdate)) {

@@ -21,9 +21,7 @@ export function restoreLeftoverPins(workspaceRoot: string): RestoreReport {
   const report = restorePins(defaultJournalDir(workspaceRoot), { onlyAbandoned: true });
   if (report.entries.length > 0) {
     const files = [...report.restored, ...report.unchanged].map((f) => displayPath(workspaceRoot, f));
-    logger.warn(
-      `nx-uv: a previous run was interrupted with internal requirements pinned; restored ${files.length} file(s) first: ${files.join(', ')}`,
-    );
+    logger.warn(`nx-uv: a previous run was interrupted with internal requirements pinned; restored ${files.length} file(s) first: ${files.join(', ')}`);
   }
   return report;
 }

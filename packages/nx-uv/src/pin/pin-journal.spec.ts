@@ -89,7 +89,12 @@ describe('pinFiles / restorePins', () => {
   it('writes nothing when a transform fails, and no journal when nothing changes', () => {
     const failing: FileChange[] = [
       ...pinChanges(root, PLANS.slice(0, 1)),
-      { path: path.join(root, 'c/pyproject.toml'), transform: () => { throw new Error('boom'); } },
+      {
+        path: path.join(root, 'c/pyproject.toml'),
+        transform: () => {
+          throw new Error('boom');
+        },
+      },
     ];
     expect(() => pinFiles(journalDir, failing)).toThrow('boom');
     expect(read('a/pyproject.toml')).toBe(A_TOML);

@@ -130,7 +130,17 @@ function entryPath(journalDir: string, id: string): string {
 }
 
 function defaultId(paths: readonly string[]): string {
-  return 'pins-' + sha256(Buffer.from([...paths].map((p) => path.resolve(p)).sort().join('\n'))).slice(0, 16);
+  return (
+    'pins-' +
+    sha256(
+      Buffer.from(
+        [...paths]
+          .map((p) => path.resolve(p))
+          .sort()
+          .join('\n'),
+      ),
+    ).slice(0, 16)
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -381,9 +391,7 @@ export function pinFiles(journalDir: string, changes: readonly FileChange[], opt
     for (const entry of existing) {
       // A file already pinned as wanted by a persistent entry (`nx-uv pin`) needs nothing more; any
       // other file held by another entry is refused.
-      const overlap = entry.files.find(
-        (jf) => requested.has(jf.file) && (!entry.persistent || files.some((f) => f.file === jf.file)),
-      );
+      const overlap = entry.files.find((jf) => requested.has(jf.file) && (!entry.persistent || files.some((f) => f.file === jf.file)));
       if (!overlap) continue;
       const who = entry.persistent
         ? 'kept pinned by `nx-uv pin`'

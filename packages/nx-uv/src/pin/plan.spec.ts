@@ -105,10 +105,7 @@ describe('applyPins', () => {
   it('changes only the pinned strings of a CRLF file with comments', () => {
     const plan = planPins(A, currentVersions(WS));
     const out = applyPins(PYPROJECT, plan.pins, plan.file);
-    const expected = PYPROJECT.replace(
-      `"pkg-b >=1.0 ; python_version >= '3.9'"`,
-      `"pkg-b==1.3.0; python_version >= '3.9'"`,
-    )
+    const expected = PYPROJECT.replace(`"pkg-b >=1.0 ; python_version >= '3.9'"`, `"pkg-b==1.3.0; python_version >= '3.9'"`)
       .replace("'pkg-c[fast]>=0.1'", "'pkg-c[fast]==0.4.1'")
       .replace('"pkg-b[cli] @ file:///ws/packages/pkg-b"', '"pkg-b[cli]==1.3.0"');
     expect(out).toBe(expected);

@@ -19,8 +19,7 @@ export interface RequirementParts {
 }
 
 const NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?/;
-const SPECIFIER =
-  /^\(?\s*(?:(?:~=|===|==|!=|<=|>=|<|>)\s*[A-Za-z0-9.*+!_-]+\s*(?:,\s*(?:~=|===|==|!=|<=|>=|<|>)\s*[A-Za-z0-9.*+!_-]+\s*)*)?\)?$/;
+const SPECIFIER = /^\(?\s*(?:(?:~=|===|==|!=|<=|>=|<|>)\s*[A-Za-z0-9.*+!_-]+\s*(?:,\s*(?:~=|===|==|!=|<=|>=|<|>)\s*[A-Za-z0-9.*+!_-]+\s*)*)?\)?$/;
 
 function bad(raw: string, why: string): Error {
   return new Error(`not a PEP 508 requirement: ${JSON.stringify(raw)} (${why})`);

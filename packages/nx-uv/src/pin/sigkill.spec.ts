@@ -34,7 +34,8 @@ function compile(outDir: string): void {
 // Three members with ugly bytes: CRLF, tabs, comments, unicode, no final newline.
 const ORIGINALS: Record<string, string> = {
   'packages/a/pyproject.toml': '# ✓ a\r\n[project]\r\nname = "a"\r\ndependencies = [\r\n\t"b >= 1.0",  # b\r\n\t"requests",\r\n]\r\n',
-  'packages/c/pyproject.toml': "[project]\nname = 'c'\ndependencies = ['b[x]>=1 ; python_version >= \"3.9\"', 'a']\n[project.optional-dependencies]\ncli = [\n  'a @ file:///ws/packages/a',  # url\n]",
+  'packages/c/pyproject.toml':
+    "[project]\nname = 'c'\ndependencies = ['b[x]>=1 ; python_version >= \"3.9\"', 'a']\n[project.optional-dependencies]\ncli = [\n  'a @ file:///ws/packages/a',  # url\n]",
   'packages/d/pyproject.toml': '[project]\nname = "d"\ndependencies = ["c~=0.1"] # 😀\n',
 };
 const PLANS: PinPlan[] = [

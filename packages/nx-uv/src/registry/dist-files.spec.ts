@@ -13,9 +13,8 @@ describe('parseDistributionFilename', () => {
     expect(parseDistributionFilename(filename)).toEqual({ filename, ...expected });
   });
 
-  it.each(['pkg_a-1.2.0.zip', 'pkg_a-1.2.0-py3-none.whl', '.gitignore', 'README.md', 'pkg_a.tar.gz', 'pkg_a-1.2.0.tar.gz.asc'])(
-    'ignores %s',
-    (filename) => expect(parseDistributionFilename(filename)).toBeUndefined(),
+  it.each(['pkg_a-1.2.0.zip', 'pkg_a-1.2.0-py3-none.whl', '.gitignore', 'README.md', 'pkg_a.tar.gz', 'pkg_a-1.2.0.tar.gz.asc'])('ignores %s', (filename) =>
+    expect(parseDistributionFilename(filename)).toBeUndefined(),
   );
 });
 

@@ -12,10 +12,7 @@ export class IndexHttpError extends Error {
     /** The index's own message (HTML stripped, shortened). */
     readonly indexMessage: string,
   ) {
-    super(
-      `${method} ${url} answered ${status}${statusText ? ` ${statusText}` : ''}` +
-        (indexMessage ? `: ${indexMessage}` : ''),
-    );
+    super(`${method} ${url} answered ${status}${statusText ? ` ${statusText}` : ''}` + (indexMessage ? `: ${indexMessage}` : ''));
     this.retryable = isRetryableStatus(status);
   }
 }
@@ -26,7 +23,12 @@ export class IndexHttpError extends Error {
  */
 export class IndexRequestError extends Error {
   override readonly name = 'IndexRequestError';
-  constructor(readonly method: string, readonly url: string, cause: unknown, readonly retryable: boolean) {
+  constructor(
+    readonly method: string,
+    readonly url: string,
+    cause: unknown,
+    readonly retryable: boolean,
+  ) {
     super(`${method} ${url} failed: ${describeCause(cause)}`, { cause });
   }
 }
@@ -35,7 +37,10 @@ export class IndexRequestError extends Error {
 export class IndexResponseError extends Error {
   override readonly name = 'IndexResponseError';
   readonly retryable = false;
-  constructor(readonly url: string, detail: string) {
+  constructor(
+    readonly url: string,
+    detail: string,
+  ) {
     super(`${url} did not answer a valid simple index page: ${detail}`);
   }
 }
@@ -44,7 +49,10 @@ export class IndexResponseError extends Error {
 export class UploadConflictError extends Error {
   override readonly name = 'UploadConflictError';
   readonly retryable = false;
-  constructor(readonly conflicts: { filename: string; localSha256: string; remoteSha256?: string; path: string }[], readonly indexUrl: string) {
+  constructor(
+    readonly conflicts: { filename: string; localSha256: string; remoteSha256?: string; path: string }[],
+    readonly indexUrl: string,
+  ) {
     super(
       `${conflicts.length === 1 ? 'A file' : `${conflicts.length} files`} already on ${indexUrl} ${conflicts.length === 1 ? 'differs' : 'differ'} from the local build:\n` +
         conflicts
@@ -64,7 +72,10 @@ export class UploadConflictError extends Error {
 export class ServeTimeoutError extends Error {
   override readonly name = 'ServeTimeoutError';
   readonly retryable = false;
-  constructor(message: string, readonly missing: string[]) {
+  constructor(
+    message: string,
+    readonly missing: string[],
+  ) {
     super(message);
   }
 }
@@ -95,7 +106,9 @@ export function summarizeBody(body: string, max = 300): string {
     const bodyPart = /<body[^>]*>([\s\S]*?)<\/body>/i.exec(text);
     if (bodyPart) text = bodyPart[1];
   }
-  text = decodeHtmlEntities(text.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim();
+  text = decodeHtmlEntities(text.replace(/<[^>]*>/g, ' '))
+    .replace(/\s+/g, ' ')
+    .trim();
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 

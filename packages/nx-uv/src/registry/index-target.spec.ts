@@ -73,9 +73,9 @@ describe('resolveIndexTarget', () => {
   });
 
   it('refuses to guess the index of any other upload endpoint', () => {
-    expect(() =>
-      resolveIndexTarget({ target: 'custom', publishUrl: 'https://nexus.example.com/repository/pypi-internal/', env: {} }),
-    ).toThrow(/Cannot tell which simple index serves uploads to https:\/\/nexus\.example\.com\/repository\/pypi-internal\/.*checkUrl.*UV_PUBLISH_CHECK_URL/s);
+    expect(() => resolveIndexTarget({ target: 'custom', publishUrl: 'https://nexus.example.com/repository/pypi-internal/', env: {} })).toThrow(
+      /Cannot tell which simple index serves uploads to https:\/\/nexus\.example\.com\/repository\/pypi-internal\/.*checkUrl.*UV_PUBLISH_CHECK_URL/s,
+    );
   });
 
   it('custom without any upload URL names what to set', () => {
@@ -85,9 +85,7 @@ describe('resolveIndexTarget', () => {
   it('rejects bad URLs and embedded credentials', () => {
     expect(() => resolveIndexTarget({ target: 'custom', publishUrl: 'not a url', env: {} })).toThrow(/not a valid URL/);
     expect(() => resolveIndexTarget({ target: 'custom', publishUrl: 'ftp://x/', env: {} })).toThrow(/http\(s\)/);
-    expect(() =>
-      resolveIndexTarget({ target: 'custom', publishUrl: 'https://me:secret@x.example/', env: {} }),
-    ).toThrow(/must not contain credentials/);
+    expect(() => resolveIndexTarget({ target: 'custom', publishUrl: 'https://me:secret@x.example/', env: {} })).toThrow(/must not contain credentials/);
   });
 
   it.each([

@@ -74,9 +74,7 @@ function parseHttpUrl(value: string, what: string): URL {
     throw new Error(`${what} ${shown} must be an http(s) URL`);
   }
   if (url.username || url.password) {
-    throw new Error(
-      `${what} must not contain credentials (user:password@): pass them in UV_PUBLISH_USERNAME/UV_PUBLISH_PASSWORD or UV_PUBLISH_TOKEN`,
-    );
+    throw new Error(`${what} must not contain credentials (user:password@): pass them in UV_PUBLISH_USERNAME/UV_PUBLISH_PASSWORD or UV_PUBLISH_TOKEN`);
   }
   return url;
 }
@@ -102,8 +100,7 @@ export function resolveIndexTarget(input: IndexTargetInput): IndexTarget {
   const explicitCheck = nonEmpty(input.checkUrl);
   const envPublish = nonEmpty(env.UV_PUBLISH_URL);
   const envCheck = nonEmpty(env.UV_PUBLISH_CHECK_URL);
-  const target: IndexTargetName =
-    input.target ?? (explicitPublish || envPublish ? 'custom' : 'pypi');
+  const target: IndexTargetName = input.target ?? (explicitPublish || envPublish ? 'custom' : 'pypi');
   if (!['pypi', 'testpypi', 'custom'].includes(target)) {
     throw new Error(`Unknown publish target ${JSON.stringify(target)}: use pypi, testpypi or custom`);
   }
@@ -122,9 +119,7 @@ export function resolveIndexTarget(input: IndexTargetInput): IndexTarget {
   }
   const publishUrl = parseHttpUrl(publishRaw, `Publish URL (${publishSource})`);
 
-  const known = (Object.keys(INDEX_PRESETS) as ('pypi' | 'testpypi')[]).find((k) =>
-    sameEndpoint(publishUrl, INDEX_PRESETS[k].publishUrl),
-  );
+  const known = (Object.keys(INDEX_PRESETS) as ('pypi' | 'testpypi')[]).find((k) => sameEndpoint(publishUrl, INDEX_PRESETS[k].publishUrl));
 
   let checkRaw: string;
   let checkSource: string;

@@ -17,9 +17,7 @@ describe('planUploads', () => {
     ]);
     expect(plan.skip.map((f) => f.filename)).toEqual(['a-1.0-py3-none-any.whl']);
     expect(plan.upload.map((f) => f.filename)).toEqual(['a-1.0-cp312-cp312-manylinux_2_17_x86_64.whl']);
-    expect(plan.conflicts).toEqual([
-      { filename: 'a-1.0.tar.gz', path: '/d/a-1.0.tar.gz', localSha256: h('2'), remoteSha256: h('f') },
-    ]);
+    expect(plan.conflicts).toEqual([{ filename: 'a-1.0.tar.gz', path: '/d/a-1.0.tar.gz', localSha256: h('2'), remoteSha256: h('f') }]);
   });
 
   it('a file listed without a hash cannot be verified: conflict', () => {

@@ -16,8 +16,7 @@ function memoryIndex() {
   return {
     stored,
     uploads,
-    list: async (): Promise<RemoteDistribution[]> =>
-      [...stored].map(([filename, sha256]) => ({ filename, sha256, url: `http://i/${filename}` })),
+    list: async (): Promise<RemoteDistribution[]> => [...stored].map(([filename, sha256]) => ({ filename, sha256, url: `http://i/${filename}` })),
     store: (fs: LocalDistribution[]) => fs.forEach((f) => stored.set(f.filename, f.sha256)),
   };
 }
@@ -97,9 +96,9 @@ describe('publishDistributions', () => {
     const upload = jest.fn(async () => {
       throw new IndexHttpError('POST', 'http://i/legacy/', 403, 'Forbidden', 'Invalid API token');
     });
-    await expect(
-      publishDistributions({ ...quick, project: 'p', files, checkUrl: 'http://i/simple/', list: idx.list, upload }),
-    ).rejects.toThrow(/403 Forbidden: Invalid API token/);
+    await expect(publishDistributions({ ...quick, project: 'p', files, checkUrl: 'http://i/simple/', list: idx.list, upload })).rejects.toThrow(
+      /403 Forbidden: Invalid API token/,
+    );
     expect(upload).toHaveBeenCalledTimes(1);
   });
 
@@ -107,9 +106,9 @@ describe('publishDistributions', () => {
     const idx = memoryIndex();
     idx.stored.set('p-1.0.tar.gz', H('f'));
     const upload = jest.fn();
-    await expect(
-      publishDistributions({ ...quick, project: 'p', files, checkUrl: 'http://i/simple/', list: idx.list, upload }),
-    ).rejects.toBeInstanceOf(UploadConflictError);
+    await expect(publishDistributions({ ...quick, project: 'p', files, checkUrl: 'http://i/simple/', list: idx.list, upload })).rejects.toBeInstanceOf(
+      UploadConflictError,
+    );
     expect(upload).not.toHaveBeenCalled();
   });
 

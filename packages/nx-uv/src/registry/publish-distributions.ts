@@ -19,7 +19,10 @@ import { waitUntilServed, type WaitOptions, type WaitResult } from './wait-until
 export class PartialUploadError extends Error {
   override readonly name = 'PartialUploadError';
   readonly retryable = true;
-  constructor(readonly landed: string[], cause: unknown) {
+  constructor(
+    readonly landed: string[],
+    cause: unknown,
+  ) {
     super(`${firstLine(cause)} (but ${landed.join(', ')} landed; retrying the rest)`, { cause });
   }
 }
@@ -92,7 +95,11 @@ export async function publishDistributions(options: PublishDistributionsOptions)
           log(`${options.project}: the upload reported an error but the index serves every file identically: ${firstLine(error)}`);
           return;
         }
-        if (after.skip.length > 0) throw new PartialUploadError(after.skip.map((f) => f.filename), error);
+        if (after.skip.length > 0)
+          throw new PartialUploadError(
+            after.skip.map((f) => f.filename),
+            error,
+          );
         throw error;
       }
       for (const f of plan.upload) uploaded.add(f.filename);
@@ -100,9 +107,7 @@ export async function publishDistributions(options: PublishDistributionsOptions)
     {
       ...options.retry,
       onRetry: (info) => {
-        log(
-          `${options.project}: attempt ${info.attempt} failed (${firstLine(info.error)}); retrying in ${info.delayMs} ms`,
-        );
+        log(`${options.project}: attempt ${info.attempt} failed (${firstLine(info.error)}); retrying in ${info.delayMs} ms`);
         options.retry?.onRetry?.(info);
       },
     },

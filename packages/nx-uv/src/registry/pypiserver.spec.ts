@@ -51,9 +51,7 @@ describe('registry against pypiserver', () => {
     // hashing the stored files independently.
     jsonIndex = await startHttpServer((req, res) => {
       const m = /^\/simple\/([^/]+)\/$/.exec(req.url ?? '');
-      const files = fs
-        .readdirSync(srv.packagesDir)
-        .filter((f) => m && normalizeProjectName(f.split('-')[0]) === m[1]);
+      const files = fs.readdirSync(srv.packagesDir).filter((f) => m && normalizeProjectName(f.split('-')[0]) === m[1]);
       if (!m || files.length === 0 || !(req.headers.accept ?? '').includes(PEP691_JSON)) {
         res.writeHead(404);
         return res.end();
@@ -65,7 +63,9 @@ describe('registry against pypiserver', () => {
           files.map((f) => ({
             filename: f,
             url: `/packages/${f}`,
-            sha256: createHash('sha256').update(fs.readFileSync(path.join(srv.packagesDir, f))).digest('hex'),
+            sha256: createHash('sha256')
+              .update(fs.readFileSync(path.join(srv.packagesDir, f)))
+              .digest('hex'),
           })),
         ),
       );

@@ -103,10 +103,13 @@ describe('withRetries', () => {
   it('with maxRetries 0 tries once', async () => {
     let calls = 0;
     await expect(
-      withRetries(async () => {
-        calls++;
-        throw new Error('socket hang up');
-      }, { maxRetries: 0, ...fast([]) }),
+      withRetries(
+        async () => {
+          calls++;
+          throw new Error('socket hang up');
+        },
+        { maxRetries: 0, ...fast([]) },
+      ),
     ).rejects.toThrow('gave up after 1 attempt: socket hang up');
     expect(calls).toBe(1);
   });

@@ -28,8 +28,7 @@ const RETRYABLE_CODES = new Set([
   'UND_ERR_CLOSED',
 ]);
 
-const RETRYABLE_MESSAGE =
-  /socket hang up|fetch failed|other side closed|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|connection (?:reset|refused|closed)/i;
+const RETRYABLE_MESSAGE = /socket hang up|fetch failed|other side closed|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|connection (?:reset|refused|closed)/i;
 
 /** Pure: should an operation that failed with `error` be tried again? */
 export function isRetryable(error: unknown): boolean {
@@ -90,11 +89,13 @@ export function backoffDelay(retry: number, baseDelayMs: number, maxDelayMs: num
 export class RetriesExhaustedError extends Error {
   override readonly name = 'RetriesExhaustedError';
   readonly retryable = false;
-  constructor(readonly attempts: number, readonly lastError: unknown) {
-    super(
-      `gave up after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${lastError instanceof Error ? lastError.message : String(lastError)}`,
-      { cause: lastError },
-    );
+  constructor(
+    readonly attempts: number,
+    readonly lastError: unknown,
+  ) {
+    super(`gave up after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${lastError instanceof Error ? lastError.message : String(lastError)}`, {
+      cause: lastError,
+    });
   }
 }
 

@@ -1,13 +1,6 @@
 import { IndexHttpError, IndexRequestError, IndexResponseError } from './errors';
 import { isRetryable } from './retry';
-import {
-  listDistributionFiles,
-  normalizeProjectName,
-  parseSimpleHtml,
-  parseSimpleJson,
-  PEP691_JSON,
-  projectPageUrl,
-} from './simple-api';
+import { listDistributionFiles, normalizeProjectName, parseSimpleHtml, parseSimpleJson, PEP691_JSON, projectPageUrl } from './simple-api';
 import { pep691Page, startHttpServer, type TestServer } from './__fixtures__/http-server';
 
 const H1 = 'a'.repeat(64);
@@ -38,9 +31,7 @@ describe('parseSimpleHtml', () => {
   });
   it('honours <base href> and entities in the link text', () => {
     const html = `<base href="https://cdn.example/f/"><a href="x%2By-1.0.tar.gz">x&#43;y-1.0.tar.gz</a>`;
-    expect(parseSimpleHtml(html, 'http://idx/simple/x/')).toEqual([
-      { filename: 'x+y-1.0.tar.gz', url: 'https://cdn.example/f/x%2By-1.0.tar.gz' },
-    ]);
+    expect(parseSimpleHtml(html, 'http://idx/simple/x/')).toEqual([{ filename: 'x+y-1.0.tar.gz', url: 'https://cdn.example/f/x%2By-1.0.tar.gz' }]);
   });
 });
 

@@ -108,11 +108,7 @@ export function parseSimpleHtml(html: string, pageUrl: string): RemoteDistributi
  * does not exist yet: an empty list. Other HTTP errors throw IndexHttpError, network failures
  * IndexRequestError (both carry `retryable`).
  */
-export async function listDistributionFiles(
-  checkUrl: string,
-  project: string,
-  options: SimpleRequestOptions = {},
-): Promise<RemoteDistribution[]> {
+export async function listDistributionFiles(checkUrl: string, project: string, options: SimpleRequestOptions = {}): Promise<RemoteDistribution[]> {
   const format = options.format ?? 'auto';
   const pageUrl = projectPageUrl(checkUrl, project);
   const headers: Record<string, string> = { Accept: ACCEPT[format], 'Cache-Control': 'no-cache' };

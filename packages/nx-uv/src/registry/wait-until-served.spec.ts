@@ -61,9 +61,9 @@ describe('waitUntilServed', () => {
 
   it('a time-out after failing polls says what the last failure was', async () => {
     const idx = fakeIndex([new IndexHttpError('GET', 'http://i/simple/p/', 503, 'Service Unavailable', 'maintenance')]);
-    await expect(
-      waitUntilServed('http://i/simple/', 'p', files, { ...idx.options, timeoutMs: 50, initialDelayMs: 20 }),
-    ).rejects.toThrow(/Last poll failed: GET http:\/\/i\/simple\/p\/ answered 503 Service Unavailable: maintenance/);
+    await expect(waitUntilServed('http://i/simple/', 'p', files, { ...idx.options, timeoutMs: 50, initialDelayMs: 20 })).rejects.toThrow(
+      /Last poll failed: GET http:\/\/i\/simple\/p\/ answered 503 Service Unavailable: maintenance/,
+    );
   });
 
   it('stops at once when the index serves a different file under the name', async () => {

@@ -14,7 +14,11 @@ describe('bootstrapSha', () => {
 
   beforeAll(() => {
     repo = createTestRepo({
-      files: { 'pyproject.toml': '[tool.uv.workspace]\nmembers = ["a", "b"]\n', 'a/pyproject.toml': pyproject('a', '1.4.0'), 'b/pyproject.toml': pyproject('b', '0.2.0') },
+      files: {
+        'pyproject.toml': '[tool.uv.workspace]\nmembers = ["a", "b"]\n',
+        'a/pyproject.toml': pyproject('a', '1.4.0'),
+        'b/pyproject.toml': pyproject('b', '0.2.0'),
+      },
     });
     repo.commit('feat(a): before adoption', { 'a/old.py': 'OLD = 1\n' });
     adopted = repo.head();
@@ -32,7 +36,9 @@ describe('bootstrapSha', () => {
 
   it('with it: only the commits since it count, bumping from the version in the files', async () => {
     const { plan } = await computeWorkspacePlan(repo.dir, { bootstrapSha: adopted });
-    expect(plan.packages.map((p) => [p.name, p.lastRelease, p.next, p.reasons])).toEqual([['a', '1.4.0', '1.5.0', [`feat(a): after adoption (${repo.head().slice(0, 7)})`]]]);
+    expect(plan.packages.map((p) => [p.name, p.lastRelease, p.next, p.reasons])).toEqual([
+      ['a', '1.4.0', '1.5.0', [`feat(a): after adoption (${repo.head().slice(0, 7)})`]],
+    ]);
     expect(plan.skipped).toEqual([{ name: 'b', reason: 'no commits since 0.2.0' }]);
     expect(plan.notes).toContain(`a: no release tag; its commits are counted since bootstrapSha ${adopted.slice(0, 7)}, from version 1.4.0`);
   });

@@ -17,12 +17,7 @@ export interface Exclusion {
 }
 
 /** Normalised member name → its exclusion, for every excluded package member. */
-export function memberExclusions(
-  plugin: NxUvPluginOptions,
-  projects: Record<string, NxProjectLike>,
-  ws: UvWorkspace,
-  nxRoot: string,
-): Map<string, Exclusion> {
+export function memberExclusions(plugin: NxUvPluginOptions, projects: Record<string, NxProjectLike>, ws: UvWorkspace, nxRoot: string): Map<string, Exclusion> {
   const out = new Map<string, Exclusion>();
   for (const m of ws.members) {
     if (m.isPackage && m.publish === false) out.set(m.name, { publish: true, why: `[tool.nx-uv] publish = false in ${m.pyprojectPath}` });
@@ -42,11 +37,6 @@ export function memberExclusions(
 }
 
 /** The plan's `excluded` option: every excluded member with its reason. */
-export function excludedMembers(
-  plugin: NxUvPluginOptions,
-  projects: Record<string, NxProjectLike>,
-  ws: UvWorkspace,
-  nxRoot: string,
-): Record<string, string> {
+export function excludedMembers(plugin: NxUvPluginOptions, projects: Record<string, NxProjectLike>, ws: UvWorkspace, nxRoot: string): Record<string, string> {
   return Object.fromEntries([...memberExclusions(plugin, projects, ws, nxRoot)].map(([name, e]) => [name, e.why]));
 }

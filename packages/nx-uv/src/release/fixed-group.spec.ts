@@ -66,7 +66,9 @@ describe('a fixed group tagged v{version}, released twice', () => {
     expect(releases.map((x) => x.tagName)).toEqual(['v2.1.0']);
     expect(releases[0].name).toBe('lib 2.1.0');
     for (const n of GROUP) expect(releases[0].body).toContain(`## ${n} 2.1.0`);
-    expect(log.info.join('\n')).toContain('nx-uv tag: core 2.1.0 is released with fixed group lib: its tag v2.1.0 and GitHub Release are made by the tag target of app.');
+    expect(log.info.join('\n')).toContain(
+      'nx-uv tag: core 2.1.0 is released with fixed group lib: its tag v2.1.0 and GitHub Release are made by the tag target of app.',
+    );
     fake.assertNoErrors();
   });
 
@@ -84,7 +86,12 @@ describe('a fixed group tagged v{version}, released twice', () => {
     await release();
     expect(versions()).toEqual({ app: '2.1.1', core: '2.1.1', mid: '2.1.1' });
     expect(r.repo.gitBare(['rev-parse', 'v2.1.1^{commit}'])).toBe(r.repo.head());
-    expect(fake.releases(REPO).map((x) => x.tagName).sort()).toEqual(['v2.1.0', 'v2.1.1']);
+    expect(
+      fake
+        .releases(REPO)
+        .map((x) => x.tagName)
+        .sort(),
+    ).toEqual(['v2.1.0', 'v2.1.1']);
     fake.assertNoErrors();
   });
 
@@ -98,7 +105,12 @@ describe('a fixed group tagged v{version}, released twice', () => {
     for (const tag of ['v2.1.2', 'app-v2.1.2', 'core-v2.1.2', 'mid-v2.1.2']) {
       expect({ tag, commit: r.repo.gitBare(['rev-parse', `${tag}^{commit}`]) }).toEqual({ tag, commit: head });
     }
-    expect(fake.releases(REPO).map((x) => x.tagName).sort()).toEqual(['v2.1.0', 'v2.1.1', 'v2.1.2']);
+    expect(
+      fake
+        .releases(REPO)
+        .map((x) => x.tagName)
+        .sort(),
+    ).toEqual(['v2.1.0', 'v2.1.1', 'v2.1.2']);
     // The next plan reads either kind of tag as the group's release.
     const ws = loadUvWorkspace(r.uvRoot);
     const { history } = await computeWorkspacePlan(r.uvRoot, planOptionsFor({}, context('core'), ws));

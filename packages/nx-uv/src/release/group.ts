@@ -38,7 +38,9 @@ export function resolveReleaseGroup(
     );
   }
   if (!Array.isArray(group.projects) || group.projects.some((p) => typeof p !== 'string')) {
-    throw new ReleaseGroupError(`nx-uv: release group ${JSON.stringify(groupName)} in nx.json must have "projects": an array of project name patterns or "tag:<tag>"`);
+    throw new ReleaseGroupError(
+      `nx-uv: release group ${JSON.stringify(groupName)} in nx.json must have "projects": an array of project name patterns or "tag:<tag>"`,
+    );
   }
   const selects = projectSelector(group.projects, `release group ${JSON.stringify(groupName)}`);
   const byRoot = new Map(ws.members.filter((m) => m.name !== '').map((m) => [m.root, m.name]));
@@ -64,13 +66,18 @@ export function fixedGroupsOf(pluginOptions: NxUvPluginOptions, projects: Record
   for (const [name, group] of Object.entries(pluginOptions.groups ?? {}).sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     const relationship = group?.relationship ?? 'independent';
     if (relationship !== 'fixed' && relationship !== 'independent') {
-      throw new ReleaseGroupError(`nx-uv: release group ${JSON.stringify(name)} in nx.json: "relationship" must be "fixed" or "independent", got ${JSON.stringify(relationship)}`);
+      throw new ReleaseGroupError(
+        `nx-uv: release group ${JSON.stringify(name)} in nx.json: "relationship" must be "fixed" or "independent", got ${JSON.stringify(relationship)}`,
+      );
     }
     if (relationship !== 'fixed') continue;
     const members = resolveReleaseGroup(name, pluginOptions, projects, ws, nxRoot).projects;
     for (const m of members) {
       const other = taken.get(m);
-      if (other) throw new ReleaseGroupError(`nx-uv: ${m} is in two fixed release groups, ${JSON.stringify(other)} and ${JSON.stringify(name)} (nx.json): a member has one version, so one fixed group`);
+      if (other)
+        throw new ReleaseGroupError(
+          `nx-uv: ${m} is in two fixed release groups, ${JSON.stringify(other)} and ${JSON.stringify(name)} (nx.json): a member has one version, so one fixed group`,
+        );
       taken.set(m, name);
     }
     let lead = members[0];
@@ -79,7 +86,9 @@ export function fixedGroupsOf(pluginOptions: NxUvPluginOptions, projects: Record
       const rel = project ? path.relative(ws.absRoot, path.resolve(nxRoot, project.root)).split(path.sep).join('/') || '.' : undefined;
       const member = ws.members.find((m) => m.root === rel)?.name;
       if (!member || !members.includes(member)) {
-        throw new ReleaseGroupError(`nx-uv: the lead ${JSON.stringify(group.lead)} of release group ${JSON.stringify(name)} (nx.json) is not a project of that group (${members.join(', ')})`);
+        throw new ReleaseGroupError(
+          `nx-uv: the lead ${JSON.stringify(group.lead)} of release group ${JSON.stringify(name)} (nx.json) is not a project of that group (${members.join(', ')})`,
+        );
       }
       lead = member;
     }

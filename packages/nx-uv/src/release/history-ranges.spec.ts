@@ -13,7 +13,8 @@ import { memoryReader, modelUvWorkspace } from '../workspace';
 import { ancestorMasks, readWorkspaceHistory } from './history';
 
 const MEMBERS = ['a', 'b', 'c', 'd'];
-const pyproject = (name: string) => `[project]\nname = "${name}"\nversion = "1.0.0"\n[build-system]\nrequires = ["uv_build>=0.13,<0.14"]\nbuild-backend = "uv_build"\n`;
+const pyproject = (name: string) =>
+  `[project]\nname = "${name}"\nversion = "1.0.0"\n[build-system]\nrequires = ["uv_build>=0.13,<0.14"]\nbuild-backend = "uv_build"\n`;
 const WS_FILES: Record<string, string> = {
   'pyproject.toml': `[tool.uv.workspace]\nmembers = [${MEMBERS.map((m) => `"${m}"`).join(', ')}]\n`,
   ...Object.fromEntries(MEMBERS.map((m) => [`${m}/pyproject.toml`, pyproject(m)])),
@@ -210,7 +211,14 @@ function gitSpy(): { env: NodeJS.ProcessEnv; calls(): string[][]; cleanup(): voi
   fs.writeFileSync(path.join(dir, 'git'), `#!/bin/sh\nprintf '%s\\n' "$*" >> "${log}"\nexec "${realGit}" "$@"\n`, { mode: 0o755 });
   return {
     env: { PATH: `${dir}${path.delimiter}${process.env.PATH ?? ''}` },
-    calls: () => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => l.split(' ')) : []),
+    calls: () =>
+      fs.existsSync(log)
+        ? fs
+            .readFileSync(log, 'utf8')
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => l.split(' '))
+        : [],
     cleanup,
   };
 }
@@ -220,12 +228,19 @@ function build(repo: TestRepo, scenario: Scenario): Map<string, string> {
   const touchAll = (label: string) => Object.fromEntries(MEMBERS.map((m) => [`py/${m}/${label}.txt`, `${label}\n`]));
   const g: Builder = {
     commit(label) {
-      labels.set(label, repo.commit(`fix: ${label}`, label === 'init' ? { ...touchAll(label), ...Object.fromEntries(Object.entries(WS_FILES).map(([f, t]) => [`py/${f}`, t])) } : touchAll(label)));
+      labels.set(
+        label,
+        repo.commit(
+          `fix: ${label}`,
+          label === 'init' ? { ...touchAll(label), ...Object.fromEntries(Object.entries(WS_FILES).map(([f, t]) => [`py/${f}`, t])) } : touchAll(label),
+        ),
+      );
     },
     branch: (name) => repo.checkout(name, { create: true }),
     checkout: (name) => repo.checkout(name),
     merge: (name, label) => void labels.set(label, repo.merge(name, `Merge ${name} (${label})`)),
-    tag: (member, label) => repo.tag(`${member}-v1.0.0`, { message: member === 'b' ? undefined : `${member} 1.0.0`, rev: label ? labels.get(label) : undefined }),
+    tag: (member, label) =>
+      repo.tag(`${member}-v1.0.0`, { message: member === 'b' ? undefined : `${member} 1.0.0`, rev: label ? labels.get(label) : undefined }),
   };
   scenario.build(g);
   return labels;

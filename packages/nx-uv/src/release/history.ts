@@ -124,11 +124,15 @@ async function bootstrapCommit(cwd: string, sha: string, head: string, env?: Nod
   const resolved = await runGit(cwd, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${sha}^{commit}`], { env, okExitCodes: [1] });
   const commit = resolved.stdout.trim();
   if (resolved.exitCode !== 0 || commit === '') {
-    throw new Error(`nx-uv: the plugin option bootstrapSha ${JSON.stringify(sha)} (nx.json) names no commit of this repository: give the last commit before nx-uv was adopted`);
+    throw new Error(
+      `nx-uv: the plugin option bootstrapSha ${JSON.stringify(sha)} (nx.json) names no commit of this repository: give the last commit before nx-uv was adopted`,
+    );
   }
   const ancestor = await runGit(cwd, ['merge-base', '--is-ancestor', commit, head], { env, okExitCodes: [1] });
   if (ancestor.exitCode !== 0) {
-    throw new Error(`nx-uv: the plugin option bootstrapSha ${sha} (nx.json) is not an ancestor of HEAD ${head.slice(0, 7)}: give a commit of this branch's history`);
+    throw new Error(
+      `nx-uv: the plugin option bootstrapSha ${sha} (nx.json) is not an ancestor of HEAD ${head.slice(0, 7)}: give a commit of this branch's history`,
+    );
   }
   return commit;
 }
@@ -175,7 +179,12 @@ export async function readWorkspaceHistory(ws: UvWorkspace, options: ReadWorkspa
     const bootstrap = await bootstrapCommit(cwd, options.bootstrapSha, head, env);
     for (const m of ws.members) {
       if (!m.isPackage || m.name === '' || releases[m.name]) continue;
-      const from = m.version.kind === 'static' || m.version.kind === 'hatch-file' ? m.version.version : m.version.kind === 'vcs' ? (m.version.fallback ?? '0.0.0') : undefined;
+      const from =
+        m.version.kind === 'static' || m.version.kind === 'hatch-file'
+          ? m.version.version
+          : m.version.kind === 'vcs'
+            ? (m.version.fallback ?? '0.0.0')
+            : undefined;
       if (from === undefined) continue;
       releases[m.name] = { tag: `bootstrapSha ${bootstrap.slice(0, 7)}`, version: from, commit: bootstrap };
       notes.push(`${m.name}: no release tag; its commits are counted since bootstrapSha ${bootstrap.slice(0, 7)}, from version ${from}`);
@@ -191,7 +200,10 @@ export async function readWorkspaceHistory(ws: UvWorkspace, options: ReadWorkspa
   // Which commits read lie after each distinct tag commit: 'all' for `since` itself; otherwise the
   // complement of the tag's ancestors among the commits read. Every tag here is reachable from HEAD
   // and a descendant of `since` (or the history is read from the root), so its commit was read.
-  const masks = ancestorMasks(commits, tagCommits.filter((c) => c !== since));
+  const masks = ancestorMasks(
+    commits,
+    tagCommits.filter((c) => c !== since),
+  );
   const inRange = (member: string, i: number): boolean => {
     const release = releases[member];
     if (!release || release.commit === since) return true;

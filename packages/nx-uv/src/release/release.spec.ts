@@ -2,7 +2,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createTestRepo } from '../testing/git-repo';
 import { modelUvWorkspace, memoryReader } from '../workspace';
-import { applyPlan, computeWorkspacePlan, diskText, lastReleaseTags, planFileEdits, readWorkspaceHistory, requirementOwner, resolveReleaseGroup, sectionKeyPath, withFileLock } from '.';
+import {
+  applyPlan,
+  computeWorkspacePlan,
+  diskText,
+  lastReleaseTags,
+  planFileEdits,
+  readWorkspaceHistory,
+  requirementOwner,
+  resolveReleaseGroup,
+  sectionKeyPath,
+  withFileLock,
+} from '.';
 import { APP_PYPROJECT, createReleaseRepo, MID_PYPROJECT, OLD_CHANGELOG, ROOT_PYPROJECT, uv, type ReleaseRepo } from './__fixtures__/release-workspace';
 
 describe('lastReleaseTags', () => {
@@ -54,11 +65,14 @@ describe('readWorkspaceHistory', () => {
       repo.tag('b-v1.0.0', { message: 'b' });
       repo.merge('side', 'Merge branch side');
       const afterB = repo.commit('fix(b): after its tag', { 'py/b/z.py': '2\n' });
-      const ws = modelUvWorkspace(path.join(repo.dir, 'py'), memoryReader({
-        'pyproject.toml': '[tool.uv.workspace]\nmembers = ["a", "b"]\n',
-        'a/pyproject.toml': '[project]\nname = "a"\nversion = "1.0.0"\n[build-system]\nrequires = ["uv_build"]\nbuild-backend = "uv_build"\n',
-        'b/pyproject.toml': '[project]\nname = "b"\nversion = "1.0.0"\n[build-system]\nrequires = ["uv_build"]\nbuild-backend = "uv_build"\n',
-      }));
+      const ws = modelUvWorkspace(
+        path.join(repo.dir, 'py'),
+        memoryReader({
+          'pyproject.toml': '[tool.uv.workspace]\nmembers = ["a", "b"]\n',
+          'a/pyproject.toml': '[project]\nname = "a"\nversion = "1.0.0"\n[build-system]\nrequires = ["uv_build"]\nbuild-backend = "uv_build"\n',
+          'b/pyproject.toml': '[project]\nname = "b"\nversion = "1.0.0"\n[build-system]\nrequires = ["uv_build"]\nbuild-backend = "uv_build"\n',
+        }),
+      );
       const h = await readWorkspaceHistory(ws);
       expect(h.uvPrefix).toBe('py');
       expect(h.since).toBe(repo.git(['rev-parse', 'a-v1.0.0^{commit}'])); // common ancestor of both tags
@@ -127,7 +141,9 @@ describe('computeWorkspacePlan and applyPlan on a real repository', () => {
     expect(changelog.startsWith('# Changelog\n\n## 1.3.0 (2025-03-01)\n\n### Features\n\n- **core:** add a speed knob (')).toBe(true);
     expect(changelog.endsWith(OLD_CHANGELOG.slice('# Changelog\n\n'.length))).toBe(true);
     const app = read('packages/app/CHANGELOG.md');
-    expect(app).toMatch(/^# Changelog\n\n## 2\.0\.1 \(2025-03-01\)\n\n### Bug fixes\n\n- \*\*app:\*\* handle empty input \([0-9a-f]{7}\)\n\n### Dependencies\n\n/);
+    expect(app).toMatch(
+      /^# Changelog\n\n## 2\.0\.1 \(2025-03-01\)\n\n### Bug fixes\n\n- \*\*app:\*\* handle empty input \([0-9a-f]{7}\)\n\n### Dependencies\n\n/,
+    );
     expect(app).toContain('- core 1.2.0 → 1.3.0\n');
     expect(app).toContain('- mid 0.4.1 → 0.4.2\n');
     expect(read('uv.lock')).toMatch(/name = "core"\nversion = "1\.3\.0"/);
@@ -141,7 +157,20 @@ describe('computeWorkspacePlan and applyPlan on a real repository', () => {
 
   it('refuses a requirement that changed since the plan, before writing anything', async () => {
     const { ws, plan } = await computeWorkspacePlan(r.uvRoot, { force: true });
-    const stale = { ...plan, requirementUpdates: [{ member: '', pyprojectPath: 'pyproject.toml', section: 'dependency-groups.dev', kind: 'group' as const, dependency: 'core', from: 'core>=0.1', to: 'core>=9' }] };
+    const stale = {
+      ...plan,
+      requirementUpdates: [
+        {
+          member: '',
+          pyprojectPath: 'pyproject.toml',
+          section: 'dependency-groups.dev',
+          kind: 'group' as const,
+          dependency: 'core',
+          from: 'core>=0.1',
+          to: 'core>=9',
+        },
+      ],
+    };
     expect(() => planFileEdits(ws, stale, diskText(ws), { date: '2025-03-02' })).toThrow(
       /pyproject\.toml `dependency-groups\.dev` no longer holds "core>=0\.1".*run again/,
     );
@@ -149,17 +178,22 @@ describe('computeWorkspacePlan and applyPlan on a real repository', () => {
 });
 
 describe('resolveReleaseGroup', () => {
-  const ws = modelUvWorkspace('/w/py', memoryReader({
-    'pyproject.toml': '[tool.uv.workspace]\nmembers = ["packages/*"]\n',
-    'packages/a/pyproject.toml': '[project]\nname = "a"\nversion = "1"\n',
-    'packages/b/pyproject.toml': '[project]\nname = "b"\nversion = "1"\n',
-  }));
+  const ws = modelUvWorkspace(
+    '/w/py',
+    memoryReader({
+      'pyproject.toml': '[tool.uv.workspace]\nmembers = ["packages/*"]\n',
+      'packages/a/pyproject.toml': '[project]\nname = "a"\nversion = "1"\n',
+      'packages/b/pyproject.toml': '[project]\nname = "b"\nversion = "1"\n',
+    }),
+  );
   const projects = { a: { root: 'py/packages/a', tags: ['t:x'] }, b: { root: 'py/packages/b' }, docs: { root: 'docs' } };
   it('resolves globs and tags to members; unknown groups list the known ones', () => {
     const opts = { groups: { libs: { projects: ['*'] }, tagged: { projects: ['tag:t:x'] }, none: { projects: ['zzz'] } } };
     expect(resolveReleaseGroup('libs', opts, projects, ws, '/w')).toEqual({ name: 'libs', projects: ['a', 'b'] });
     expect(resolveReleaseGroup('tagged', opts, projects, ws, '/w')).toEqual({ name: 'tagged', projects: ['a'] });
-    expect(() => resolveReleaseGroup('nope', opts, projects, ws, '/w')).toThrow('unknown release group "nope"; the groups in nx.json (plugins → "nx-uv" → options.groups) are: libs, none, tagged');
+    expect(() => resolveReleaseGroup('nope', opts, projects, ws, '/w')).toThrow(
+      'unknown release group "nope"; the groups in nx.json (plugins → "nx-uv" → options.groups) are: libs, none, tagged',
+    );
     expect(() => resolveReleaseGroup('none', opts, projects, ws, '/w')).toThrow(/matches no member/);
     expect(() => resolveReleaseGroup('x', {}, projects, ws, '/w')).toThrow(/nx\.json defines no groups/);
   });
@@ -172,11 +206,15 @@ describe('withFileLock', () => {
       const file = path.join(dir, 'x.lock');
       const order: string[] = [];
       const task = (n: string) =>
-        withFileLock(file, async () => {
-          order.push(`${n}+`);
-          await new Promise((r) => setTimeout(r, 20));
-          order.push(`${n}-`);
-        }, { pollMs: 5 });
+        withFileLock(
+          file,
+          async () => {
+            order.push(`${n}+`);
+            await new Promise((r) => setTimeout(r, 20));
+            order.push(`${n}-`);
+          },
+          { pollMs: 5 },
+        );
       await Promise.all([task('a'), task('b'), task('c')]);
       expect(order.join(' ')).toMatch(/^(\w)\+ \1- (\w)\+ \2- (\w)\+ \3-$/);
       fs.writeFileSync(file, JSON.stringify({ pid: 999999, hostname: require('node:os').hostname() }));

@@ -31,4 +31,3 @@ export function assertUmbrellaTagFormat(format: unknown): asserts format is stri
   const problem = refNameProblem(sample);
   if (problem) throw new GitInputError(`nx-uv: ${shown} gives tags git refuses (${JSON.stringify(sample)}): ${problem}`);
 }
-

@@ -46,7 +46,16 @@ describe('a group tag and a member with a version line of its own', () => {
     const scheme = tagScheme(undefined, [{ name: 'agents', members: ['agents', 'agents-browser'], tagFormat: '{name}@{version}', lead: 'agents' }]);
     const tags = [{ name: 'agents@1.7.0', commit: 'c1', annotated: true }];
     const skipped: string[] = [];
-    const releases = lastReleaseTags(tags, scheme, ['agents', 'agents-browser'], new Map([['agents', '1.7.0'], ['agents-browser', '0.3.0']]), (m, t) => skipped.push(`${m} ${t.tag}`));
+    const releases = lastReleaseTags(
+      tags,
+      scheme,
+      ['agents', 'agents-browser'],
+      new Map([
+        ['agents', '1.7.0'],
+        ['agents-browser', '0.3.0'],
+      ]),
+      (m, t) => skipped.push(`${m} ${t.tag}`),
+    );
     expect(releases).toEqual({ agents: { tag: 'agents@1.7.0', version: '1.7.0', commit: 'c1' } });
     expect(skipped).toEqual(['agents-browser agents@1.7.0']);
   });

@@ -46,7 +46,9 @@ describe('the umbrella tag, planned (pure)', () => {
   it('the option is checked when the plugin loads', () => {
     expect(parseUmbrellaTag('py/v{version}', 'py/v1.2.0rc1')).toBe('1.2.0rc1');
     expect(parseUmbrellaTag('py/v{version}', 'core-v1.2.0')).toBeUndefined();
-    expect(() => assertUmbrellaTagFormat('{name}-{version}')).toThrow(/umbrellaTag "\{name\}-\{version\}" \(nx.json\) must contain \{version\} once and no \{name\}/);
+    expect(() => assertUmbrellaTagFormat('{name}-{version}')).toThrow(
+      /umbrellaTag "\{name\}-\{version\}" \(nx.json\) must contain \{version\} once and no \{name\}/,
+    );
     expect(() => assertUmbrellaTagFormat('-v{version}')).toThrow(/gives tags git refuses/);
     expect(() => resolveGraphOptions({ umbrellaTag: 'bad..{version}' })).toThrow(/umbrellaTag/);
   });

@@ -6,7 +6,17 @@
  * each package's previous release; a first release counts as minor). Pure.
  */
 import type { TagInfo } from '../git';
-import { bumpVersion, compareVersions, isPrereleaseVersion, isValidVersion, maxLevel, normalizeVersion, parseVersion, releaseTriple, type BumpLevel } from '../versioning';
+import {
+  bumpVersion,
+  compareVersions,
+  isPrereleaseVersion,
+  isValidVersion,
+  maxLevel,
+  normalizeVersion,
+  parseVersion,
+  releaseTriple,
+  type BumpLevel,
+} from '../versioning';
 import type { TagScheme } from './tag-scheme';
 
 export { assertUmbrellaTagFormat } from './tag-format';

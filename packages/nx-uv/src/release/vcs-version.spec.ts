@@ -14,7 +14,16 @@ const OLD = 'o'.repeat(40);
 const scheme = tagScheme(undefined);
 
 function member(name: string, version: Member['version'], dependencies: Member['dependencies'] = []): Member {
-  return { name, distributionName: name, root: `packages/${name}`, pyprojectPath: `packages/${name}/pyproject.toml`, isWorkspaceRoot: false, isPackage: true, version, dependencies } as Member;
+  return {
+    name,
+    distributionName: name,
+    root: `packages/${name}`,
+    pyprojectPath: `packages/${name}/pyproject.toml`,
+    isWorkspaceRoot: false,
+    isPackage: true,
+    version,
+    dependencies,
+  } as Member;
 }
 const core = member('core', { kind: 'vcs', plugin: 'hatch-vcs', file: 'packages/core/pyproject.toml', fallback: '0.0.0' });
 const ws = { absRoot: '/ws', members: [core] } as unknown as UvWorkspace;
@@ -36,10 +45,14 @@ describe('the plan of a member whose version comes from git tags', () => {
     expect(members[0].version).toBe('0.0.0');
     const plan = planRelease({ members, lastReleases: {}, commits: [commit('a1', 'feat: first feature')] });
     expect(plan.packages).toMatchObject([{ name: 'core', current: '0.0.0', next: '0.1.0', lastRelease: null }]);
-    expect(plan.notes).toContain('core: no release tag yet; its version comes from its git tags (hatch-vcs), so its first release is 0.0.0 bumped by its commits');
+    expect(plan.notes).toContain(
+      'core: no release tag yet; its version comes from its git tags (hatch-vcs), so its first release is 0.0.0 bumped by its commits',
+    );
     const none = planRelease({ members, lastReleases: {}, commits: [commit('a2', 'chore: tidy')] });
     expect(none.packages).toEqual([]);
-    expect(none.skipped).toEqual([{ name: 'core', reason: '1 commit since the start of its history, none releasable (no feat, fix, perf or breaking change)' }]);
+    expect(none.skipped).toEqual([
+      { name: 'core', reason: '1 commit since the start of its history, none releasable (no feat, fix, perf or breaking change)' },
+    ]);
   });
 });
 
@@ -65,8 +78,15 @@ describe('the release version (pure)', () => {
 
   it('tagged at HEAD: a release build; tagged elsewhere: not', () => {
     const tags = [{ name: 'core-v1.3.0', commit: HEAD, annotated: true }];
-    expect(vcsReleaseOf('core', changelog, { tag: 'core-v1.3.0', version: '1.3.0', commit: HEAD }, tags, HEAD, scheme)).toMatchObject({ version: '1.3.0', atHead: true, from: 'tag' });
-    expect(vcsReleaseOf('core', changelog, { tag: 'core-v1.3.0', version: '1.3.0', commit: OLD }, tags, HEAD, scheme)).toMatchObject({ atHead: false, tagged: true });
+    expect(vcsReleaseOf('core', changelog, { tag: 'core-v1.3.0', version: '1.3.0', commit: HEAD }, tags, HEAD, scheme)).toMatchObject({
+      version: '1.3.0',
+      atHead: true,
+      from: 'tag',
+    });
+    expect(vcsReleaseOf('core', changelog, { tag: 'core-v1.3.0', version: '1.3.0', commit: OLD }, tags, HEAD, scheme)).toMatchObject({
+      atHead: false,
+      tagged: true,
+    });
   });
 
   it('a changelog behind the tags does not win; no tag and no changelog: no release', () => {

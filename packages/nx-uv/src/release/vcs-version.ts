@@ -67,7 +67,11 @@ export async function vcsReleases(
   const cwd = ws.absRoot;
   const [head, allTags] = await Promise.all([currentCommit(cwd, 'HEAD', options), listTags(cwd, undefined, options)]);
   const reachable = await listTags(cwd, undefined, { ...options, mergedInto: head });
-  const last = lastReleaseTags(reachable, scheme, vcs.map((m) => m.name));
+  const last = lastReleaseTags(
+    reachable,
+    scheme,
+    vcs.map((m) => m.name),
+  );
   for (const m of vcs) {
     const file = path.join(ws.absRoot, m.root, 'CHANGELOG.md');
     const changelog = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;

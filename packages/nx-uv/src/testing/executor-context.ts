@@ -12,12 +12,7 @@ export interface ExecutorContextOptions {
   tags?: Record<string, string[]>;
 }
 
-export function nxExecutorContext(
-  root: string,
-  projectName: string,
-  projects: Record<string, string>,
-  options: ExecutorContextOptions = {},
-): ExecutorContext {
+export function nxExecutorContext(root: string, projectName: string, projects: Record<string, string>, options: ExecutorContextOptions = {}): ExecutorContext {
   return {
     root,
     cwd: root,

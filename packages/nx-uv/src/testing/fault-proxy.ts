@@ -214,13 +214,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     url: `http://127.0.0.1:${port}/`,
     requests,
     successfulUploads: () =>
-      requests.filter(
-        (r) =>
-          r.uploadFilename !== undefined &&
-          r.upstreamStatus !== undefined &&
-          r.upstreamStatus >= 200 &&
-          r.upstreamStatus < 300,
-      ),
+      requests.filter((r) => r.uploadFilename !== undefined && r.upstreamStatus !== undefined && r.upstreamStatus >= 200 && r.upstreamStatus < 300),
     setRules(next) {
       rules = next;
       consecutive = new Map();

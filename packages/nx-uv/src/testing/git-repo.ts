@@ -70,7 +70,13 @@ export function createTestRepo(options: { branch?: string; files?: Record<string
 
   const run = (args: string[], o: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {}): string => {
     try {
-      return execFileSync('git', args, { cwd: o.cwd ?? dir, env: { ...env, ...o.env }, input: o.input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] }).trim();
+      return execFileSync('git', args, {
+        cwd: o.cwd ?? dir,
+        env: { ...env, ...o.env },
+        input: o.input,
+        encoding: 'utf8',
+        stdio: ['pipe', 'pipe', 'pipe'],
+      }).trim();
     } catch (error) {
       const e = error as { stderr?: string; message: string };
       throw new Error(`test repo: git ${args.join(' ')} failed: ${e.stderr ?? e.message}`);
@@ -109,7 +115,9 @@ export function createTestRepo(options: { branch?: string; files?: Record<string
     merge(name, message) {
       clock += 60_000;
       const date = new Date(clock).toISOString();
-      run(['merge', '--quiet', '--no-ff', '--no-edit', ...(message ? ['-m', message] : []), name], { env: { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date } });
+      run(['merge', '--quiet', '--no-ff', '--no-edit', ...(message ? ['-m', message] : []), name], {
+        env: { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date },
+      });
       return run(['rev-parse', 'HEAD']);
     },
     head: () => run(['rev-parse', 'HEAD']),

@@ -110,15 +110,20 @@ export async function startPypiServer(options: PypiServerOptions = {}): Promise<
     const port = await (options.findPort ?? findFreePort)();
     const args = [
       'run',
-      '-i', '127.0.0.1',
-      '-p', String(port),
+      '-i',
+      '127.0.0.1',
+      '-p',
+      String(port),
       ...authArgs,
       '--disable-fallback',
-      '--server', 'wsgiref',
+      '--server',
+      'wsgiref',
       ...(options.overwrite ? ['--overwrite'] : []),
       '-v',
-      '--log-file', logFile,
-      '--log-stream', 'none',
+      '--log-file',
+      logFile,
+      '--log-stream',
+      'none',
       packagesDir,
     ];
     const child = spawn(pypiServerBin, args, { stdio: ['ignore', 'ignore', 'pipe'] });

@@ -10,8 +10,7 @@ function replaceAfter(text: string, anchor: string, from: string, to: string): s
   return text.slice(0, i) + to + text.slice(i + from.length);
 }
 
-const get = (doc: unknown, path: string[]): unknown =>
-  path.reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], doc);
+const get = (doc: unknown, path: string[]): unknown => path.reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], doc);
 
 const UGLY = [
   '# ☃ nx-uv fixture: comments everywhere, 😀 before the target shifts UTF-16 offsets',
@@ -33,7 +32,7 @@ const UGLY = [
   '',
   '[project.optional-dependencies]',
   '"my.extra" = ["pkg-b[z]>=1", ]',
-  "cli = [ \"click\" ,'pkg-c' ] # two styles",
+  'cli = [ "click" ,\'pkg-c\' ] # two styles',
   '',
   '[tool.poetry]',
   "version = '1.0.0'",
@@ -66,9 +65,7 @@ describe.each([
   it('escapes a basic string and keeps its unicode neighbours', () => {
     const value = 'say "hi" \\ back\tslash — ünï 😀';
     const out = setStringValue(input, ['project', 'description'], value);
-    expect(out).toBe(
-      replaceAfter(input, 'description = ', '"Ünïcödé 😀 \\"quoted\\""', '"say \\"hi\\" \\\\ back\tslash — ünï 😀"'),
-    );
+    expect(out).toBe(replaceAfter(input, 'description = ', '"Ünïcödé 😀 \\"quoted\\""', '"say \\"hi\\" \\\\ back\tslash — ünï 😀"'));
     expect(get(parse(out), ['project', 'description'])).toBe(value);
   });
 
@@ -110,13 +107,7 @@ describe('setStringValue on other spellings of the key path', () => {
   });
 
   it('edits inside inline tables, nested ones included', () => {
-    const input = [
-      '[tool.x]',
-      'project = { version = "1.0.0" }',
-      '[other]',
-      'x = 1',
-      '',
-    ].join('\n');
+    const input = ['[tool.x]', 'project = { version = "1.0.0" }', '[other]', 'x = 1', ''].join('\n');
     const top = 'project = { name = "a", version = "1.0.0", optional-dependencies = { cli = [\'pkg-b\'] } }\n' + input;
     const out = setStringValue(top, ['project', 'version'], '3');
     expect(out).toBe(top.replace('version = "1.0.0", optional', 'version = "3", optional'));
@@ -126,15 +117,7 @@ describe('setStringValue on other spellings of the key path', () => {
   });
 
   it('edits a dotted key inside a table and a multi-line string, keeping its delimiters', () => {
-    const input = [
-      '[project]',
-      "optional-dependencies.cli = ['pkg-b']",
-      "description = '''",
-      "two",
-      "lines'''",
-      'readme.text = """x"""',
-      '',
-    ].join('\n');
+    const input = ['[project]', "optional-dependencies.cli = ['pkg-b']", "description = '''", 'two', "lines'''", 'readme.text = """x"""', ''].join('\n');
     const out = replaceArrayString(input, ['project', 'optional-dependencies', 'cli'], 0, 'pkg-b==1');
     expect(out).toBe(input.replace("['pkg-b']", "['pkg-b==1']"));
     const out2 = setStringValue(input, ['project', 'description'], '\nthree\nlines');
@@ -193,9 +176,7 @@ describe('errors name the file and the key', () => {
     expect(() => setStringValue('a = 1', ['a'], 'x', 'f.toml')).toThrow(/f\.toml:1: key `a` is an integer/);
   });
   it('a table where a value was expected', () => {
-    expect(() => setStringValue(UGLY, ['project', 'optional-dependencies'], 'x', 'p.toml')).toThrow(
-      /p\.toml: key `project\.optional-dependencies` is a table/,
-    );
+    expect(() => setStringValue(UGLY, ['project', 'optional-dependencies'], 'x', 'p.toml')).toThrow(/p\.toml: key `project\.optional-dependencies` is a table/);
     expect(() => setStringValue(UGLY, ['tool'], 'x', 'p.toml')).toThrow(/key `tool` is a table/);
     expect(() => mapArrayStrings(UGLY, ['project', 'optional-dependencies', 'none'], () => 'x', 'p.toml')).toThrow(
       /p\.toml: key `project\.optional-dependencies\.none` is not set; expected an array/,
@@ -216,20 +197,10 @@ describe.each([
   ['CRLF', CRLF],
 ])('array edits on the ugly layout (%s)', (_label, input) => {
   it('replaceArrayString by predicate keeps comments, trailing commas and layout', () => {
-    const out = replaceArrayString(
-      input,
-      ['project', 'dependencies'],
-      (v) => v.startsWith('pkg-b'),
-      'pkg-b==1.3.0',
-      'pkg-a/pyproject.toml',
-    );
+    const out = replaceArrayString(input, ['project', 'dependencies'], (v) => v.startsWith('pkg-b'), 'pkg-b==1.3.0', 'pkg-a/pyproject.toml');
     expect(out).toBe(replaceAfter(input, '# leading comment', '"pkg-b>=1.0"', '"pkg-b==1.3.0"'));
     const doc = parse(out);
-    expect(get(doc, ['project', 'dependencies'])).toEqual([
-      'pkg-b==1.3.0',
-      'pkg-c [x,y] >= 2 ; python_version >= "3.9"',
-      'requests',
-    ]);
+    expect(get(doc, ['project', 'dependencies'])).toEqual(['pkg-b==1.3.0', 'pkg-c [x,y] >= 2 ; python_version >= "3.9"', 'requests']);
     expect(get(doc, ['tool', 'x', 'project', 'dependencies'])).toEqual(['pkg-b>=1.0']);
     expect(get(doc, ['dependency-groups', 'dev'])).toEqual(['pkg-b>=1.0']);
   });
@@ -242,22 +213,13 @@ describe.each([
 
   it('mapArrayStrings applies several replacements of different lengths in one pass', () => {
     const out = mapArrayStrings(input, ['project', 'dependencies'], (v) =>
-      v.startsWith('pkg-b') ? 'pkg-b==10.20.30' : v.startsWith('pkg-c') ? "pkg-c[x,y]==2; python_version >= \"3.9\"" : undefined,
+      v.startsWith('pkg-b') ? 'pkg-b==10.20.30' : v.startsWith('pkg-c') ? 'pkg-c[x,y]==2; python_version >= "3.9"' : undefined,
     );
     let expected = replaceAfter(input, '# leading comment', '"pkg-b>=1.0"', '"pkg-b==10.20.30"');
     // The literal string holds a `"`, which a literal string can: the style is kept.
-    expected = replaceAfter(
-      expected,
-      '# leading comment',
-      '\'pkg-c [x,y] >= 2 ; python_version >= "3.9"\'',
-      '\'pkg-c[x,y]==2; python_version >= "3.9"\'',
-    );
+    expected = replaceAfter(expected, '# leading comment', '\'pkg-c [x,y] >= 2 ; python_version >= "3.9"\'', '\'pkg-c[x,y]==2; python_version >= "3.9"\'');
     expect(out).toBe(expected);
-    expect(get(parse(out), ['project', 'dependencies'])).toEqual([
-      'pkg-b==10.20.30',
-      'pkg-c[x,y]==2; python_version >= "3.9"',
-      'requests',
-    ]);
+    expect(get(parse(out), ['project', 'dependencies'])).toEqual(['pkg-b==10.20.30', 'pkg-c[x,y]==2; python_version >= "3.9"', 'requests']);
   });
 
   it('mapArrayStrings over a one-line array with two quote styles', () => {

@@ -56,12 +56,7 @@ export type ArrayElementSelector = number | ((value: string, index: number) => b
  * replaces each element for which it returns a different string, all in one pass. Comments, trailing
  * commas and the multi-line layout are kept. Throws when the key is absent or not an array.
  */
-export function mapArrayStrings(
-  text: string,
-  keyPath: readonly string[],
-  fn: (value: string, index: number) => string | undefined,
-  file?: string,
-): string {
+export function mapArrayStrings(text: string, keyPath: readonly string[], fn: (value: string, index: number) => string | undefined, file?: string): string {
   const ast = parseTomlAst(text, file);
   const array = requireValue<AST.TOMLArray>(ast, keyPath, 'array', file);
   const splices: Splice[] = [];
@@ -79,13 +74,7 @@ export function mapArrayStrings(
  * element the predicate accepts. Throws (naming file and key) when there is no such element or it is
  * not a string.
  */
-export function replaceArrayString(
-  text: string,
-  keyPath: readonly string[],
-  which: ArrayElementSelector,
-  newValue: string,
-  file?: string,
-): string {
+export function replaceArrayString(text: string, keyPath: readonly string[], which: ArrayElementSelector, newValue: string, file?: string): string {
   const ast = parseTomlAst(text, file);
   const array = requireValue<AST.TOMLArray>(ast, keyPath, 'array', file);
   const where = fileLabel(file);
@@ -94,20 +83,14 @@ export function replaceArrayString(
   if (typeof which === 'number') {
     const el = array.elements[which];
     if (!el) {
-      throw new TomlEditError(
-        `${where}: array \`${key}\` has ${array.elements.length} element(s); there is no element ${which}`,
-        where,
-        key,
-      );
+      throw new TomlEditError(`${where}: array \`${key}\` has ${array.elements.length} element(s); there is no element ${which}`, where, key);
     }
     if (el.type !== 'TOMLValue' || el.kind !== 'string') {
       throw new TomlEditError(`${where}:${el.loc.start.line}: element ${which} of \`${key}\` is not a string`, where, key);
     }
     target = el;
   } else {
-    target = array.elements.find(
-      (el, i): el is AST.TOMLStringValue => el.type === 'TOMLValue' && el.kind === 'string' && which(el.value, i),
-    );
+    target = array.elements.find((el, i): el is AST.TOMLStringValue => el.type === 'TOMLValue' && el.kind === 'string' && which(el.value, i));
     if (!target) {
       throw new TomlEditError(`${where}: no string element of \`${key}\` matches`, where, key);
     }

@@ -89,12 +89,7 @@ function describe(node: TomlValueNode): string {
 }
 
 /** The value node at `keyPath`, checked to be of `type`; else a TomlEditError naming file and key. */
-export function requireValue<T extends TomlValueNode>(
-  ast: AST.TOMLProgram,
-  keyPath: readonly string[],
-  expected: 'string' | 'array',
-  file?: string,
-): T {
+export function requireValue<T extends TomlValueNode>(ast: AST.TOMLProgram, keyPath: readonly string[], expected: 'string' | 'array', file?: string): T {
   const key = formatKeyPath(keyPath);
   const where = fileLabel(file);
   const hit = lookup(ast, keyPath);
@@ -102,8 +97,7 @@ export function requireValue<T extends TomlValueNode>(
     const why = hit.isTable ? `is a table, not ${expected === 'string' ? 'a string' : 'an array'}` : 'is not set';
     throw new TomlEditError(`${where}: key \`${key}\` ${why}; expected ${expected === 'string' ? 'a string' : 'an array'} there`, where, key);
   }
-  const ok =
-    expected === 'array' ? hit.node.type === 'TOMLArray' : hit.node.type === 'TOMLValue' && hit.node.kind === 'string';
+  const ok = expected === 'array' ? hit.node.type === 'TOMLArray' : hit.node.type === 'TOMLValue' && hit.node.kind === 'string';
   if (!ok) {
     const line = hit.node.loc.start.line;
     throw new TomlEditError(

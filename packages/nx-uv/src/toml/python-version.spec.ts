@@ -7,7 +7,7 @@ describe('setPythonVersionAssignment', () => {
     expect(out).toBe(input.replace('__version__ = "1.2.3"', '__version__ = "1.3.0"'));
   });
 
-  it("keeps single quotes, a v prefix and CRLF line endings", () => {
+  it('keeps single quotes, a v prefix and CRLF line endings', () => {
     const input = "import x\r\nVERSION = 'v1.2.3'\r\n__version__ = '9.9.9'\r\n";
     const out = setPythonVersionAssignment(input, '2.0.0rc1', 'v.py');
     expect(out).toBe("import x\r\nVERSION = 'v2.0.0rc1'\r\n__version__ = '9.9.9'\r\n");

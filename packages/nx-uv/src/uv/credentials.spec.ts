@@ -16,8 +16,15 @@ describe('resolvePublishCredentials', () => {
     expect(resolvePublishCredentials('testpypi', OIDC).kind).toBe('trusted');
   });
   it('pypi: token first, then username/password, then OIDC', () => {
-    expect(resolvePublishCredentials('pypi', { UV_PUBLISH_TOKEN: 't', UV_PUBLISH_USERNAME: 'u', UV_PUBLISH_PASSWORD: 'p', ...OIDC })).toMatchObject({ kind: 'token', token: 't' });
-    expect(resolvePublishCredentials('pypi', { UV_PUBLISH_USERNAME: 'u', UV_PUBLISH_PASSWORD: 'p', ...OIDC })).toMatchObject({ kind: 'basic', username: 'u', password: 'p' });
+    expect(resolvePublishCredentials('pypi', { UV_PUBLISH_TOKEN: 't', UV_PUBLISH_USERNAME: 'u', UV_PUBLISH_PASSWORD: 'p', ...OIDC })).toMatchObject({
+      kind: 'token',
+      token: 't',
+    });
+    expect(resolvePublishCredentials('pypi', { UV_PUBLISH_USERNAME: 'u', UV_PUBLISH_PASSWORD: 'p', ...OIDC })).toMatchObject({
+      kind: 'basic',
+      username: 'u',
+      password: 'p',
+    });
     expect(resolvePublishCredentials('pypi', OIDC)).toMatchObject({ kind: 'trusted' });
   });
   it('custom uses token or username/password but not OIDC', () => {

@@ -63,9 +63,7 @@ export function resolvePublishCredentials(target: IndexTargetName, env: NodeJS.P
   const where = target === 'pypi' ? 'PyPI' : 'the custom index';
   throw new MissingCredentialsError(
     `No credentials to publish to ${where}: set UV_PUBLISH_TOKEN (an API token), or UV_PUBLISH_USERNAME and UV_PUBLISH_PASSWORD` +
-      (target === 'pypi'
-        ? ', or run in GitHub Actions with `permissions: id-token: write` and a trusted publisher configured on PyPI.'
-        : '.'),
+      (target === 'pypi' ? ', or run in GitHub Actions with `permissions: id-token: write` and a trusted publisher configured on PyPI.' : '.'),
   );
 }
 

@@ -113,14 +113,15 @@ describe('uvPublish against pypiserver', () => {
       const credentials = resolvePublishCredentials('custom', { UV_PUBLISH_USERNAME: 'alice', UV_PUBLISH_PASSWORD: wrong });
       const gamma = await buildDists(tmp.dir, { name: 'gamma', version: '0.1.0' });
       const started = Date.now();
-      const err = await rejection<UvCommandError>(publishDistributions({
-        project: 'gamma',
-        files: gamma,
-        checkUrl: `${proxy.url}simple/`,
-        upload: async (files) =>
-          void (await uvPublish({ files: files.map((f) => f.path), publishUrl: proxy.url, credentials, cwd: tmp.dir, env })),
-        retry: { maxRetries: 3, baseDelayMs: 2000 },
-      }));
+      const err = await rejection<UvCommandError>(
+        publishDistributions({
+          project: 'gamma',
+          files: gamma,
+          checkUrl: `${proxy.url}simple/`,
+          upload: async (files) => void (await uvPublish({ files: files.map((f) => f.path), publishUrl: proxy.url, credentials, cwd: tmp.dir, env })),
+          retry: { maxRetries: 3, baseDelayMs: 2000 },
+        }),
+      );
       expect(err).toBeInstanceOf(UvCommandError);
       expect(err.message).toMatch(/status code 403 Forbidden/);
       expect(err.retryable).toBe(false);

@@ -12,8 +12,16 @@ describe('buildPublishInvocation', () => {
       env: { PATH: '/bin', UV_PUBLISH_URL: 'https://evil.example/', UV_PUBLISH_PASSWORD: 'stale', UV_OFFLINE: '1', TESTPYPI_TOKEN: 'other' },
     });
     expect(inv.args).toEqual([
-      'publish', '--publish-url', 'https://upload.pypi.org/legacy/', '--check-url', 'https://pypi.org/simple/',
-      '--trusted-publishing', 'never', '--', 'dist/a-1.0.tar.gz', 'dist/a-1.0-py3-none-any.whl',
+      'publish',
+      '--publish-url',
+      'https://upload.pypi.org/legacy/',
+      '--check-url',
+      'https://pypi.org/simple/',
+      '--trusted-publishing',
+      'never',
+      '--',
+      'dist/a-1.0.tar.gz',
+      'dist/a-1.0-py3-none-any.whl',
     ]);
     expect(inv.args.join(' ')).not.toContain('SECRET');
     expect(inv.env).toEqual({ PATH: '/bin', UV_NO_PROGRESS: '1', UV_PUBLISH_TOKEN: 'pypi-SECRET' });

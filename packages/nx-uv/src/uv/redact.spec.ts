@@ -47,9 +47,9 @@ describe('secretsFromEnv', () => {
 
 describe('displayCommand', () => {
   it('masks values of secret flags and redacts secrets anywhere', () => {
-    expect(
-      displayCommand('uv', ['publish', '--token', 'tkn', '-p', 'pw', '--password=pw2', '--publish-url', 'https://x/legacy/', 'a b.whl'], ['zz']),
-    ).toBe("uv publish --token *** -p *** --password=*** --publish-url https://x/legacy/ 'a b.whl'");
+    expect(displayCommand('uv', ['publish', '--token', 'tkn', '-p', 'pw', '--password=pw2', '--publish-url', 'https://x/legacy/', 'a b.whl'], ['zz'])).toBe(
+      "uv publish --token *** -p *** --password=*** --publish-url https://x/legacy/ 'a b.whl'",
+    );
     expect(displayCommand('/opt/uv', ['build', '--out-dir', '/tmp/secretive-zzzzzz'], ['zzzzzz'])).toBe('/opt/uv build --out-dir /tmp/secretive-***');
     // A short secret never mangles a path or a name: it only travels in credential positions.
     expect(displayCommand('/opt/uv', ['build', '--out-dir', '/tmp/secretive-zz'], ['zz'])).toBe('/opt/uv build --out-dir /tmp/secretive-zz');

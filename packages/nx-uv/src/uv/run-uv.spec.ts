@@ -56,12 +56,14 @@ describe('runUv', () => {
 
   it('redacts secrets from the environment and given explicitly, in stderr, stdout and the command', async () => {
     const uv = fakeUv('echo "stdout has $UV_PUBLISH_TOKEN"; echo "token=$UV_PUBLISH_TOKEN pw=$UV_PUBLISH_PASSWORD extra=hush-hush" >&2; exit 3');
-    const err = await rejection<UvCommandError>(runUv(['publish', '--token', 'argv-secret', 'hush-hush.whl'], {
-      cwd: tmp.dir,
-      env: { PATH: process.env.PATH, UV_PUBLISH_TOKEN: 'tok-ABC', UV_PUBLISH_PASSWORD: 'pw-DEF' },
-      secrets: ['hush-hush'],
-      uvPath: uv,
-    }));
+    const err = await rejection<UvCommandError>(
+      runUv(['publish', '--token', 'argv-secret', 'hush-hush.whl'], {
+        cwd: tmp.dir,
+        env: { PATH: process.env.PATH, UV_PUBLISH_TOKEN: 'tok-ABC', UV_PUBLISH_PASSWORD: 'pw-DEF' },
+        secrets: ['hush-hush'],
+        uvPath: uv,
+      }),
+    );
     expect(err).toBeInstanceOf(UvCommandError);
     const all = `${err.message}\n${err.stderr}\n${err.command}`;
     for (const s of ['tok-ABC', 'pw-DEF', 'hush-hush', 'argv-secret']) expect(all).not.toContain(s);

@@ -28,21 +28,13 @@ const ZERO: Record<Exclude<ZeroMajorPolicy, 'semver'>, Record<CommitImpact, Bump
 };
 
 /** The level one impact asks of a package whose version is `currentVersion`. */
-export function levelForImpact(
-  impact: CommitImpact,
-  currentVersion: string,
-  policy: ZeroMajorPolicy = DEFAULT_ZERO_MAJOR_POLICY,
-): BumpLevel {
+export function levelForImpact(impact: CommitImpact, currentVersion: string, policy: ZeroMajorPolicy = DEFAULT_ZERO_MAJOR_POLICY): BumpLevel {
   const major = parseVersion(currentVersion).release[0] ?? 0;
   if (major !== 0 || policy === 'semver') return STABLE[impact];
   return ZERO[policy][impact];
 }
 
 /** The largest level any of the impacts asks for. */
-export function levelForImpacts(
-  impacts: readonly CommitImpact[],
-  currentVersion: string,
-  policy: ZeroMajorPolicy = DEFAULT_ZERO_MAJOR_POLICY,
-): BumpLevel {
+export function levelForImpacts(impacts: readonly CommitImpact[], currentVersion: string, policy: ZeroMajorPolicy = DEFAULT_ZERO_MAJOR_POLICY): BumpLevel {
   return maxLevel(...impacts.map((i) => levelForImpact(i, currentVersion, policy)));
 }

@@ -108,7 +108,10 @@ describe('analyzeCommits', () => {
   it('a revert of a revert restores the original, in any order', () => {
     const r1 = commit('7777777aaaa', 'Revert "feat: add x"\n\nThis reverts commit 1111111aaaa.');
     const r2 = commit('8888888bbbb', 'Revert "Revert "feat: add x""\n\nThis reverts commit 7777777aaaa.');
-    for (const order of [[r2, r1, feat], [feat, r1, r2]]) {
+    for (const order of [
+      [r2, r1, feat],
+      [feat, r1, r2],
+    ]) {
       const a = analyzeCommits(order);
       expect(a.commits.map((c) => c.hash)).toEqual(['1111111aaaa']);
     }

@@ -94,9 +94,7 @@ export function classifyCommit(commit: CommitInput): ClassifiedCommit {
 
   const raw = body.trim() === '' ? subject : `${subject}\n\n${body}`;
   // The typings lag behind the parser's options (notesPattern, null patterns).
-  const parsed = parseCommit(raw, PARSER_OPTIONS as unknown as Parameters<typeof parseCommit>[1]) as ReturnType<
-    typeof parseCommit
-  > & { bang?: string | null };
+  const parsed = parseCommit(raw, PARSER_OPTIONS as unknown as Parameters<typeof parseCommit>[1]) as ReturnType<typeof parseCommit> & { bang?: string | null };
 
   const type = parsed.type ? String(parsed.type).toLowerCase() : null;
   const notes = (parsed.notes ?? []).map((n) => n.text.trim()).filter((t) => t !== '');

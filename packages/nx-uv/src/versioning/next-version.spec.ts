@@ -77,9 +77,7 @@ describe('nextVersion', () => {
 
   it('refuses nothing to do on a final release', () => {
     expect(() => nextVersion('1.2.3', { level: 'none' }, 'pkg-a')).toThrow(/nothing to release/);
-    expect(() => nextVersion('1.2.3', { level: 'none', prerelease: { phase: 'rc' } }, 'pkg-a')).toThrow(
-      /a pre-release needs a major, minor or patch bump/,
-    );
+    expect(() => nextVersion('1.2.3', { level: 'none', prerelease: { phase: 'rc' } }, 'pkg-a')).toThrow(/a pre-release needs a major, minor or patch bump/);
   });
 
   it('refuses an invalid current version', () => {

@@ -138,9 +138,7 @@ export function nextVersion(current: string, request: NextVersionRequest, contex
   }
 
   if (request.level === 'none') {
-    throw new VersionError(
-      `no bump requested for the final release ${text}${of}: a pre-release needs a major, minor or patch bump to start`,
-    );
+    throw new VersionError(`no bump requested for the final release ${text}${of}: a pre-release needs a major, minor or patch bump to start`);
   }
   const started = bumpVersion(text, [request.level, phaseBump(pre.phase)]);
   return { version: applyFloor(started, pre.phase, pre.minNumber), action: 'prerelease-start' };

@@ -43,9 +43,7 @@ describe('memberForPath', () => {
 
 describe('mapPathsToMembers', () => {
   it('returns each member once, sorted, ignoring files outside members', () => {
-    expect(
-      mapPathsToMembers(['packages/pkg-b/b.py', 'docs/index.md', 'packages/pkg-a/a.py', 'packages/pkg-b/c.py'], virtual),
-    ).toEqual(['pkg-a', 'pkg-b']);
+    expect(mapPathsToMembers(['packages/pkg-b/b.py', 'docs/index.md', 'packages/pkg-a/a.py', 'packages/pkg-b/c.py'], virtual)).toEqual(['pkg-a', 'pkg-b']);
     expect(mapPathsToMembers([], virtual)).toEqual([]);
   });
 });

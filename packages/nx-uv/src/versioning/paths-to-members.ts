@@ -12,7 +12,10 @@ export interface MemberRoot {
 }
 
 function cleanPath(p: string): string {
-  let out = p.replace(/\\/g, '/').replace(/^\.\/+/, '').replace(/\/+/g, '/');
+  let out = p
+    .replace(/\\/g, '/')
+    .replace(/^\.\/+/, '')
+    .replace(/\/+/g, '/');
   while (out.startsWith('./')) out = out.slice(2);
   return out.replace(/\/$/, '');
 }

@@ -14,17 +14,7 @@ import { cloneParts, formatVersion, Pep440Parts, parseVersion, PreLetter, Versio
 import * as pep440 from '@renovatebot/pep440';
 
 export type UvBumpKind = 'major' | 'minor' | 'patch' | 'stable' | 'alpha' | 'beta' | 'rc' | 'post' | 'dev';
-export const UV_BUMP_KINDS: readonly UvBumpKind[] = [
-  'major',
-  'minor',
-  'patch',
-  'stable',
-  'alpha',
-  'beta',
-  'rc',
-  'post',
-  'dev',
-];
+export const UV_BUMP_KINDS: readonly UvBumpKind[] = ['major', 'minor', 'patch', 'stable', 'alpha', 'beta', 'rc', 'post', 'dev'];
 
 /** One `--bump` argument: a kind, optionally with an explicit value (`rc=3`). */
 export interface UvBump {
@@ -40,9 +30,7 @@ export function parseUvBump(text: string): UvBump {
   const m = /^\s*([a-z]+)\s*(?:=\s*(\d+)\s*)?$/.exec(text);
   const kind = m?.[1] as UvBumpKind | undefined;
   if (!m || !kind || !UV_BUMP_KINDS.includes(kind)) {
-    throw new VersionError(
-      `invalid bump ${JSON.stringify(text)}: use one of ${UV_BUMP_KINDS.join(', ')} (optionally with =N)`,
-    );
+    throw new VersionError(`invalid bump ${JSON.stringify(text)}: use one of ${UV_BUMP_KINDS.join(', ')} (optionally with =N)`);
   }
   if (m[2] !== undefined && kind === 'stable') {
     throw new VersionError(`invalid bump ${JSON.stringify(text)}: stable takes no value`);
@@ -115,14 +103,10 @@ export function bumpVersion(current: string, bumps: readonly (UvBump | UvBumpKin
     throw new VersionError(`\`--bump post\` cannot be used with another \`--bump\` value, got: ${all}`);
   }
   if (releases.length > 1) {
-    throw new VersionError(
-      `Only one release version component can be provided to \`--bump\`, got: ${releases.map(describe).join(', ')}`,
-    );
+    throw new VersionError(`Only one release version component can be provided to \`--bump\`, got: ${releases.map(describe).join(', ')}`);
   }
   if (pres.length > 1) {
-    throw new VersionError(
-      `Only one pre-release version component can be provided to \`--bump\`, got: ${pres.map(describe).join(', ')}`,
-    );
+    throw new VersionError(`Only one pre-release version component can be provided to \`--bump\`, got: ${pres.map(describe).join(', ')}`);
   }
   const ordered = [...specs].sort((a, b) => UV_BUMP_KINDS.indexOf(a.kind) - UV_BUMP_KINDS.indexOf(b.kind));
   const next = cloneParts(old);
@@ -144,9 +128,7 @@ export function bumpVersion(current: string, bumps: readonly (UvBump | UvBumpKin
           'need to increase another version component, e.g., with `--bump <major|minor|patch|alpha|beta|rc>`',
       );
     }
-    throw new VersionError(
-      `${oldText} => ${newText} didn't increase the version; provide the exact version to force an update`,
-    );
+    throw new VersionError(`${oldText} => ${newText} didn't increase the version; provide the exact version to force an update`);
   }
   return newText;
 }

@@ -85,9 +85,7 @@ function uvBump(current: string, bumps: string[]): { ok: true; version: string }
   const args = ['version', ...bumps.flatMap((b) => ['--bump', b]), '--dry-run', '--short', '--frozen'];
   const r = spawnSync(uvBin, args, { cwd: dir, env: uvTestEnv(), encoding: 'utf8' });
   if (r.error) throw r.error;
-  return r.status === 0
-    ? { ok: true, version: r.stdout.trim() }
-    : { ok: false, error: r.stderr.replace(/^error:\s*/, '').trim() };
+  return r.status === 0 ? { ok: true, version: r.stdout.trim() } : { ok: false, error: r.stderr.replace(/^error:\s*/, '').trim() };
 }
 
 function ourBump(current: string, bumps: string[]): { ok: true; version: string } | { ok: false; error: string } {

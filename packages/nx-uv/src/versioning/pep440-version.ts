@@ -36,10 +36,7 @@ export function parseVersion(text: string, context?: string): Pep440Parts {
   const trimmed = typeof text === 'string' ? text.trim() : '';
   const explained = trimmed === '' ? null : pep440.explain(trimmed);
   if (!explained) {
-    throw new VersionError(
-      `${JSON.stringify(text)} is not a valid PEP 440 version${where(context)}: ` +
-        'use a version such as 1.2.3, 1.3.0rc1 or 2.0.0.dev1',
-    );
+    throw new VersionError(`${JSON.stringify(text)} is not a valid PEP 440 version${where(context)}: ` + 'use a version such as 1.2.3, 1.3.0rc1 or 2.0.0.dev1');
   }
   const parts: Pep440Parts = { epoch: explained.epoch, release: [...explained.release] };
   if (explained.pre && explained.pre.length === 2) {

@@ -16,7 +16,13 @@ function members(versions: Partial<Record<string, string>> = {}): PlanMember[] {
   return [
     { name: '', isPackage: false, dependencies: [dep('pkg-core==1.2.0', 'group')], pyprojectPath: 'pyproject.toml' },
     { name: 'pkg-core', version: versions['pkg-core'] ?? '1.2.0', isPackage: true, dependencies: [], pyprojectPath: 'packages/core/pyproject.toml' },
-    { name: 'pkg-mid', version: versions['pkg-mid'] ?? '1.0.0', isPackage: true, dependencies: [dep('pkg-core>=1.2')], pyprojectPath: 'packages/mid/pyproject.toml' },
+    {
+      name: 'pkg-mid',
+      version: versions['pkg-mid'] ?? '1.0.0',
+      isPackage: true,
+      dependencies: [dep('pkg-core>=1.2')],
+      pyprojectPath: 'packages/mid/pyproject.toml',
+    },
     {
       name: 'pkg-top',
       version: versions['pkg-top'] ?? '2.1.0',
@@ -25,7 +31,13 @@ function members(versions: Partial<Record<string, string>> = {}): PlanMember[] {
       pyprojectPath: 'packages/top/pyproject.toml',
     },
     { name: 'app', version: '0.0.0', isPackage: false, dependencies: [dep('pkg-top~=2.1')], pyprojectPath: 'apps/app/pyproject.toml' },
-    { name: 'pkg-tool', version: versions['pkg-tool'] ?? '0.5.0', isPackage: true, dependencies: [dep('pkg-core>=1.0', 'group')], pyprojectPath: 'packages/tool/pyproject.toml' },
+    {
+      name: 'pkg-tool',
+      version: versions['pkg-tool'] ?? '0.5.0',
+      isPackage: true,
+      dependencies: [dep('pkg-core>=1.0', 'group')],
+      pyprojectPath: 'packages/tool/pyproject.toml',
+    },
     { name: 'pkg-new', version: versions['pkg-new'] ?? '0.1.0', isPackage: true, dependencies: [], pyprojectPath: 'packages/new/pyproject.toml' },
   ];
 }
@@ -56,10 +68,34 @@ describe('planRelease', () => {
     });
     expect(p.packages.find((x) => x.name === 'pkg-new')).toMatchObject({ action: 'first-release', bump: 'none', lastRelease: null });
     expect(p.requirementUpdates).toEqual([
-      { member: '', pyprojectPath: 'pyproject.toml', section: 'dependency-groups.dev', kind: 'group', dependency: 'pkg-core', from: 'pkg-core==1.2.0', to: 'pkg-core==1.3.0' },
+      {
+        member: '',
+        pyprojectPath: 'pyproject.toml',
+        section: 'dependency-groups.dev',
+        kind: 'group',
+        dependency: 'pkg-core',
+        from: 'pkg-core==1.2.0',
+        to: 'pkg-core==1.3.0',
+      },
       // app's pkg-top~=2.1 already admits 2.1.1 in its own style: unchanged.
-      { member: 'pkg-mid', pyprojectPath: 'packages/mid/pyproject.toml', section: 'project.dependencies', kind: 'runtime', dependency: 'pkg-core', from: 'pkg-core>=1.2', to: 'pkg-core>=1.3.0' },
-      { member: 'pkg-tool', pyprojectPath: 'packages/tool/pyproject.toml', section: 'dependency-groups.dev', kind: 'group', dependency: 'pkg-core', from: 'pkg-core>=1.0', to: 'pkg-core>=1.3.0' },
+      {
+        member: 'pkg-mid',
+        pyprojectPath: 'packages/mid/pyproject.toml',
+        section: 'project.dependencies',
+        kind: 'runtime',
+        dependency: 'pkg-core',
+        from: 'pkg-core>=1.2',
+        to: 'pkg-core>=1.3.0',
+      },
+      {
+        member: 'pkg-tool',
+        pyprojectPath: 'packages/tool/pyproject.toml',
+        section: 'dependency-groups.dev',
+        kind: 'group',
+        dependency: 'pkg-core',
+        from: 'pkg-core>=1.0',
+        to: 'pkg-core>=1.3.0',
+      },
       {
         member: 'pkg-top',
         pyprojectPath: 'packages/top/pyproject.toml',
@@ -76,7 +112,13 @@ describe('planRelease', () => {
 
   describe('a plugin ecosystem: the core lists its plugins in extras, each plugin requires the core', () => {
     const eco = (coreExtra = 'eco-a>=1.0'): PlanMember[] => [
-      { name: 'eco-core', version: '1.4.0', isPackage: true, dependencies: [dep(coreExtra, 'optional'), dep('eco-b>=1.0', 'optional')], pyprojectPath: 'core/pyproject.toml' },
+      {
+        name: 'eco-core',
+        version: '1.4.0',
+        isPackage: true,
+        dependencies: [dep(coreExtra, 'optional'), dep('eco-b>=1.0', 'optional')],
+        pyprojectPath: 'core/pyproject.toml',
+      },
       { name: 'eco-a', version: '1.0.0', isPackage: true, dependencies: [dep('eco-core>=1.0')], pyprojectPath: 'plugins/a/pyproject.toml' },
       { name: 'eco-b', version: '1.1.0', isPackage: true, dependencies: [dep('eco-core>=1.0')], pyprojectPath: 'plugins/b/pyproject.toml' },
     ];
@@ -87,7 +129,15 @@ describe('planRelease', () => {
       const p = planEco([on(['eco-a'], 'eee1111', 'fix: retry')]);
       expect(versionsOf(p)).toEqual({ 'eco-a': '1.0.1' });
       expect(p.requirementUpdates).toEqual([
-        { member: 'eco-core', pyprojectPath: 'core/pyproject.toml', section: 'project.optional-dependencies.extra', kind: 'optional', dependency: 'eco-a', from: 'eco-a>=1.0', to: 'eco-a>=1.0.1' },
+        {
+          member: 'eco-core',
+          pyprojectPath: 'core/pyproject.toml',
+          section: 'project.optional-dependencies.extra',
+          kind: 'optional',
+          dependency: 'eco-a',
+          from: 'eco-a>=1.0',
+          to: 'eco-a>=1.0.1',
+        },
       ]);
       expect(p.notes).toContain(
         'eco-core names eco-a in an extra (project.optional-dependencies.extra) that admits 1.0.1: the requirement is raised, but eco-core is not released for it',
@@ -107,7 +157,10 @@ describe('planRelease', () => {
   });
 
   it('sees a BREAKING CHANGE footer (not just the subject) and applies the 0.x policy', () => {
-    const commits = [on(['pkg-tool'], 'bbb2222', 'fix: rename flag\n\nBREAKING CHANGE: --old is gone'), on(['pkg-core'], 'ccc3333', 'feat: y\n\nBREAKING-CHANGE: z')];
+    const commits = [
+      on(['pkg-tool'], 'bbb2222', 'fix: rename flag\n\nBREAKING CHANGE: --old is gone'),
+      on(['pkg-core'], 'ccc3333', 'feat: y\n\nBREAKING-CHANGE: z'),
+    ];
     const cargo = plan(commits);
     expect(versionsOf(cargo)).toMatchObject({ 'pkg-tool': '0.6.0', 'pkg-core': '2.0.0' });
     expect(cargo.packages.find((x) => x.name === 'pkg-tool')!.reasons).toEqual(['fix: rename flag [BREAKING CHANGE] (bbb2222)']);
@@ -265,7 +318,12 @@ describe('planRelease', () => {
       { name: 'a', version: '1.0.0', isPackage: true, dependencies: [dep('b>=1')] },
       { name: 'b', version: '1.0.0', isPackage: true, dependencies: [dep('a>=1')] },
     ];
-    const p = planRelease({ members: ms, lastReleases: { a: '1.0.0', b: '1.0.0' }, commits: [on(['a'], 'abc0018', 'feat: x')], options: { dependentBump: 'minor' } });
+    const p = planRelease({
+      members: ms,
+      lastReleases: { a: '1.0.0', b: '1.0.0' },
+      commits: [on(['a'], 'abc0018', 'feat: x')],
+      options: { dependentBump: 'minor' },
+    });
     expect(versionsOf(p)).toEqual({ a: '1.1.0', b: '1.1.0' });
   });
 
@@ -297,12 +355,36 @@ describe('planMembersFromWorkspace', () => {
       absRoot: '/ws',
       virtual: true,
       virtualRoot: {
-        name: '', distributionName: '', root: '.', pyprojectPath: 'pyproject.toml', isWorkspaceRoot: true, isPackage: false,
-        version: { kind: 'none' }, dependencies: [dep('a', 'group')],
+        name: '',
+        distributionName: '',
+        root: '.',
+        pyprojectPath: 'pyproject.toml',
+        isWorkspaceRoot: true,
+        isPackage: false,
+        version: { kind: 'none' },
+        dependencies: [dep('a', 'group')],
       },
       members: [
-        { name: 'a', distributionName: 'A', root: 'a', pyprojectPath: 'a/pyproject.toml', isWorkspaceRoot: false, isPackage: true, version: { kind: 'static', version: '1.0', file: 'a/pyproject.toml' }, dependencies: [] },
-        { name: 'b', distributionName: 'b', root: 'b', pyprojectPath: 'b/pyproject.toml', isWorkspaceRoot: false, isPackage: true, version: { kind: 'dynamic', reason: 'setuptools-scm' }, dependencies: [] },
+        {
+          name: 'a',
+          distributionName: 'A',
+          root: 'a',
+          pyprojectPath: 'a/pyproject.toml',
+          isWorkspaceRoot: false,
+          isPackage: true,
+          version: { kind: 'static', version: '1.0', file: 'a/pyproject.toml' },
+          dependencies: [],
+        },
+        {
+          name: 'b',
+          distributionName: 'b',
+          root: 'b',
+          pyprojectPath: 'b/pyproject.toml',
+          isWorkspaceRoot: false,
+          isPackage: true,
+          version: { kind: 'dynamic', reason: 'setuptools-scm' },
+          dependencies: [],
+        },
       ],
     };
     expect(planMembersFromWorkspace(ws)).toEqual([

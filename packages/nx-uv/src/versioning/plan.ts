@@ -76,9 +76,7 @@ function resolveOptions(options: PlanOptions | undefined) {
   }
   const zeroMajorPolicy = options?.zeroMajorPolicy ?? DEFAULT_ZERO_MAJOR_POLICY;
   if (!ZERO_MAJOR_POLICIES.includes(zeroMajorPolicy)) {
-    throw new ReleasePlanError(
-      `invalid zeroMajorPolicy ${JSON.stringify(zeroMajorPolicy)}: use ${ZERO_MAJOR_POLICIES.join(', ')}`,
-    );
+    throw new ReleasePlanError(`invalid zeroMajorPolicy ${JSON.stringify(zeroMajorPolicy)}: use ${ZERO_MAJOR_POLICIES.join(', ')}`);
   }
   let prerelease: PrereleaseRequest | undefined;
   try {
@@ -149,9 +147,7 @@ export function planRelease(input: PlanInput): ReleasePlan {
     for (const p of group.projects) {
       const n = normalizeName(p);
       if (!members.has(n)) {
-        throw new ReleasePlanError(
-          `release group ${JSON.stringify(group.name)} lists ${JSON.stringify(p)}, which is not a member of the uv workspace`,
-        );
+        throw new ReleasePlanError(`release group ${JSON.stringify(group.name)} lists ${JSON.stringify(p)}, which is not a member of the uv workspace`);
       }
       if (!members.get(n)!.isPackage) notes.add(`${n} in group ${group.name} is not a package (package = false): never released`);
       selected.add(n);
@@ -257,7 +253,9 @@ export function planRelease(input: PlanInput): ReleasePlan {
       const version = formatVersion(parseVersion(asked.version, `${asked.source} for ${m.name}`));
       const floor = last ?? state.base;
       if (compareVersions(version, floor) <= 0 && !(last === undefined && compareVersions(version, floor) === 0)) {
-        throw new ReleasePlanError(`${asked.source} asks ${m.name} to release ${version}, which is not above its last release ${floor}: ask for a higher version`);
+        throw new ReleasePlanError(
+          `${asked.source} asks ${m.name} to release ${version}, which is not above its last release ${floor}: ask for a higher version`,
+        );
       }
       Object.assign(state, { kind: 'bump', level: state.level, releaseAs: version, reasons: [`${asked.source}: ${version}`] });
       states.set(m.name, state);
@@ -270,7 +268,11 @@ export function planRelease(input: PlanInput): ReleasePlan {
 
     let level: BumpLevel = 'none';
     if (opts.bumpType === 'auto') {
-      level = levelForImpacts(releasable.map((c) => c.impact), state.base, opts.zeroMajorPolicy);
+      level = levelForImpacts(
+        releasable.map((c) => c.impact),
+        state.base,
+        opts.zeroMajorPolicy,
+      );
       // The commit that set the level first (the table shows it), the others after it, newest first.
       const ranked = releasable.map((c, i) => ({ c, i })).sort((a, b) => IMPACT_RANK[b.c.impact] - IMPACT_RANK[a.c.impact] || a.i - b.i);
       state.reasons.push(...ranked.map(({ c }) => commitReason(c)));
@@ -373,8 +375,7 @@ export function planRelease(input: PlanInput): ReleasePlan {
         const next = prospectiveNext(states.get(name)!);
         if (next !== undefined && requirementAdmits(dep.requirement, next)) {
           notes.add(
-            `${d.name} names ${name} in an extra (${dep.section}) that admits ${next}: the requirement is raised, ` +
-              `but ${d.name} is not released for it`,
+            `${d.name} names ${name} in an extra (${dep.section}) that admits ${next}: the requirement is raised, ` + `but ${d.name} is not released for it`,
           );
           continue;
         }
@@ -387,9 +388,7 @@ export function planRelease(input: PlanInput): ReleasePlan {
       if (!s) {
         s = initialState(d, `it depends on ${name}`);
         if (input.options?.group && !inGroup(d.name)) {
-          notes.add(
-            `${d.name} is outside group ${input.options.group.name} but depends on ${name} (${dep.section}): released too`,
-          );
+          notes.add(`${d.name} is outside group ${input.options.group.name} but depends on ${name} (${dep.section}): released too`);
         }
         const analysis = analyzeCommits(commitsOf.get(d.name) ?? []);
         s.commits = analysis.commits.map(plannedCommit);
@@ -423,7 +422,9 @@ export function planRelease(input: PlanInput): ReleasePlan {
       s.next = s.base;
       s.action = s.kind;
       if (opts.prerelease && !isPrereleaseVersion(parseVersion(s.base))) {
-        notes.add(`${m.name} is released as ${s.base} (${s.kind === 'first-release' ? 'first release' : `as set in ${versionFileOf(m)}`}): the pre-release request does not apply to it`);
+        notes.add(
+          `${m.name} is released as ${s.base} (${s.kind === 'first-release' ? 'first release' : `as set in ${versionFileOf(m)}`}): the pre-release request does not apply to it`,
+        );
       }
       const parts = parseVersion(s.base);
       if (parts.local) {
@@ -530,9 +531,7 @@ export function planRelease(input: PlanInput): ReleasePlan {
     notes: [...notes],
     options: {
       bumpType: opts.bumpType,
-      prerelease: opts.prerelease
-        ? `${opts.prerelease.phase}${opts.prerelease.minNumber !== undefined ? `.${opts.prerelease.minNumber}` : ''}`
-        : null,
+      prerelease: opts.prerelease ? `${opts.prerelease.phase}${opts.prerelease.minNumber !== undefined ? `.${opts.prerelease.minNumber}` : ''}` : null,
       force: opts.force,
       group: input.options?.group?.name ?? null,
       dependentBump: opts.dependentBump,

@@ -42,10 +42,7 @@ export function normalizePrerelease(input: string | undefined | null, context?: 
   const m = /^([A-Za-z]+)(?:[._-]?(\d+))?$/.exec(text);
   const phase = m ? SPELLINGS[m[1].toLowerCase()] : undefined;
   if (!m || !phase) {
-    const hint =
-      m && m[1].toLowerCase() === 'post'
-        ? ' (a post-release is not a pre-release; nx-uv does not plan post-releases)'
-        : '';
+    const hint = m && m[1].toLowerCase() === 'post' ? ' (a post-release is not a pre-release; nx-uv does not plan post-releases)' : '';
     throw new VersionError(
       `invalid pre-release ${JSON.stringify(text)}${context ? ` in ${context}` : ''}${hint}: ` +
         'use alpha (a), beta (b), rc (c, pre, preview) or dev, optionally followed by a number such as rc.1 or rc1',

@@ -51,9 +51,7 @@ describe('updateRequirementSpecifier', () => {
   });
 
   it('names the requirement when a clause cannot be read', () => {
-    expect(() => updateRequirementSpecifier(req('pkg-a>=1.2,foo'), '1.3.0')).toThrow(
-      /cannot read the version specifier of "pkg-a>=1.2,foo" \(clause "foo"\)/,
-    );
+    expect(() => updateRequirementSpecifier(req('pkg-a>=1.2,foo'), '1.3.0')).toThrow(/cannot read the version specifier of "pkg-a>=1.2,foo" \(clause "foo"\)/);
   });
 });
 

@@ -139,8 +139,7 @@ export function updateRequirementSpecifier(req: Requirement, newVersion: string)
     const m = CLAUSE.exec(clause);
     if (!m) {
       throw new RequirementUpdateError(
-        `cannot read the version specifier of ${JSON.stringify(req.raw)} (clause ${JSON.stringify(clause.trim())}): ` +
-          'fix the requirement in pyproject.toml',
+        `cannot read the version specifier of ${JSON.stringify(req.raw)} (clause ${JSON.stringify(clause.trim())}): ` + 'fix the requirement in pyproject.toml',
       );
     }
     const [, lead, op, gap, text, tail] = m;
@@ -154,8 +153,7 @@ export function updateRequirementSpecifier(req: Requirement, newVersion: string)
   const compact = specifier.replace(/\s+/g, '');
   if (compact !== '' && !pep440.satisfies(nextText, compact, { prereleases: true })) {
     throw new RequirementUpdateError(
-      `cannot rewrite ${JSON.stringify(req.raw)} to admit ${req.name} ${nextText} (got ${JSON.stringify(specifier)}): ` +
-        'edit the requirement by hand',
+      `cannot rewrite ${JSON.stringify(req.raw)} to admit ${req.name} ${nextText} (got ${JSON.stringify(specifier)}): ` + 'edit the requirement by hand',
     );
   }
   let before = span.before;

@@ -27,7 +27,13 @@ describe('listZipEntries / readZipEntry', () => {
     let total = 0;
     for (const e of entries) total += (await readZipEntry(zip, e, file)).length;
     expect(total).toBe(entries.reduce((n, e) => n + e.uncompressedSize, 0));
-    const metadata = text(await readZipEntry(zip, entries.find((e) => e.name.endsWith('.dist-info/METADATA'))!, file));
+    const metadata = text(
+      await readZipEntry(
+        zip,
+        entries.find((e) => e.name.endsWith('.dist-info/METADATA'))!,
+        file,
+      ),
+    );
     expect(metadata).toMatch(/^Metadata-Version: /);
     expect(metadata).toContain('\nName: hatchling\n');
     expect(metadata).toContain('\nVersion: 1.27.0\n');
@@ -54,7 +60,13 @@ describe('listZipEntries / readZipEntry', () => {
   });
 
   it('reads ZIP64 records', async () => {
-    const zip = writeZip([{ name: 'x/METADATA', data: 'Name: x\n' }, { name: 'y', data: 'yy', method: 0 }], { zip64: true });
+    const zip = writeZip(
+      [
+        { name: 'x/METADATA', data: 'Name: x\n' },
+        { name: 'y', data: 'yy', method: 0 },
+      ],
+      { zip64: true },
+    );
     const entries = await listZipEntries(zip);
     expect(entries.map((e) => e.name)).toEqual(['x/METADATA', 'y']);
     expect(entries[1].localHeaderOffset).toBeGreaterThan(0);
@@ -68,7 +80,9 @@ describe('listZipEntries / readZipEntry', () => {
     const badCrc = writeZip([{ name: 'm', data: 'hello', crc32: 1234 }]);
     await expect(readZipEntry(badCrc, (await listZipEntries(badCrc))[0], 'b.whl')).rejects.toThrow('b.whl: m fails its CRC-32 check');
     const badSize = writeZip([{ name: 'm', data: 'hello world', uncompressedSize: 3 }]);
-    await expect(readZipEntry(badSize, (await listZipEntries(badSize))[0], 'c.whl')).rejects.toThrow(/c\.whl: m is \d+ bytes, the archive says 3|cannot be inflated/);
+    await expect(readZipEntry(badSize, (await listZipEntries(badSize))[0], 'c.whl')).rejects.toThrow(
+      /c\.whl: m is \d+ bytes, the archive says 3|cannot be inflated/,
+    );
     const encrypted = writeZip([{ name: 'm', data: 'x', flags: 0x801 }]);
     await expect(readZipEntry(encrypted, (await listZipEntries(encrypted))[0])).rejects.toThrow(/encrypted/);
     const zip = writeZip([{ name: 'm', data: 'x', method: 0 }]);

@@ -46,7 +46,7 @@ export class GlobSyntaxError extends Error {
 
 function parseCharSpecs(chars: string[]): CharSpec[] {
   const specs: CharSpec[] = [];
-  for (let i = 0; i < chars.length; ) {
+  for (let i = 0; i < chars.length;) {
     if (i + 3 <= chars.length && chars[i + 1] === '-') {
       specs.push([chars[i], chars[i + 2]]);
       i += 3;

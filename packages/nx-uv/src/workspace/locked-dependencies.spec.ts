@@ -84,7 +84,12 @@ describe('dependencies computed by a metadata hook, from uv.lock', () => {
       const lockFile = path.join(root, 'uv.lock');
       const lock = fs.readFileSync(lockFile, 'utf8');
       try {
-        fs.writeFileSync(lockFile, lock.replace(/, marker = "extra == 'c'", editable = "packages\/c" \}/, ', marker = "extra == \'c\'" }').replace('{ name = "dyn-c", marker', '{ name = "other", marker'));
+        fs.writeFileSync(
+          lockFile,
+          lock
+            .replace(/, marker = "extra == 'c'", editable = "packages\/c" \}/, ', marker = "extra == \'c\'" }')
+            .replace('{ name = "dyn-c", marker', '{ name = "other", marker'),
+        );
         const again = await inferNxProjectGraph(root, pyprojects);
         expect(again.dependencies['dyn-b'].map((d) => d.target)).toEqual(['dyn-a']);
       } finally {
@@ -135,7 +140,12 @@ describe('dependencies computed by a metadata hook, from uv.lock', () => {
       try {
         const context = nxExecutorContext(root, 'dyn-b', { 'dyn-a': 'packages/a', 'dyn-b': 'packages/b', 'dyn-c': 'packages/c' });
         const result = await runBuildExecutor({}, context, { env: uvTestEnv() });
-        return { result, errors: log.error.join('\n'), dist: path.join(root, 'packages/b/dist'), pyproject: fs.readFileSync(path.join(root, 'packages/b/pyproject.toml'), 'utf8') };
+        return {
+          result,
+          errors: log.error.join('\n'),
+          dist: path.join(root, 'packages/b/dist'),
+          pyproject: fs.readFileSync(path.join(root, 'packages/b/pyproject.toml'), 'utf8'),
+        };
       } finally {
         log.restore();
       }

@@ -30,9 +30,7 @@ const MARKER_VARIABLES = new Set([
 
 const COMPARISON_OPERATORS = ['===', '==', '!=', '<=', '>=', '~=', '<', '>'];
 
-type Token =
-  | { kind: 'lparen' | 'rparen' | 'end'; at: number }
-  | { kind: 'string' | 'word' | 'op'; text: string; at: number };
+type Token = { kind: 'lparen' | 'rparen' | 'end'; at: number } | { kind: 'string' | 'word' | 'op'; text: string; at: number };
 
 function tokenize(marker: string): Token[] {
   const tokens: Token[] = [];

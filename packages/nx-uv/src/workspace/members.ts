@@ -66,11 +66,7 @@ function compileOrFail(glob: string, field: 'members' | 'exclude'): GlobPattern 
  * order. Files matched by the last component are left out (uv ignores them); `isDirectory` is
  * undefined for a literal last component, which is not listed.
  */
-export function expandGlob(
-  reader: WorkspaceReader,
-  components: GlobPattern[],
-  found: (rel: string, isDirectory: boolean | undefined) => void,
-): void {
+export function expandGlob(reader: WorkspaceReader, components: GlobPattern[], found: (rel: string, isDirectory: boolean | undefined) => void): void {
   const last = components.length - 1;
   const sorted = (dir: string) => sortByKey(reader.listDir(dir) ?? [], (entry) => entry.name);
   /** uv stops at a symlink loop a member glob reaches ("Too many levels of symbolic links"): so do we. */

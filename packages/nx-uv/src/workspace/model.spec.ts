@@ -109,7 +109,9 @@ exclude = ["packages/skip*", "libs/old*"]
     expect(error.file).toBe('pyproject.toml');
     expect(() => model({ 'pyproject.toml': '[tool.uv.workspace]\nmembers = ["/elsewhere/*"]\n' })).toThrow(/outside the workspace root/);
     // an absolute glob inside the root is fine
-    expect(model({ 'pyproject.toml': '[tool.uv.workspace]\nmembers = ["/repo/p/*"]\n', 'p/a/pyproject.toml': member('a') }).members.map((m) => m.root)).toEqual(['p/a']);
+    expect(model({ 'pyproject.toml': '[tool.uv.workspace]\nmembers = ["/repo/p/*"]\n', 'p/a/pyproject.toml': member('a') }).members.map((m) => m.root)).toEqual(
+      ['p/a'],
+    );
   });
 
   it('omits members marked `[tool.uv] managed = false`', () => {
@@ -125,9 +127,7 @@ exclude = ["packages/skip*", "libs/old*"]
   });
 
   it('errors on nested workspaces', () => {
-    const error = thrown(() =>
-      model({ ...files, 'packages/a/pyproject.toml': member('pkg-a', '', '[tool.uv.workspace]\nmembers = []\n') }),
-    );
+    const error = thrown(() => model({ ...files, 'packages/a/pyproject.toml': member('pkg-a', '', '[tool.uv.workspace]\nmembers = []\n') }));
     expect(error.message).toMatch(/Nested workspaces are not supported/);
     expect(error.message).toMatch(/packages\/a\/pyproject.toml/);
   });
@@ -174,11 +174,7 @@ ${WS_SOURCES('a', 'b')}`,
       isPackage: false,
       version: { kind: 'none' },
     });
-    expect(edges(ws, '')).toEqual([
-      'a group dependency-groups.lint',
-      'b group dependency-groups.base',
-      'b dev tool.uv.dev-dependencies',
-    ]);
+    expect(edges(ws, '')).toEqual(['a group dependency-groups.lint', 'b group dependency-groups.base', 'b dev tool.uv.dev-dependencies']);
   });
 
   it('a single project without [tool.uv.workspace] is a one-member workspace', () => {
@@ -308,9 +304,9 @@ dev-dependencies = ["pkg_c"]
   });
 
   it('a workspace source for a name that is not a member is an error', () => {
-    expect(() =>
-      model({ 'pyproject.toml': rootWith(['ghost']), 'p/a/pyproject.toml': member('a', 'dependencies = ["ghost"]') }),
-    ).toThrow(/`ghost` references a workspace in `tool.uv.sources`.*but is not a workspace member/);
+    expect(() => model({ 'pyproject.toml': rootWith(['ghost']), 'p/a/pyproject.toml': member('a', 'dependencies = ["ghost"]') })).toThrow(
+      /`ghost` references a workspace in `tool.uv.sources`.*but is not a workspace member/,
+    );
   });
 
   it('ignores self-references (extras enabling other extras) and unrelated externals', () => {
@@ -352,9 +348,9 @@ dev-dependencies = ["pkg_c"]
   });
 
   it('rejects dependency-group entries that are neither strings nor include-group tables', () => {
-    expect(() =>
-      model({ 'pyproject.toml': rootWith([]), 'p/a/pyproject.toml': member('a', '', '[dependency-groups]\ng = [{ name = "x" }]\n') }),
-    ).toThrow(/`dependency-groups.g` in p\/a\/pyproject.toml has an entry that is neither a requirement string nor `\{include-group/);
+    expect(() => model({ 'pyproject.toml': rootWith([]), 'p/a/pyproject.toml': member('a', '', '[dependency-groups]\ng = [{ name = "x" }]\n') })).toThrow(
+      /`dependency-groups.g` in p\/a\/pyproject.toml has an entry that is neither a requirement string nor `\{include-group/,
+    );
   });
 });
 
@@ -377,9 +373,12 @@ describe('versions', () => {
   });
 
   it('hatch version file with a custom pattern', () => {
-    expect(
-      single(hatch(`path = "VERSION.txt"\npattern = "^v=(?P<version>.+)$"`), { 'pk/h/VERSION.txt': 'v=2.0.0\n' }),
-    ).toEqual({ kind: 'hatch-file', version: '2.0.0', file: 'pk/h/VERSION.txt', pattern: '^v=(?P<version>.+)$' });
+    expect(single(hatch(`path = "VERSION.txt"\npattern = "^v=(?P<version>.+)$"`), { 'pk/h/VERSION.txt': 'v=2.0.0\n' })).toEqual({
+      kind: 'hatch-file',
+      version: '2.0.0',
+      file: 'pk/h/VERSION.txt',
+      pattern: '^v=(?P<version>.+)$',
+    });
   });
 
   it('hatch version errors name the file and the fix', () => {
@@ -404,7 +403,11 @@ describe('versions', () => {
       `[project]\nname = "h"\ndynamic = ["version"]\n[tool.setuptools_scm]\nfallback_version = "0.1.0"\n[build-system]\nrequires = ["setuptools>=64", "setuptools_scm>=8"]\nbuild-backend = "setuptools.build_meta"\n`,
       { kind: 'vcs', plugin: 'setuptools-scm', file: 'pk/h/pyproject.toml', fallback: '0.1.0' },
     ],
-    ['uv-dynamic-versioning (hatch source)', hatch('source = "uv-dynamic-versioning"'), { kind: 'vcs', plugin: 'uv-dynamic-versioning', file: 'pk/h/pyproject.toml' }],
+    [
+      'uv-dynamic-versioning (hatch source)',
+      hatch('source = "uv-dynamic-versioning"'),
+      { kind: 'vcs', plugin: 'uv-dynamic-versioning', file: 'pk/h/pyproject.toml' },
+    ],
     [
       'pdm-backend scm',
       `[project]\nname = "h"\ndynamic = ["version"]\n[tool.pdm.version]\nsource = "scm"\n[build-system]\nrequires = ["pdm-backend"]\nbuild-backend = "pdm.backend"\n`,
@@ -420,7 +423,11 @@ describe('versions', () => {
       `[project]\nname = "h"\ndynamic = ["version"]\n[tool.pdm.version]\nsource = "file"\npath = "h.py"\n[build-system]\nrequires = ["pdm-backend"]\nbuild-backend = "pdm.backend"\n`,
       /pdm-backend \(tool.pdm.version source = "file"\)/,
     ],
-    ['unknown backend', `[project]\nname = "h"\ndynamic = ["version"]\n[build-system]\nrequires = ["mybackend"]\nbuild-backend = "mybackend.api"\n`, /build backend `mybackend.api`/],
+    [
+      'unknown backend',
+      `[project]\nname = "h"\ndynamic = ["version"]\n[build-system]\nrequires = ["mybackend"]\nbuild-backend = "mybackend.api"\n`,
+      /build backend `mybackend.api`/,
+    ],
     ['no version at all', `[project]\nname = "h"\n`, /has no \[project\].version/],
   ])('dynamic: %s → reported, not guessed', (_label, toml, reason) => {
     const version = single(toml);
@@ -447,7 +454,9 @@ describe('bad member files', () => {
   });
 
   it('invalid [project].name', () => {
-    expect(() => model({ ...base, 'p/a/pyproject.toml': '[project]\nname = "-bad-"\n' })).toThrow(/`-bad-` in p\/a\/pyproject.toml is not a valid package name/);
+    expect(() => model({ ...base, 'p/a/pyproject.toml': '[project]\nname = "-bad-"\n' })).toThrow(
+      /`-bad-` in p\/a\/pyproject.toml is not a valid package name/,
+    );
   });
 
   it('duplicate normalised names', () => {

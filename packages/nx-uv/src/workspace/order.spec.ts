@@ -10,7 +10,8 @@ function workspace(graph: Record<string, string[]>, extra: Record<string, string
     'pyproject.toml': `[tool.uv.workspace]\nmembers = ["p/*"]\n\n[tool.uv.sources]\n${names.map((n) => `${n} = { workspace = true }`).join('\n')}\n`,
   };
   for (const [name, deps] of Object.entries(graph)) {
-    files[`p/${name}/pyproject.toml`] = `[project]\nname = "${name}"\nversion = "1.0.0"\ndependencies = [${deps.map((d) => `"${d}"`).join(', ')}]\n${extra[name] ?? ''}`;
+    files[`p/${name}/pyproject.toml`] =
+      `[project]\nname = "${name}"\nversion = "1.0.0"\ndependencies = [${deps.map((d) => `"${d}"`).join(', ')}]\n${extra[name] ?? ''}`;
   }
   return modelUvWorkspace('/ws', memoryReader(files));
 }
@@ -61,10 +62,7 @@ describe('topologicalOrder', () => {
       { core: [], 'plugin-x': ['core>=1'], 'plugin-y': ['core>=1'] },
       { core: '[project.optional-dependencies]\nx = ["plugin-x>=1"]\ny = ["plugin-y>=1"]\nall = ["core[x,y]"]\n' },
     );
-    expect(ws.members.find((m) => m.name === 'core')!.dependencies.map((d) => `${d.kind}:${d.target}`)).toEqual([
-      'optional:plugin-x',
-      'optional:plugin-y',
-    ]);
+    expect(ws.members.find((m) => m.name === 'core')!.dependencies.map((d) => `${d.kind}:${d.target}`)).toEqual(['optional:plugin-x', 'optional:plugin-y']);
     expect(names(topologicalOrder(ws))).toEqual(['core', 'plugin-x', 'plugin-y']);
     expect(() => topologicalOrder(ws, ['runtime', 'optional'])).toThrow(/core → plugin-x → core/);
   });
@@ -72,7 +70,9 @@ describe('topologicalOrder', () => {
   it('ignores group and dev edges by default, includes them when asked', () => {
     const ws = workspace({ a: ['b'], b: [] }, { b: '[dependency-groups]\ntest = ["a"]\n' });
     expect(names(topologicalOrder(ws))).toEqual(['b', 'a']);
-    expect(() => topologicalOrder(ws, ALL_DEPENDENCY_KINDS)).toThrow(/cycle .*: a → b → a: .*b requires "a" \(dependency-groups.test in p\/b\/pyproject.toml\)/);
+    expect(() => topologicalOrder(ws, ALL_DEPENDENCY_KINDS)).toThrow(
+      /cycle .*: a → b → a: .*b requires "a" \(dependency-groups.test in p\/b\/pyproject.toml\)/,
+    );
     expect(names(topologicalOrder(ws, ['group']))).toEqual(['a', 'b']);
   });
 

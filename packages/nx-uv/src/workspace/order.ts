@@ -92,7 +92,7 @@ export function topologicalOrder(ws: UvWorkspace, kinds: readonly DependencyKind
   const heap: number[] = [];
   const push = (value: number): void => {
     heap.push(value);
-    for (let i = heap.length - 1; i > 0; ) {
+    for (let i = heap.length - 1; i > 0;) {
       const parent = (i - 1) >> 1;
       if (heap[parent] <= heap[i]) break;
       [heap[parent], heap[i]] = [heap[i], heap[parent]];
@@ -104,7 +104,7 @@ export function topologicalOrder(ws: UvWorkspace, kinds: readonly DependencyKind
     const last = heap.pop()!;
     if (heap.length > 0) {
       heap[0] = last;
-      for (let i = 0; ; ) {
+      for (let i = 0; ;) {
         const l = 2 * i + 1;
         const r = l + 1;
         let smallest = i;

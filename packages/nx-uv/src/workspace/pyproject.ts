@@ -197,10 +197,7 @@ export function readProjectFile(
       );
     }
     if (typeof name !== 'string' || name === '') {
-      throw new UvWorkspaceError(
-        `${file} has a [project] table without a \`name\`. Add \`name = "<distribution-name>"\` under [project].`,
-        file,
-      );
+      throw new UvWorkspaceError(`${file} has a [project] table without a \`name\`. Add \`name = "<distribution-name>"\` under [project].`, file);
     }
     if (!isValidName(name)) {
       throw new UvWorkspaceError(

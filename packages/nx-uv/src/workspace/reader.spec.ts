@@ -40,7 +40,12 @@ function sharedBehaviour(name: string, make: () => { reader: WorkspaceReader; do
         { name: 'empty', isDirectory: true },
       ]);
       expect(reader.listDir('packages/empty')).toEqual([]);
-      expect(reader.listDir('')!.map((e) => e.name).sort()).toEqual(['packages', 'pyproject.toml']);
+      expect(
+        reader
+          .listDir('')!
+          .map((e) => e.name)
+          .sort(),
+      ).toEqual(['packages', 'pyproject.toml']);
       expect(reader.listDir('.')!.length).toBe(2);
       expect(reader.listDir('packages/a/pyproject.toml')).toBeUndefined();
       expect(reader.listDir('nope')).toBeUndefined();
@@ -57,23 +62,24 @@ sharedBehaviour('diskReader', () => {
 });
 
 describe('bad TOML', () => {
-  it.each([
-    ['memoryReader', (files: Record<string, string>) => memoryReader(files)],
-  ])('%s: throws UvWorkspaceError with the file and the line', (_name, make) => {
-    const reader = make({ 'packages/a/pyproject.toml': '[project]\nname = "a"\ndependencies = [\n  "x",\n  oops\n]\n' });
-    let thrown: unknown;
-    try {
-      reader.readToml('packages/a/pyproject.toml');
-    } catch (error) {
-      thrown = error;
-    }
-    expect(thrown).toBeInstanceOf(UvWorkspaceError);
-    const error = thrown as UvWorkspaceError;
-    expect(error.file).toBe('packages/a/pyproject.toml');
-    expect(error.line).toBe(5);
-    expect(error.message).toMatch(/Invalid TOML in packages\/a\/pyproject\.toml at line 5/);
-    expect(error.message).toMatch(/Fix the TOML syntax/);
-  });
+  it.each([['memoryReader', (files: Record<string, string>) => memoryReader(files)]])(
+    '%s: throws UvWorkspaceError with the file and the line',
+    (_name, make) => {
+      const reader = make({ 'packages/a/pyproject.toml': '[project]\nname = "a"\ndependencies = [\n  "x",\n  oops\n]\n' });
+      let thrown: unknown;
+      try {
+        reader.readToml('packages/a/pyproject.toml');
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(UvWorkspaceError);
+      const error = thrown as UvWorkspaceError;
+      expect(error.file).toBe('packages/a/pyproject.toml');
+      expect(error.line).toBe(5);
+      expect(error.message).toMatch(/Invalid TOML in packages\/a\/pyproject\.toml at line 5/);
+      expect(error.message).toMatch(/Fix the TOML syntax/);
+    },
+  );
 
   it('diskReader: same error for a file on disk', () => {
     const tmp = makeTempDir();
@@ -111,7 +117,9 @@ describe('diskReader options', () => {
       writeTree(tmp.dir, { 'real/pyproject.toml': '' });
       fs.symlinkSync(path.join(tmp.dir, 'real'), path.join(tmp.dir, 'link'));
       fs.symlinkSync(path.join(tmp.dir, 'nowhere'), path.join(tmp.dir, 'dangling'));
-      const entries = diskReader(tmp.dir).listDir('')!.sort((x, y) => x.name.localeCompare(y.name));
+      const entries = diskReader(tmp.dir)
+        .listDir('')!
+        .sort((x, y) => x.name.localeCompare(y.name));
       expect(entries).toEqual([
         { name: 'dangling', isDirectory: false },
         { name: 'link', isDirectory: true },

@@ -42,8 +42,7 @@ export function parseTomlText(text: string, rel: string): Record<string, unknown
     if (error instanceof TomlError) {
       const firstLine = error.message.split('\n')[0];
       throw new UvWorkspaceError(
-        `Invalid TOML in ${rel} at line ${error.line}, column ${error.column}: ${firstLine}. ` +
-          'Fix the TOML syntax in that file (uv cannot read it either).',
+        `Invalid TOML in ${rel} at line ${error.line}, column ${error.column}: ${firstLine}. ` + 'Fix the TOML syntax in that file (uv cannot read it either).',
         rel,
         error.line,
       );
@@ -52,10 +51,7 @@ export function parseTomlText(text: string, rel: string): Record<string, unknown
   }
 }
 
-function memoiseToml(
-  readText: (rel: string) => string | undefined,
-  memoise = true,
-): (rel: string) => Record<string, unknown> | undefined {
+function memoiseToml(readText: (rel: string) => string | undefined, memoise = true): (rel: string) => Record<string, unknown> | undefined {
   if (!memoise) {
     return (rel) => {
       const key = cleanRel(rel);
@@ -96,14 +92,12 @@ export function readUtf8File(absFile: string, shown: string): string {
     // move the line reported).
     const line = text.slice(0, text.indexOf('\uFFFD')).split('\n').length;
     throw new UvWorkspaceError(
-      `${shown}:${line} is not valid UTF-8: uv reads pyproject.toml files as UTF-8 and refuses this one. ` +
-        'Re-save the file as UTF-8.',
+      `${shown}:${line} is not valid UTF-8: uv reads pyproject.toml files as UTF-8 and refuses this one. ` + 'Re-save the file as UTF-8.',
       shown,
     );
   }
   return text;
 }
-
 
 function isMissing(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException).code;

@@ -25,13 +25,19 @@ describe('parseRequirement (PEP 508)', () => {
     ['pkg-a; python_version >= "3.9"', { marker: 'python_version >= "3.9"', specifier: '' }],
     ['pkg-a>=1 ; sys_platform == "linux" and python_version < "3.12"', { specifier: '>=1', marker: 'sys_platform == "linux" and python_version < "3.12"' }],
     ["pkg-a[x]>=1;extra=='test'", { extras: ['x'], specifier: '>=1', marker: "extra=='test'" }],
-    ['pkg-a; (os_name == "nt" or platform_machine == "x86_64") and implementation_name != "pypy"', { marker: '(os_name == "nt" or platform_machine == "x86_64") and implementation_name != "pypy"' }],
+    [
+      'pkg-a; (os_name == "nt" or platform_machine == "x86_64") and implementation_name != "pypy"',
+      { marker: '(os_name == "nt" or platform_machine == "x86_64") and implementation_name != "pypy"' },
+    ],
     ['pkg-a; "linux" in sys_platform', { marker: '"linux" in sys_platform' }],
     ['pkg-a; python_version not in "3.8 3.9"', { marker: 'python_version not in "3.8 3.9"' }],
     ['pkg-a; os.name == "posix"', { marker: 'os.name == "posix"' }],
     ['pkg-a @ https://example.com/pkg_a-1.0-py3-none-any.whl', { url: 'https://example.com/pkg_a-1.0-py3-none-any.whl', specifier: '' }],
     ['pkg-a@https://example.com/a.whl', { url: 'https://example.com/a.whl' }],
-    ['pkg-a[x] @ git+https://github.com/o/r.git@v1 ; python_version > "3"', { extras: ['x'], url: 'git+https://github.com/o/r.git@v1', marker: 'python_version > "3"' }],
+    [
+      'pkg-a[x] @ git+https://github.com/o/r.git@v1 ; python_version > "3"',
+      { extras: ['x'], url: 'git+https://github.com/o/r.git@v1', marker: 'python_version > "3"' },
+    ],
     ['pkg-a @ file:///tmp/pkg-a', { url: 'file:///tmp/pkg-a' }],
     ['   pkg-a   ', { name: 'pkg-a', specifier: '' }],
     ['\tpkg-a\t>=1\t', { name: 'pkg-a', specifier: '>=1' }],
@@ -131,7 +137,25 @@ describe('parseRequirement: the compact form (one regexp match) agrees with the 
   };
   const names = ['a', 'Pkg_A', 'pkg-a', 'x.y', '_a', 'a_', 'a-', '-a', 'a..b', 'A1'];
   const extras = ['', '[x]', '[x,Y_z]', '[]', '[x,]', '[,x]', '[-x]', '[x_]', '[x.y,z]'];
-  const specifiers = ['', '>=1', '==1.*', '===x', '!=1.0.post1,>0.9', '~=1.4', '<2', '>1,<=2,!=1.5', '==1!2.0', '==1.0+local.7', '>=', '=>1', '>=1,', '<>1', '==1!=2', '>=1,,<2', '~1'];
+  const specifiers = [
+    '',
+    '>=1',
+    '==1.*',
+    '===x',
+    '!=1.0.post1,>0.9',
+    '~=1.4',
+    '<2',
+    '>1,<=2,!=1.5',
+    '==1!2.0',
+    '==1.0+local.7',
+    '>=',
+    '=>1',
+    '>=1,',
+    '<>1',
+    '==1!=2',
+    '>=1,,<2',
+    '~1',
+  ];
   const cases: string[] = [];
   for (const name of names) for (const extra of extras) for (const specifier of specifiers) cases.push(name + extra + specifier);
 

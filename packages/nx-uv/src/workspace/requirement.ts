@@ -62,8 +62,7 @@ export function normalizedRequirementName(raw: string): string {
 
 function fail(raw: string, pos: number, problem: string): never {
   throw new UvWorkspaceError(
-    `Invalid PEP 508 requirement \`${raw}\`: ${problem} (at position ${pos}). ` +
-      'Write it as `name[extra,...] <specifiers> ; <marker>` or `name @ <url>`.',
+    `Invalid PEP 508 requirement \`${raw}\`: ${problem} (at position ${pos}). ` + 'Write it as `name[extra,...] <specifiers> ; <marker>` or `name @ <url>`.',
   );
 }
 
@@ -99,7 +98,8 @@ function nameEnd(raw: string, pos: number, what: string): number {
  * is one character class ending where the next part's first character starts, so matching is linear.
  * Names and extras are then checked with isValidName; anything else goes through the full scanner.
  */
-const COMPACT = /^([A-Za-z0-9._-]+)(?:\[([A-Za-z0-9._,-]+)\])?((?:===|==|!=|<=|>=|~=|<|>)[A-Za-z0-9.*+!_-]+(?:,(?:===|==|!=|<=|>=|~=|<|>)[A-Za-z0-9.*+!_-]+)*)?$/;
+const COMPACT =
+  /^([A-Za-z0-9._-]+)(?:\[([A-Za-z0-9._,-]+)\])?((?:===|==|!=|<=|>=|~=|<|>)[A-Za-z0-9.*+!_-]+(?:,(?:===|==|!=|<=|>=|~=|<|>)[A-Za-z0-9.*+!_-]+)*)?$/;
 
 /**
  * The compact form through one native regular expression match (a large workspace has thousands
@@ -212,9 +212,7 @@ function parseWritten(raw: string): Requirement {
 /** Canonical PEP 508 text: `name[a,b]>=1,<2; marker`, or `name[a] @ url ; marker` for URLs. */
 export function formatRequirement(req: Requirement): string {
   if (req.url !== undefined && req.specifier !== '') {
-    throw new UvWorkspaceError(
-      `Requirement \`${req.name}\` has both a URL and version specifiers; PEP 508 allows only one of them.`,
-    );
+    throw new UvWorkspaceError(`Requirement \`${req.name}\` has both a URL and version specifiers; PEP 508 allows only one of them.`);
   }
   let text = req.name;
   if (req.extras.length > 0) text += `[${req.extras.join(',')}]`;

@@ -25,9 +25,11 @@ describe('sortByKey', () => {
 
   it('agrees with a comparator sort on many random keys', () => {
     let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     const alphabet = 'aAzZ0-_./\u00e9';
-    const keys = Array.from({ length: 500 }, () => Array.from({ length: 1 + Math.floor(random() * 6) }, () => alphabet[Math.floor(random() * alphabet.length)]).join(''));
+    const keys = Array.from({ length: 500 }, () =>
+      Array.from({ length: 1 + Math.floor(random() * 6) }, () => alphabet[Math.floor(random() * alphabet.length)]).join(''),
+    );
     const expected = [...keys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     expect(sortByKey(keys, (k) => k)).toEqual(expected);
   });

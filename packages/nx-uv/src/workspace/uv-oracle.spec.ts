@@ -207,8 +207,7 @@ describe('uv oracle: fixture specifics', () => {
 });
 
 describe('uv oracle: uv and the model reject the same workspaces', () => {
-  const MEMBER = (name: string, extra = ''): string =>
-    `[project]\nname = "${name}"\nversion = "0.1.0"\nrequires-python = ">=3.9"\n${extra}\n`;
+  const MEMBER = (name: string, extra = ''): string => `[project]\nname = "${name}"\nversion = "0.1.0"\nrequires-python = ">=3.9"\n${extra}\n`;
   const cases: [string, Record<string, string>, (dir: string) => string[]][] = [
     [
       'a dependency on a member without a workspace source',

@@ -68,7 +68,11 @@ function vcsFallback(doc: TomlTable, file: string): string | undefined {
   const tool = getTable(doc, 'tool', file);
   const hatchVersion = getTable(getTable(tool, 'hatch', file), 'version', file, 'tool.hatch.version');
   const raw = isTable(hatchVersion?.['raw-options']) ? (hatchVersion!['raw-options'] as TomlTable) : undefined;
-  const scm = isTable(tool?.setuptools_scm) ? (tool!.setuptools_scm as TomlTable) : isTable(tool?.['setuptools-scm']) ? (tool!['setuptools-scm'] as TomlTable) : undefined;
+  const scm = isTable(tool?.setuptools_scm)
+    ? (tool!.setuptools_scm as TomlTable)
+    : isTable(tool?.['setuptools-scm'])
+      ? (tool!['setuptools-scm'] as TomlTable)
+      : undefined;
   const udv = isTable(tool?.['uv-dynamic-versioning']) ? (tool!['uv-dynamic-versioning'] as TomlTable) : undefined;
   return (
     stringOption(hatchVersion, 'fallback-version', 'fallback_version') ??
@@ -113,12 +117,7 @@ function dynamicReason(doc: TomlTable, file: string, backend: string | undefined
   return `${where}; it is computed by the build backend ${backend ? `\`${backend}\`` : '(none declared)'}, which nx-uv does not evaluate`;
 }
 
-function readHatchFile(
-  reader: WorkspaceReader,
-  memberRoot: string,
-  file: string,
-  hatchVersion: TomlTable,
-): VersionSource {
+function readHatchFile(reader: WorkspaceReader, memberRoot: string, file: string, hatchVersion: TomlTable): VersionSource {
   const relPath = getString(hatchVersion, 'path', file, 'tool.hatch.version.path');
   if (!relPath) {
     throw new UvWorkspaceError(
@@ -159,13 +158,7 @@ function readHatchFile(
 }
 
 /** The version source of one member's pyproject.toml (`project` is its `[project]` table). */
-export function readVersionSource(
-  reader: WorkspaceReader,
-  memberRoot: string,
-  file: string,
-  doc: TomlTable,
-  project: TomlTable,
-): VersionSource {
+export function readVersionSource(reader: WorkspaceReader, memberRoot: string, file: string, doc: TomlTable, project: TomlTable): VersionSource {
   const dynamic = getArray(project, 'dynamic', file, 'project.dynamic') ?? [];
   const isDynamic = dynamic.includes('version');
   const version = getString(project, 'version', file, 'project.version');

@@ -19,7 +19,13 @@ describe('isExactPin', () => {
 });
 
 describe('auditRequirements', () => {
-  const expectation = { self: 'pkg-c', versions: new Map([['pkg-b', '0.3.0rc1'], ['pkg-a', '1.2.0']]) };
+  const expectation = {
+    self: 'pkg-c',
+    versions: new Map([
+      ['pkg-b', '0.3.0rc1'],
+      ['pkg-a', '1.2.0'],
+    ]),
+  };
 
   it('accepts exact pins with extras and markers, external and self requirements', () => {
     expect(

@@ -129,6 +129,9 @@ export async function auditDistribution(filePath: string, expectation: PinExpect
 /** A message listing every problem: the file, the requirement found and the exact pin expected. */
 export function formatAuditProblems(problems: readonly AuditProblem[]): string {
   return problems
-    .map((p) => `  - ${p.file}: Requires-Dist ${JSON.stringify(p.requirement)}: workspace member ${p.dependency} must be pinned ==${p.expected} (its current version), found ${p.reason}`)
+    .map(
+      (p) =>
+        `  - ${p.file}: Requires-Dist ${JSON.stringify(p.requirement)}: workspace member ${p.dependency} must be pinned ==${p.expected} (its current version), found ${p.reason}`,
+    )
     .join('\n');
 }

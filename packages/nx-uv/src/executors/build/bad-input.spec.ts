@@ -98,7 +98,7 @@ describe('build executor, unbuildable metadata (real uv)', () => {
     expect(fs.readdirSync(scratch)).toEqual([]);
   };
 
-  it('the fixture: good builds of Pkg_B and pkg-c (wheel, sdist and uv\'s .gitignore) sit in their output folders', async () => {
+  it("the fixture: good builds of Pkg_B and pkg-c (wheel, sdist and uv's .gitignore) sit in their output folders", async () => {
     expect(Object.keys(goodB).sort()).toEqual(['.gitignore', 'pkg_b-0.3.0rc1-py3-none-any.whl', 'pkg_b-0.3.0rc1.tar.gz']);
     expect(Object.keys(goodC).sort()).toEqual(['.gitignore', 'pkg_c-2.0.0-py3-none-any.whl', 'pkg_c-2.0.0.tar.gz']);
     expect(await requiresDist(path.join(bDist, 'pkg_b-0.3.0rc1-py3-none-any.whl'))).toEqual(["pkg-a[fast]==1.2.0 ; python_full_version >= '3.8'", 'packaging']);
@@ -117,12 +117,14 @@ describe('build executor, unbuildable metadata (real uv)', () => {
     expectNothingChanged(broken);
   });
 
-  it('a dependent of that member: the error names the member at fault and ITS file, not the dependent\'s', async () => {
+  it("a dependent of that member: the error names the member at fault and ITS file, not the dependent's", async () => {
     const broken = PYPROJECT_B.replace('version = "0.3.0rc1"', 'version = "1.0.0-banana"');
     fs.writeFileSync(bFile, broken);
     expect(await build('pkg-c')).toEqual({ success: false });
     const error = log.error.join('\n');
-    expect(error).toContain('nx-uv build (pkg-c) failed: cannot build pkg-c: Pkg_B has version "1.0.0-banana" in py/packages/b/pyproject.toml ([project] version)');
+    expect(error).toContain(
+      'nx-uv build (pkg-c) failed: cannot build pkg-c: Pkg_B has version "1.0.0-banana" in py/packages/b/pyproject.toml ([project] version)',
+    );
     expect(error).not.toContain('py/packages/c/pyproject.toml');
     expect(uv.invocations()).toEqual([]);
     expectNothingChanged(broken);
@@ -137,7 +139,10 @@ describe('build executor, unbuildable metadata (real uv)', () => {
     {
       what: 'a build backend that is not available',
       edit: (t: string) =>
-        t.replace('requires = ["uv_build>=0.13,<0.14"]\nbuild-backend = "uv_build"', 'requires = ["nx-uv-no-such-backend>=1"]\nbuild-backend = "nx_uv_no_such_backend"'),
+        t.replace(
+          'requires = ["uv_build>=0.13,<0.14"]\nbuild-backend = "uv_build"',
+          'requires = ["nx-uv-no-such-backend>=1"]\nbuild-backend = "nx_uv_no_such_backend"',
+        ),
       uvSays: /Failed to resolve requirements from `build-system.requires`[\s\S]*nx-uv-no-such-backend/,
     },
     {
@@ -240,7 +245,10 @@ describe('build executor, a dependency cycle between members (real uv)', () => {
       const own = project === 'pkg-a' ? '1.2.0' : '1.0.0';
       const wheel = path.join(dist, `${project.replace('-', '_')}-${own}-py3-none-any.whl`);
       expect(await requiresDist(wheel)).toEqual([`${other}==${version}`, `${other}==${version} ; extra == 'extra'`]);
-      expect(await requiresDist(path.join(dist, `${project.replace('-', '_')}-${own}.tar.gz`))).toEqual([`${other}==${version}`, `${other}==${version} ; extra == 'extra'`]);
+      expect(await requiresDist(path.join(dist, `${project.replace('-', '_')}-${own}.tar.gz`))).toEqual([
+        `${other}==${version}`,
+        `${other}==${version} ; extra == 'extra'`,
+      ]);
       expect(snapshotPyprojects(root)).toEqual(before);
       expect(hasJournal(defaultJournalDir(root))).toBe(false);
     }

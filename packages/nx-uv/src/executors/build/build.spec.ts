@@ -10,21 +10,19 @@ import { makeTempDir, uvTestEnv } from '../../testing/tools';
 import { runUv } from '../../uv';
 import { listTarGzEntries, metadataValues, readSdistMetadata, readWheelMetadata } from '../../wheel';
 import { loadUvWorkspace, parseRequirement } from '../../workspace';
-import {
-  captureLogger,
-  executorContext,
-  PYPROJECT_B,
-  snapshotPyprojects,
-  writeUvWorkspace,
-  type LogCapture,
-} from '../shared/__fixtures__/uv-workspace';
+import { captureLogger, executorContext, PYPROJECT_B, snapshotPyprojects, writeUvWorkspace, type LogCapture } from '../shared/__fixtures__/uv-workspace';
 import { auditDistribution, formatAuditProblems, pinExpectation } from './audit';
 import buildExecutor, { runBuildExecutor, uvBuildArgs } from './executor';
 
 const env = uvTestEnv();
 
 function dists(dir: string): string[] {
-  return fs.existsSync(dir) ? fs.readdirSync(dir).filter((n) => !n.startsWith('.')).sort() : [];
+  return fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir)
+        .filter((n) => !n.startsWith('.'))
+        .sort()
+    : [];
 }
 async function requiresDist(file: string): Promise<string[]> {
   const md = file.endsWith('.whl') ? await readWheelMetadata(file) : readSdistMetadata(file);
@@ -61,7 +59,9 @@ describe('build executor (real uv)', () => {
     const expected = ["pkg-a[fast]==1.2.0 ; python_full_version >= '3.8'", 'packaging'];
     expect(await requiresDist(path.join(dist, 'pkg_b-0.3.0rc1-py3-none-any.whl'))).toEqual(expected);
     expect(await requiresDist(path.join(dist, 'pkg_b-0.3.0rc1.tar.gz'))).toEqual(expected);
-    expect(log.info.join('\n')).toContain(`[project.dependencies] "pkg-a[fast] >=1.0 ; python_version >= '3.8'" -> "pkg-a[fast]==1.2.0; python_version >= '3.8'"`);
+    expect(log.info.join('\n')).toContain(
+      `[project.dependencies] "pkg-a[fast] >=1.0 ; python_version >= '3.8'" -> "pkg-a[fast]==1.2.0; python_version >= '3.8'"`,
+    );
     expect(log.info.join('\n')).toMatch(/built pkg_b-0\.3\.0rc1-py3-none-any\.whl, pkg_b-0\.3\.0rc1\.tar\.gz in py\/packages\/b\/dist; .*pkg-a==1\.2\.0/);
     expectPristine();
   });
@@ -166,7 +166,9 @@ describe('build executor (real uv)', () => {
     try {
       expect(await build('pkg-b')).toEqual({ success: false });
       const message = log.error.join('\n');
-      expect(message).toContain('nx-uv build (pkg-b) failed: uv build of Pkg_B failed; py/packages/b/pyproject.toml is back as it was and py/packages/b/dist was left as it was.');
+      expect(message).toContain(
+        'nx-uv build (pkg-b) failed: uv build of Pkg_B failed; py/packages/b/pyproject.toml is back as it was and py/packages/b/dist was left as it was.',
+      );
       expect(message).toMatch(/no_such_module/);
       expect(log.info.join('\n')).toContain('Pkg_B: pinning 1 internal requirement(s) for the build');
       expect(fs.readFileSync(bFile, 'utf8')).toBe(broken);

@@ -15,7 +15,17 @@ import { defaultJournalDir, lockedRequirementNotice, pinChanges, PinRestoreError
 import { formatKeyPath } from '../../toml';
 import { runUv } from '../../uv';
 import { distributionKind } from '../../wheel';
-import { assertValidMemberVersions, displayPath, nxUvPluginOptions, releaseVersions, resolveUvProject, runNxUvExecutor, tagSchemeOf, type ExecutorResult, type UvProject } from '../shared';
+import {
+  assertValidMemberVersions,
+  displayPath,
+  nxUvPluginOptions,
+  releaseVersions,
+  resolveUvProject,
+  runNxUvExecutor,
+  tagSchemeOf,
+  type ExecutorResult,
+  type UvProject,
+} from '../shared';
 import { vcsBuildEnv, vcsTagAdvice, type VcsRelease } from '../../release/vcs-version';
 import { parseDistributionFilename, sameVersion } from '../../registry/dist-files';
 import type { Member } from '../../workspace';
@@ -80,9 +90,7 @@ async function build(project: UvProject, options: BuildExecutorOptions, context:
     } catch (err) {
       // Only a failure of uv itself is reported as one; pinning or restoring errors speak for themselves.
       if (state.uv !== 'running' || err instanceof PinRestoreError || /while handling an earlier error/.test((err as Error).message)) throw err;
-      throw new Error(
-        `uv build of ${name} failed; ${shownPyproject} is back as it was and ${shownOut} was left as it was.\n${(err as Error).message}`,
-      );
+      throw new Error(`uv build of ${name} failed; ${shownPyproject} is back as it was and ${shownOut} was left as it was.\n${(err as Error).message}`);
     }
 
     const built = fs.readdirSync(staging).filter((n) => isDistributionArtifact(n) && fs.lstatSync(path.join(staging, n)).isFile());
@@ -147,11 +155,7 @@ function checkVcsVersion(member: Member, release: VcsRelease | undefined, files:
 }
 
 /** The executor with its dependencies injectable (tests give uv's environment). */
-export async function runBuildExecutor(
-  options: BuildExecutorOptions,
-  context: ExecutorContext,
-  deps: BuildDependencies = {},
-): Promise<ExecutorResult> {
+export async function runBuildExecutor(options: BuildExecutorOptions, context: ExecutorContext, deps: BuildDependencies = {}): Promise<ExecutorResult> {
   return runNxUvExecutor('build', context, () => build(resolveUvProject(context), options, context, deps.env ?? process.env));
 }
 

@@ -64,7 +64,9 @@ async function notify(options: NotifyExecutorOptions, context: ExecutorContext):
   if (options.group) {
     const { absProjectRoot } = nxProjectOf(context);
     const ws = loadUvWorkspace(findUvWorkspaceRoot(absProjectRoot) ?? absProjectRoot);
-    const members = new Set(resolveReleaseGroup(options.group, nxUvPluginOptions(context), context.projectsConfigurations?.projects ?? {}, ws, context.root).projects);
+    const members = new Set(
+      resolveReleaseGroup(options.group, nxUvPluginOptions(context), context.projectsConfigurations?.projects ?? {}, ws, context.root).projects,
+    );
     released = released.filter((p) => members.has(normalizeName(p.name)));
   }
   if (released.length === 0) {
@@ -90,7 +92,10 @@ async function notify(options: NotifyExecutorOptions, context: ExecutorContext):
     return true;
   }
 
-  const client = await gitHubClientFromEnv({ cwd, log: { debug: () => undefined, info: () => undefined, warn: (m) => logger.warn(m), error: (m) => logger.error(m) } });
+  const client = await gitHubClientFromEnv({
+    cwd,
+    log: { debug: () => undefined, info: () => undefined, warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
+  });
   const payload: ReleaseNotification = { source: client.repository, commit, packages };
   for (const repository of repositories) {
     await client.sendRepositoryDispatch(repository, eventType, payload);

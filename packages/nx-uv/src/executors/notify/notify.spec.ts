@@ -26,7 +26,13 @@ beforeEach(async () => {
   repo.tag('pkg-b-v0.3.0rc1'); // lightweight counts too
   repo.tag('nightly'); // does not match the tag format
   fake = await startFakeGitHub({ repositories: [REPO, ...DOWNSTREAM] });
-  Object.assign(process.env, GIT_TEST_IDENTITY, { GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GITHUB_TOKEN: 'test-token', GITHUB_API_URL: fake.url, GITHUB_REPOSITORY: REPO });
+  Object.assign(process.env, GIT_TEST_IDENTITY, {
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    GITHUB_TOKEN: 'test-token',
+    GITHUB_API_URL: fake.url,
+    GITHUB_REPOSITORY: REPO,
+  });
   log = captureLogger(logger);
 });
 afterEach(async () => {

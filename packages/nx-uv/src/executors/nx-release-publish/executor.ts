@@ -75,9 +75,6 @@ export async function runNxReleasePublishExecutor(
   return runPublishExecutor(publishOptions, context, { ...deps, env });
 }
 
-export default async function nxReleasePublishExecutor(
-  options: NxReleasePublishOptions,
-  context: ExecutorContext,
-): Promise<ExecutorResult> {
+export default async function nxReleasePublishExecutor(options: NxReleasePublishOptions, context: ExecutorContext): Promise<ExecutorResult> {
   return runNxReleasePublishExecutor(options, context);
 }

@@ -8,7 +8,14 @@ import * as path from 'node:path';
 import { startPypiServer, type PypiServer } from '../../testing/pypiserver';
 import { makeTempDir, toolsDir } from '../../testing/tools';
 import { recordingUv, type RecordingUv } from '../../uv/__fixtures__/recording-uv';
-import { buildWorkspaceDists, captureOutput, EXPECTED_FILES, executorContext, writePublishWorkspace, type OutputCapture } from '../publish/__fixtures__/publish-workspace';
+import {
+  buildWorkspaceDists,
+  captureOutput,
+  EXPECTED_FILES,
+  executorContext,
+  writePublishWorkspace,
+  type OutputCapture,
+} from '../publish/__fixtures__/publish-workspace';
 import nxReleasePublishExecutor, { publishOptionsFor, runNxReleasePublishExecutor } from './executor';
 
 describe('publishOptionsFor', () => {

@@ -44,7 +44,9 @@ async function pin(context: ExecutorContext): Promise<boolean> {
   }
   logger.info(`nx-uv pin: pinned ${changed.length} internal requirement(s) of ${member.distributionName} (until \`--restore\`):`);
   for (const p of changed) {
-    logger.info(`  ${displayPath(workspaceRoot, path.join(workspace.absRoot, p.file))} [${formatKeyPath(p.keyPath)}] ${JSON.stringify(p.from)} -> ${JSON.stringify(p.to)}`);
+    logger.info(
+      `  ${displayPath(workspaceRoot, path.join(workspace.absRoot, p.file))} [${formatKeyPath(p.keyPath)}] ${JSON.stringify(p.from)} -> ${JSON.stringify(p.to)}`,
+    );
   }
   logger.info(`  journal: ${displayPath(workspaceRoot, path.join(journalDir, `${entry.id}.json`))}`);
   return true;

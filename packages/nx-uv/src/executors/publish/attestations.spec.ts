@@ -35,7 +35,8 @@ describe('publish with PEP 740 attestations beside the files', () => {
     const dist = path.join(root, 'py/packages/a/dist');
     const files = fs.readdirSync(dist).filter((f) => f.endsWith('.whl') || f.endsWith('.tar.gz'));
     // What a minting step (pypi-attestations, Astral's attest action) leaves beside each file.
-    for (const f of files) fs.writeFileSync(path.join(dist, `${f}.publish.attestation`), JSON.stringify({ version: 1, verification_material: {}, envelope: {} }));
+    for (const f of files)
+      fs.writeFileSync(path.join(dist, `${f}.publish.attestation`), JSON.stringify({ version: 1, verification_material: {}, envelope: {} }));
     const env = uvTestEnv({ UV_PUBLISH_URL: proxy.url, UV_PUBLISH_TOKEN: TOKEN, UV_CACHE_DIR: path.join(toolsDir, 'uv-cache'), UV_HTTP_RETRIES: '0' });
     const out = captureOutput(logger as unknown as Record<string, unknown>);
     try {

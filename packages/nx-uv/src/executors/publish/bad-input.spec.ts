@@ -89,7 +89,10 @@ function spyingUv(dir: string): { path: string; calls(): ShimCall[]; reset(): vo
         .sort()
         .map((f) => {
           const base = path.join(calls, f.slice(0, -'.argv'.length));
-          const lines = (p: string) => read(p).split('\n').filter((l) => l.trim() !== '');
+          const lines = (p: string) =>
+            read(p)
+              .split('\n')
+              .filter((l) => l.trim() !== '');
           return {
             argv: lines(`${base}.argv`),
             uvEnvNames: lines(`${base}.env`),
@@ -177,7 +180,12 @@ describe('publish executor, bad input (real uv, real pypiserver)', () => {
           'which is not a PEP 440 version. uv refuses such a workspace; write a valid version (e.g. 1.0.0, 1.0.0rc1, 1.0.0.post1, 1.0.0+local) and run again. Nothing was changed.',
       );
       // The 0.3.0rc1 files built before the edit are still there, and were not sent either.
-      expect(fs.readdirSync(path.join(root, PROJECTS['pkg-b'], 'dist')).filter((n) => !n.startsWith('.')).sort()).toEqual(EXPECTED_FILES['pkg-b']);
+      expect(
+        fs
+          .readdirSync(path.join(root, PROJECTS['pkg-b'], 'dist'))
+          .filter((n) => !n.startsWith('.'))
+          .sort(),
+      ).toEqual(EXPECTED_FILES['pkg-b']);
       expect(shim.calls()).toEqual([]);
       expect(stored()).toEqual([]);
     });
@@ -220,7 +228,7 @@ describe('publish executor, bad input (real uv, real pypiserver)', () => {
   });
 
   describe('a secret given in the environment never shows', () => {
-    it('UV_PUBLISH_TOKEN: uploads (verbose, so uv\'s own output is printed too); the token is in no output and in no process\'s command line', async () => {
+    it("UV_PUBLISH_TOKEN: uploads (verbose, so uv's own output is printed too); the token is in no output and in no process's command line", async () => {
       const env = envWith({ UV_PUBLISH_TOKEN: TOKEN });
       const r = await runPublishExecutor({}, executorContext(root, 'pkg-a', true), { env });
       expect(out.text('error')).toBe('');

@@ -33,7 +33,15 @@ function publishTaskGraph(): TaskGraph {
   const deps: Record<string, string[]> = { 'pkg-a': [], 'pkg-b': ['pkg-a'], 'pkg-c': ['pkg-b'], scripts: ['pkg-a'] };
   const tasks: Record<string, Task> = {};
   for (const project of Object.keys(deps)) {
-    tasks[ID(project)] = { id: ID(project), target: { project, target: 'publish' }, overrides: {}, outputs: [], projectRoot: PROJECTS[project], cache: false, parallelism: true };
+    tasks[ID(project)] = {
+      id: ID(project),
+      target: { project, target: 'publish' },
+      overrides: {},
+      outputs: [],
+      projectRoot: PROJECTS[project],
+      cache: false,
+      parallelism: true,
+    };
   }
   return {
     roots: [ID('pkg-a')],
@@ -120,7 +128,9 @@ describe('publish batch implementation (real uv, real pypiserver)', () => {
     expect(results[ID('pkg-a')]).toMatchObject({ success: true, status: 'success' });
     expect(results[ID('scripts')]).toMatchObject({ success: true, status: 'success' });
     expect(results[ID('pkg-b')]).toMatchObject({ success: false, status: 'failure' });
-    expect(results[ID('pkg-b')].terminalOutput).toMatch(/nx-uv publish \(pkg-b\) failed: no built distribution of Pkg_B 0\.3\.0rc1 in .*Run the build target first/);
+    expect(results[ID('pkg-b')].terminalOutput).toMatch(
+      /nx-uv publish \(pkg-b\) failed: no built distribution of Pkg_B 0\.3\.0rc1 in .*Run the build target first/,
+    );
     expect(results[ID('pkg-c')]).toEqual({
       success: false,
       status: 'skipped',

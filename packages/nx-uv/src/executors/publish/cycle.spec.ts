@@ -69,7 +69,7 @@ describe('a dependency cycle between members, through the Nx graph nx-uv infers'
     expect(taskCycle('publish', ['pkg-c'])).not.toBeNull();
   });
 
-  it('version: refused the same way (version depends on the runtime dependencies\' version)', () => {
+  it("version: refused the same way (version depends on the runtime dependencies' version)", () => {
     expect(new Set(taskCycle('version'))).toEqual(new Set(['pkg-a:version', 'pkg-b:version']));
   });
 

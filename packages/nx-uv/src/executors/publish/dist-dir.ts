@@ -28,9 +28,7 @@ export function resolveDistDir(
   const buildTarget = typeof configured === 'string' && configured !== '' ? configured : DEFAULT_TARGET_NAMES.build;
   const at = (rel: string) => path.resolve(absProjectRoot, rel);
   if (distPath) return { dir: at(distPath), source: 'option distPath', buildTarget };
-  const buildOptions = context.projectsConfigurations?.projects?.[projectName]?.targets?.[buildTarget]?.options as
-    | Record<string, unknown>
-    | undefined;
+  const buildOptions = context.projectsConfigurations?.projects?.[projectName]?.targets?.[buildTarget]?.options as Record<string, unknown> | undefined;
   const outputPath = buildOptions?.outputPath;
   if (typeof outputPath === 'string' && outputPath.trim() !== '') {
     return { dir: at(outputPath), source: `outputPath of the ${buildTarget} target`, buildTarget };

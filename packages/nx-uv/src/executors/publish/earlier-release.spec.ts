@@ -26,7 +26,16 @@ import {
 import publishExecutor from './executor';
 
 const TOKEN = 'pypi-earlier-release-TOKEN';
-preserveEnv(['NX_UV_UV_PATH', 'UV_CACHE_DIR', 'UV_PUBLISH_URL', 'UV_PUBLISH_TOKEN', 'UV_PUBLISH_CHECK_URL', 'GIT_CONFIG_NOSYSTEM', 'GIT_CONFIG_GLOBAL', ...Object.keys(GIT_TEST_IDENTITY)]);
+preserveEnv([
+  'NX_UV_UV_PATH',
+  'UV_CACHE_DIR',
+  'UV_PUBLISH_URL',
+  'UV_PUBLISH_TOKEN',
+  'UV_PUBLISH_CHECK_URL',
+  'GIT_CONFIG_NOSYSTEM',
+  'GIT_CONFIG_GLOBAL',
+  ...Object.keys(GIT_TEST_IDENTITY),
+]);
 
 let tmp: ReturnType<typeof makeTempDir>;
 let root: string;
@@ -93,7 +102,9 @@ describe('publish of a version released earlier', () => {
     expect(await publishExecutor({ dryRun: true }, executorContext(root, 'pkg-a'))).toEqual({ success: true });
     expect(stored()).toEqual(before);
     expect(fs.readFileSync(path.join(server.packagesDir, 'pkg_a-1.2.0-py3-none-any.whl'))).toEqual(bytes);
-    expect(out.text('info')).toMatch(/pkg-a 1\.2\.0 was released earlier \(pkg-a-v1\.2\.0 on [0-9a-f]{7}\) and .* serves it \(pkg_a-1\.2\.0-py3-none-any\.whl, pkg_a-1\.2\.0\.tar\.gz\): nothing to upload/);
+    expect(out.text('info')).toMatch(
+      /pkg-a 1\.2\.0 was released earlier \(pkg-a-v1\.2\.0 on [0-9a-f]{7}\) and .* serves it \(pkg_a-1\.2\.0-py3-none-any\.whl, pkg_a-1\.2\.0\.tar\.gz\): nothing to upload/,
+    );
     expect(out.text('error')).toBe('');
   });
 

@@ -26,15 +26,7 @@ import {
   type UploadPlan,
   type WaitOptions,
 } from '../../registry';
-import {
-  credentialSecrets,
-  MissingCredentialsError,
-  redact,
-  resolvePublishCredentials,
-  secretsFromEnv,
-  uvPublish,
-  type PublishCredentials,
-} from '../../uv';
+import { credentialSecrets, MissingCredentialsError, redact, resolvePublishCredentials, secretsFromEnv, uvPublish, type PublishCredentials } from '../../uv';
 import type { UvWorkspace } from '../../workspace';
 import {
   assertValidMemberVersions,
@@ -103,9 +95,7 @@ async function publish(
   const label = `${member.distributionName || member.root}${version ? ` ${version}` : ''}`;
 
   if (!member.isPackage) {
-    info(
-      `nx-uv publish: ${label} is not a package (no [build-system], or [tool.uv] package = false): uv never builds it, so there is nothing to publish.`,
-    );
+    info(`nx-uv publish: ${label} is not a package (no [build-system], or [tool.uv] package = false): uv never builds it, so there is nothing to publish.`);
     return true;
   }
   if (options.skipPublish) {
@@ -169,8 +159,7 @@ async function publish(
   }
   if (collected.selection.otherVersions.length > 0) {
     info(
-      `nx-uv publish: ${fullLabel}: ignoring files of other versions in ${shownDir}: ` +
-        collected.selection.otherVersions.map((p) => p.filename).join(', '),
+      `nx-uv publish: ${fullLabel}: ignoring files of other versions in ${shownDir}: ` + collected.selection.otherVersions.map((p) => p.filename).join(', '),
     );
   }
   if (collected.selection.foreign.length > 0 && context.isVerbose) {
@@ -188,7 +177,10 @@ async function publish(
         ...deps.retry,
         maxRetries: options.maxRetries,
       });
-      listed = alreadyListed(files.map((f) => f.filename), remote);
+      listed = alreadyListed(
+        files.map((f) => f.filename),
+        remote,
+      );
     } catch (err) {
       if (!options.dryRun) throw err;
     }
@@ -271,11 +263,7 @@ async function publish(
 }
 
 /** The executor with its dependencies injectable (tests give the environment and short backoffs). */
-export async function runPublishExecutor(
-  options: PublishExecutorOptions,
-  context: ExecutorContext,
-  deps: PublishDependencies = {},
-): Promise<ExecutorResult> {
+export async function runPublishExecutor(options: PublishExecutorOptions, context: ExecutorContext, deps: PublishDependencies = {}): Promise<ExecutorResult> {
   const env = deps.env ?? process.env;
   const secrets = secretsFromEnv(env);
   return runNxUvExecutor(

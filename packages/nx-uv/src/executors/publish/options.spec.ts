@@ -13,7 +13,16 @@ describe('normalizePublishOptions', () => {
   it('keeps given values, trims strings and drops empty ones', () => {
     expect(
       normalizePublishOptions(
-        { target: 'testpypi', publishUrl: ' https://x/legacy/ ', checkUrl: '', dryRun: true, skipPublish: false, maxRetries: 0, pollTimeoutSeconds: 1.5, distPath: 'out' },
+        {
+          target: 'testpypi',
+          publishUrl: ' https://x/legacy/ ',
+          checkUrl: '',
+          dryRun: true,
+          skipPublish: false,
+          maxRetries: 0,
+          pollTimeoutSeconds: 1.5,
+          distPath: 'out',
+        },
         {},
       ),
     ).toEqual({ target: 'testpypi', publishUrl: 'https://x/legacy/', dryRun: true, skipPublish: false, maxRetries: 0, pollTimeoutMs: 1500, distPath: 'out' });
@@ -54,18 +63,28 @@ describe('resolveDistDir', () => {
     nxJsonConfiguration: { plugins: pluginOptions ? [{ plugin: 'nx-uv', options: pluginOptions }] : [] },
     projectsConfigurations: {
       version: 2,
-      projects: { a: { root: 'py/a', targets: buildOptions ? { [String(pluginOptions?.targetNames ? 'py-build' : 'build')]: { options: buildOptions } } : {} } },
+      projects: {
+        a: { root: 'py/a', targets: buildOptions ? { [String(pluginOptions?.targetNames ? 'py-build' : 'build')]: { options: buildOptions } } : {} },
+      },
     },
   });
 
   it('option distPath first, relative to the project root', () => {
-    expect(resolveDistDir(ctx({ outputPath: 'out' }), 'a', '/ws/py/a', 'wheels')).toEqual({ dir: '/ws/py/a/wheels', source: 'option distPath', buildTarget: 'build' });
+    expect(resolveDistDir(ctx({ outputPath: 'out' }), 'a', '/ws/py/a', 'wheels')).toEqual({
+      dir: '/ws/py/a/wheels',
+      source: 'option distPath',
+      buildTarget: 'build',
+    });
   });
 
   it("then the build target's outputPath (under its configured name)", () => {
     expect(resolveDistDir(ctx({ outputPath: 'out' }), 'a', '/ws/py/a', undefined).dir).toBe('/ws/py/a/out');
     const renamed = ctx({ outputPath: 'built' }, { targetNames: { build: 'py-build' } });
-    expect(resolveDistDir(renamed, 'a', '/ws/py/a', undefined)).toEqual({ dir: '/ws/py/a/built', source: 'outputPath of the py-build target', buildTarget: 'py-build' });
+    expect(resolveDistDir(renamed, 'a', '/ws/py/a', undefined)).toEqual({
+      dir: '/ws/py/a/built',
+      source: 'outputPath of the py-build target',
+      buildTarget: 'py-build',
+    });
   });
 
   it("then the plugin's buildOutputPath, then dist", () => {

@@ -66,10 +66,7 @@ function targetOption(options: Record<string, unknown>): IndexTargetName | undef
   return target ?? index;
 }
 
-export function normalizePublishOptions(
-  options: PublishExecutorOptions,
-  env: NodeJS.ProcessEnv,
-): NormalizedPublishOptions {
+export function normalizePublishOptions(options: PublishExecutorOptions, env: NodeJS.ProcessEnv): NormalizedPublishOptions {
   const raw = (options ?? {}) as Record<string, unknown>;
   const maxRetries = number(raw, 'maxRetries', DEFAULT_MAX_RETRIES);
   if (!Number.isInteger(maxRetries) || maxRetries < 0) {

@@ -50,7 +50,12 @@ describe('publish executor (real uv, real pypiserver)', () => {
   const run = (project: string, options: PublishExecutorOptions = {}) => publishExecutor(options, executorContext(root, project));
   const expectNoSecretPrinted = () => {
     const all = out.text();
-    for (const secret of [TOKEN, WRONG_PASSWORD, Buffer.from(`__token__:${TOKEN}`).toString('base64'), Buffer.from(`alice:${WRONG_PASSWORD}`).toString('base64')]) {
+    for (const secret of [
+      TOKEN,
+      WRONG_PASSWORD,
+      Buffer.from(`__token__:${TOKEN}`).toString('base64'),
+      Buffer.from(`alice:${WRONG_PASSWORD}`).toString('base64'),
+    ]) {
       expect(all).not.toContain(secret);
     }
   };
@@ -100,7 +105,12 @@ describe('publish executor (real uv, real pypiserver)', () => {
   it('the fixture: every package built, plus a stale pkg-a 1.1.0', () => {
     expect(staleFiles).toEqual(['pkg_a-1.1.0-py3-none-any.whl', 'pkg_a-1.1.0.tar.gz']);
     for (const p of PACKAGES) {
-      expect(fs.readdirSync(distOf(p)).filter((n) => !n.startsWith('.') && !n.includes('1.1.0')).sort()).toEqual(EXPECTED_FILES[p]);
+      expect(
+        fs
+          .readdirSync(distOf(p))
+          .filter((n) => !n.startsWith('.') && !n.includes('1.1.0'))
+          .sort(),
+      ).toEqual(EXPECTED_FILES[p]);
     }
   });
 
@@ -119,7 +129,9 @@ describe('publish executor (real uv, real pypiserver)', () => {
     } finally {
       process.env.UV_PUBLISH_TOKEN = TOKEN;
     }
-    expect(out.text('error')).toMatch(/nx-uv publish \(pkg-a\) failed: No credentials to publish to the custom index: set UV_PUBLISH_TOKEN .*UV_PUBLISH_USERNAME and UV_PUBLISH_PASSWORD/);
+    expect(out.text('error')).toMatch(
+      /nx-uv publish \(pkg-a\) failed: No credentials to publish to the custom index: set UV_PUBLISH_TOKEN .*UV_PUBLISH_USERNAME and UV_PUBLISH_PASSWORD/,
+    );
     expect(out.text('error')).not.toMatch(/\n\s+at /); // no stack trace
     expect(proxy.requests).toEqual([]); // not even a listing
     expect(uv.invocations()).toEqual([]);
@@ -174,7 +186,9 @@ describe('publish executor (real uv, real pypiserver)', () => {
     const error = out.text('error');
     expect(error).toMatch(/nx-uv publish \(pkg-a\) failed: pkg-a 1\.2\.0 was not published to http:\/\/127\.0\.0\.1:\d+\/: uv exited with code 2/);
     // The index's own message, condensed from its HTML page, and what to do.
-    expect(error).toMatch(/status code 403 Forbidden\. Server says:\s+Error: 403 Forbidden Sorry, the requested URL 'http:\/\/127\.0\.0\.1:\d+\/' caused an error/);
+    expect(error).toMatch(
+      /status code 403 Forbidden\. Server says:\s+Error: 403 Forbidden Sorry, the requested URL 'http:\/\/127\.0\.0\.1:\d+\/' caused an error/,
+    );
     expect(error).not.toMatch(/<html|<style/i);
     expect(error).toMatch(/The index refused the credentials from UV_PUBLISH_USERNAME\/UV_PUBLISH_PASSWORD/);
     expect(error).not.toMatch(/\n\s+at /);
@@ -218,13 +232,18 @@ describe('publish executor (real uv, real pypiserver)', () => {
     expect(out.text('info')).toContain('pkg-a 1.2.0: ignoring files of other versions in py/packages/a/dist: pkg_a-1.1.0-py3-none-any.whl, pkg_a-1.1.0.tar.gz');
     for (const p of PACKAGES) {
       const listed = await listDistributionFiles(server.simpleUrl, p);
-      const expected = await Promise.all(
-        EXPECTED_FILES[p].map(async (filename) => ({ filename, sha256: await sha256File(path.join(distOf(p), filename)) })),
-      );
+      const expected = await Promise.all(EXPECTED_FILES[p].map(async (filename) => ({ filename, sha256: await sha256File(path.join(distOf(p), filename)) })));
       expect(listed.map((f) => ({ filename: f.filename, sha256: f.sha256 })).sort((x, y) => x.filename.localeCompare(y.filename))).toEqual(expected);
-      expect(out.text('info')).toMatch(new RegExp(`${p === 'pkg-b' ? 'Pkg_B' : p === 'pkg-c' ? 'pkg\\.c' : p} [^:]+: uploaded .*serves all 2 file\\(s\\) with the right sha256`));
+      expect(out.text('info')).toMatch(
+        new RegExp(`${p === 'pkg-b' ? 'Pkg_B' : p === 'pkg-c' ? 'pkg\\.c' : p} [^:]+: uploaded .*serves all 2 file\\(s\\) with the right sha256`),
+      );
     }
-    expect(proxy.successfulUploads().map((u) => u.uploadFilename).sort()).toEqual(ALL_FILES);
+    expect(
+      proxy
+        .successfulUploads()
+        .map((u) => u.uploadFilename)
+        .sort(),
+    ).toEqual(ALL_FILES);
     expect(posts().filter((u) => u.upstreamStatus === 200)).toHaveLength(ALL_FILES.length);
     expect(posts().every((u) => u.hadAuthorization)).toBe(true);
     // The token reached uv only through its environment.
@@ -242,7 +261,9 @@ describe('publish executor (real uv, real pypiserver)', () => {
     for (const p of PACKAGES) expect(await run(p)).toEqual({ success: true });
     expect(posts().length).toBe(postsBefore);
     expect(uv.invocations()).toEqual([]);
-    expect(out.text('info')).toMatch(/pkg-a 1\.2\.0: nothing to upload; already on the index \(identical\): pkg_a-1\.2\.0-py3-none-any\.whl, pkg_a-1\.2\.0\.tar\.gz/);
+    expect(out.text('info')).toMatch(
+      /pkg-a 1\.2\.0: nothing to upload; already on the index \(identical\): pkg_a-1\.2\.0-py3-none-any\.whl, pkg_a-1\.2\.0\.tar\.gz/,
+    );
     expect(stored()).toEqual(ALL_FILES);
   });
 
@@ -333,7 +354,10 @@ describe('publish executor through a faulty network (503s, dropped connections, 
     }
     proxy.setRules([]);
     expect(fs.readdirSync(server.packagesDir).sort()).toEqual(ALL_FILES);
-    const successful = proxy.successfulUploads().map((u) => u.uploadFilename).sort();
+    const successful = proxy
+      .successfulUploads()
+      .map((u) => u.uploadFilename)
+      .sort();
     expect(successful).toEqual(ALL_FILES); // each exactly once
     // The schedule really hit every kind of fault, on uploads and on listings.
     const outcomes = (method: string) => new Set(proxy.requests.filter((r) => r.method === method).map((r) => r.outcome));

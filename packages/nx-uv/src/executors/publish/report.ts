@@ -1,14 +1,7 @@
 /**
  * Pure: the lines the publish executor prints (plans, summaries) and the wording of its failures.
  */
-import {
-  decodeHtmlEntities,
-  RetriesExhaustedError,
-  ServeTimeoutError,
-  UploadConflictError,
-  type IndexTarget,
-  type UploadPlan,
-} from '../../registry';
+import { decodeHtmlEntities, RetriesExhaustedError, ServeTimeoutError, UploadConflictError, type IndexTarget, type UploadPlan } from '../../registry';
 
 export function formatSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
@@ -33,7 +26,11 @@ export interface PlannedFile {
 export function dryRunLines(files: PlannedFile[], plan: UploadPlan | undefined): string[] {
   const skip = new Set(plan?.skip.map((f) => f.filename));
   return files.map((f) => {
-    const what = !plan ? 'would be uploaded unless already there' : skip.has(f.filename) ? 'already on the index (identical), would be skipped' : 'would be uploaded';
+    const what = !plan
+      ? 'would be uploaded unless already there'
+      : skip.has(f.filename)
+        ? 'already on the index (identical), would be skipped'
+        : 'would be uploaded';
     return `  ${f.filename}  ${formatSize(f.size)}  sha256 ${f.sha256}  — ${what}`;
   });
 }

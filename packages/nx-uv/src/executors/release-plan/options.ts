@@ -52,7 +52,10 @@ export function planOptionsFor(options: PlanExecutorOptions, context: ExecutorCo
 /** `pkg=2.0.0,other=1.0.0` → `{ pkg: '2.0.0', other: '1.0.0' }`; throws on anything else. */
 export function parseReleaseAs(value: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of value
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const m = /^([A-Za-z0-9][A-Za-z0-9._-]*)=(\S+)$/.exec(part);
     if (!m) throw new Error(`nx-uv: --releaseAs takes <package>=<version>[,<package>=<version>], got ${JSON.stringify(part)}`);
     out[m[1]] = m[2];

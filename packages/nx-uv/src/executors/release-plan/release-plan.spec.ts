@@ -65,7 +65,14 @@ describe('release-plan executor', () => {
         bump: 'patch',
         reasons: [expect.stringMatching(/^fix\(app\): handle empty input \([0-9a-f]{7}\)$/), 'dependency core 1.2.0 → 1.3.0', 'dependency mid 0.4.1 → 0.4.2'],
       },
-      { name: 'core', lastRelease: '1.2.0', current: '1.2.0', next: '1.3.0', bump: 'minor', reasons: [expect.stringMatching(/^feat\(core\): add a speed knob \([0-9a-f]{7}\)$/)] },
+      {
+        name: 'core',
+        lastRelease: '1.2.0',
+        current: '1.2.0',
+        next: '1.3.0',
+        bump: 'minor',
+        reasons: [expect.stringMatching(/^feat\(core\): add a speed knob \([0-9a-f]{7}\)$/)],
+      },
       { name: 'mid', lastRelease: '0.4.1', current: '0.4.1', next: '0.4.2', bump: 'patch', reasons: ['dependency core 1.2.0 → 1.3.0'] },
     ]);
     expect(plan.skipped.map((s) => s.name)).toEqual(['other']);

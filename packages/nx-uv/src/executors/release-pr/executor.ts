@@ -99,7 +99,9 @@ async function assertBaseMatchesRemote(cwd: string, opts: NormalizedReleasePrOpt
   const { remote, baseBranch: base } = opts;
   const remoteSha = await remoteBranchSha(cwd, remote, base);
   if (!remoteSha) {
-    throw new Error(`nx-uv: ${remote} has no branch "${base}" for the release PR to merge into: push it first (git push ${remote} ${base}), or pass --baseBranch`);
+    throw new Error(
+      `nx-uv: ${remote} has no branch "${base}" for the release PR to merge into: push it first (git push ${remote} ${base}), or pass --baseBranch`,
+    );
   }
   const sync = await compareWithRemote(cwd, head, remoteSha);
   if (sync === 'ahead') {
@@ -109,10 +111,14 @@ async function assertBaseMatchesRemote(cwd: string, opts: NormalizedReleasePrOpt
     );
   }
   if (sync === 'diverged') {
-    throw new Error(`nx-uv: ${base} (${short(head)}) and ${remote}/${base} (${short(remoteSha)}) have diverged: bring ${base} in line with ${remote} first (git pull)`);
+    throw new Error(
+      `nx-uv: ${base} (${short(head)}) and ${remote}/${base} (${short(remoteSha)}) have diverged: bring ${base} in line with ${remote} first (git pull)`,
+    );
   }
   if (sync === 'behind' || sync === 'unknown') {
-    logger.warn(`nx-uv release-pr: ${remote}/${base} (${short(remoteSha)}) has commits this checkout lacks; the release PR is made from ${short(head)} (git pull to include them)`);
+    logger.warn(
+      `nx-uv release-pr: ${remote}/${base} (${short(remoteSha)}) has commits this checkout lacks; the release PR is made from ${short(head)} (git pull to include them)`,
+    );
   }
 }
 
@@ -128,7 +134,11 @@ export async function releasePr(options: ReleasePrExecutorOptions, context: Exec
   const gitRoot = (await runGit(cwd, ['rev-parse', '--show-toplevel'])).stdout.trim();
   await assertBranchName(cwd, base, '--baseBranch');
   await assertBranchName(cwd, branch, opts.group ? '--branchPrefix and --group' : '--branchPrefix');
-  const planOptions = planOptionsFor({ group: opts.group, bumpType: opts.bumpType, prerelease: opts.prerelease, force: opts.force, releaseAs: opts.releaseAs }, context, ws);
+  const planOptions = planOptionsFor(
+    { group: opts.group, bumpType: opts.bumpType, prerelease: opts.prerelease, force: opts.force, releaseAs: opts.releaseAs },
+    context,
+    ws,
+  );
 
   let client: GitHubClient | undefined;
   if (!opts.dryRun) {
@@ -195,7 +205,10 @@ export async function releasePr(options: ReleasePrExecutorOptions, context: Exec
         `commit "${title}", push it to ${remote} and open or update the release PR into ${base} labelled "${releaseLabel}":`,
         `  title: ${title}`,
         '  body:',
-        ...body.trimEnd().split('\n').map((l) => `    ${l}`),
+        ...body
+          .trimEnd()
+          .split('\n')
+          .map((l) => `    ${l}`),
       ].join('\n'),
     );
     return result;

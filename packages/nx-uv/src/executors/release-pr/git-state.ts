@@ -75,7 +75,10 @@ export async function pushWithLease(cwd: string, remote: string, branch: string,
   const r = await runGit(cwd, args, { okExitCodes: [1], env: await remoteAuthEnv(cwd, remote) });
   if (r.exitCode === 0) return;
   // --porcelain reports each ref on stdout: `!<TAB><from>:<to><TAB>[rejected] (stale info)`.
-  const refused = r.stdout.split('\n').filter((l) => l.startsWith('!')).map((l) => l.split('\t').slice(2).join(' ').trim());
+  const refused = r.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('!'))
+    .map((l) => l.split('\t').slice(2).join(' ').trim());
   const detail = redactCredentials([...refused, r.stderr.trim()].filter(Boolean).join('\n'));
   if (refused.some((l) => /stale info/i.test(l))) {
     throw new Error(

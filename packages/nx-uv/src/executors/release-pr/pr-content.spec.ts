@@ -5,7 +5,19 @@ import { normalizeReleasePrOptions, releaseBranchName } from './options';
 import { planMarkdown, releaseCommitMessage, releasePrBody, releasePrTitle, type ChangelogSectionText } from './pr-content';
 
 function pkg(name: string, next: string, extra: Partial<PlannedPackage> = {}): PlannedPackage {
-  return { name, current: '1.0.0', next, lastRelease: '1.0.0', bump: 'minor', action: 'release', prerelease: false, reasons: [`feat(${name}): x (abc1234)`], commits: [], dependencyUpdates: [], ...extra };
+  return {
+    name,
+    current: '1.0.0',
+    next,
+    lastRelease: '1.0.0',
+    bump: 'minor',
+    action: 'release',
+    prerelease: false,
+    reasons: [`feat(${name}): x (abc1234)`],
+    commits: [],
+    dependencyUpdates: [],
+    ...extra,
+  };
 }
 
 function plan(packages: PlannedPackage[], extra: Partial<ReleasePlan> = {}): ReleasePlan {
@@ -60,7 +72,9 @@ describe('releasePrBody', () => {
     const body = releasePrBody(input);
     expect(body.split('\n')[0]).toBe('<!-- nx-uv:release-pr {"group":null,"branch":"nx-uv/release","base":"main"} -->');
     expect(body).toContain('## Release plan\n\n| Package |');
-    expect(body).toContain('## Changelog\n\n### a 1.1.0\n\n#### Features\n\n- x (abc1234)\n\n### b 2.0.0\n\n_No changelog section was written for this version._\n');
+    expect(body).toContain(
+      '## Changelog\n\n### a 1.1.0\n\n#### Features\n\n- x (abc1234)\n\n### b 2.0.0\n\n_No changelog section was written for this version._\n',
+    );
   });
 
   it('stays under the limit by leaving out whole sections, naming them', () => {
@@ -71,7 +85,9 @@ describe('releasePrBody', () => {
     expect(body.length).toBeLessThanOrEqual(limit);
     expect(body).toContain('### p3 1.0.1');
     expect(body).not.toContain('### p4 1.0.1');
-    expect(body).toMatch(/_… 1 more changelog section left out \(GitHub limits a PR body to [\d,]+ characters\): p4 1\.0\.1\. See the CHANGELOG\.md files in this PR\._\n$/);
+    expect(body).toMatch(
+      /_… 1 more changelog section left out \(GitHub limits a PR body to [\d,]+ characters\): p4 1\.0\.1\. See the CHANGELOG\.md files in this PR\._\n$/,
+    );
     // A limit below the plan itself: cut, with GitHub's truncation note.
     const tiny = releasePrBody({ ...input, sections: big, limit: 300 });
     expect(tiny.length).toBeLessThanOrEqual(300);
@@ -82,16 +98,29 @@ describe('releasePrBody', () => {
 describe('release-pr options', () => {
   it('fills defaults and names the release branch per group', () => {
     expect(normalizeReleasePrOptions({})).toEqual({
-      bumpType: 'auto', prerelease: undefined, group: undefined, force: false, dryRun: false, json: false,
-      baseBranch: 'main', remote: 'origin', branchPrefix: 'nx-uv/release', branch: 'nx-uv/release',
+      bumpType: 'auto',
+      prerelease: undefined,
+      group: undefined,
+      force: false,
+      dryRun: false,
+      json: false,
+      baseBranch: 'main',
+      remote: 'origin',
+      branchPrefix: 'nx-uv/release',
+      branch: 'nx-uv/release',
     });
-    expect(normalizeReleasePrOptions({ group: 'libs', branchPrefix: 'release/py', prerelease: ' rc.2 ' })).toMatchObject({ branch: 'release/py-libs', prerelease: 'rc.2' });
+    expect(normalizeReleasePrOptions({ group: 'libs', branchPrefix: 'release/py', prerelease: ' rc.2 ' })).toMatchObject({
+      branch: 'release/py-libs',
+      prerelease: 'rc.2',
+    });
     expect(releaseBranchName('nx-uv/release', 'my group/..x')).toBe('nx-uv/release-my-group-.x');
   });
 
   it('rejects bad spellings before anything runs', () => {
     expect(() => normalizeReleasePrOptions({ bumpType: 'huge' as never })).toThrow('invalid --bumpType "huge": use auto, patch, minor or major');
-    expect(() => normalizeReleasePrOptions({ prerelease: 'post1' })).toThrow(/invalid pre-release "post1" in --prerelease \(a post-release is not a pre-release/);
+    expect(() => normalizeReleasePrOptions({ prerelease: 'post1' })).toThrow(
+      /invalid pre-release "post1" in --prerelease \(a post-release is not a pre-release/,
+    );
     expect(() => normalizeReleasePrOptions({ baseBranch: ' ' })).toThrow('--baseBranch must be a non-empty string');
     expect(() => normalizeReleasePrOptions({ dryRun: 'yes' as never })).toThrow('--dryRun must be true or false');
     expect(() => normalizeReleasePrOptions({ branchPrefix: 'main' })).toThrow(/is the base branch itself/);
@@ -99,12 +128,15 @@ describe('release-pr options', () => {
 });
 
 describe('keepPreparedChangelogs', () => {
-  const ws = modelUvWorkspace('/w', memoryReader({
-    'pyproject.toml': '[tool.uv.workspace]\nmembers = ["packages/*"]\n',
-    'packages/a/pyproject.toml': '[project]\nname = "a"\nversion = "1.1.0"\n',
-    'packages/b/pyproject.toml': '[project]\nname = "b"\nversion = "2.0.0"\n',
-    'packages/c/pyproject.toml': '[project]\nname = "c"\nversion = "3.0.0"\n',
-  }));
+  const ws = modelUvWorkspace(
+    '/w',
+    memoryReader({
+      'pyproject.toml': '[tool.uv.workspace]\nmembers = ["packages/*"]\n',
+      'packages/a/pyproject.toml': '[project]\nname = "a"\nversion = "1.1.0"\n',
+      'packages/b/pyproject.toml': '[project]\nname = "b"\nversion = "2.0.0"\n',
+      'packages/c/pyproject.toml': '[project]\nname = "c"\nversion = "3.0.0"\n',
+    }),
+  );
   const section = (v: string, date: string) => `# Changelog\n\n## ${v} (${date})\n\n- x\n`;
   const edits = [
     { file: 'packages/a/CHANGELOG.md', before: section('1.1.0', '2000-01-01'), after: section('1.1.0', '2000-01-02') },

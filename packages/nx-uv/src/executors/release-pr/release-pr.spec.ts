@@ -76,7 +76,10 @@ describe('release-pr: open, update in place, merge, nothing to release, force', 
   let r: ReleaseRepo;
   let fake: FakeGitHub;
   const h = helpers(() => ({ r, fake }));
-  withReleaseRepo((set) => ({ r, fake } = set), () => ({ r, fake }));
+  withReleaseRepo(
+    (set) => ({ r, fake } = set),
+    () => ({ r, fake }),
+  );
 
   it('commits the plan on the release branch, pushes it and opens the labelled PR; the checkout is back on main', async () => {
     const main = r.repo.head();
@@ -108,7 +111,9 @@ describe('release-pr: open, update in place, merge, nothing to release, force', 
     expect(h.show(sha, 'py/packages/core/pyproject.toml')).toContain('version = "1.3.0"');
     expect(h.show(sha, 'py/packages/app/pyproject.toml')).toContain('dependencies = ["mid==0.4.2", "core>=1.3.0"]');
     expect(h.show(sha, 'py/pyproject.toml')).toContain('dev = ["core>=1.3.0"]');
-    expect(h.show(sha, 'py/packages/core/CHANGELOG.md')).toMatch(new RegExp(`^# Changelog\\n\\n## 1\\.3\\.0 \\(${TODAY()}\\)\\n\\n### Features\\n\\n- \\*\\*core:\\*\\* add a speed knob \\(`));
+    expect(h.show(sha, 'py/packages/core/CHANGELOG.md')).toMatch(
+      new RegExp(`^# Changelog\\n\\n## 1\\.3\\.0 \\(${TODAY()}\\)\\n\\n### Features\\n\\n- \\*\\*core:\\*\\* add a speed knob \\(`),
+    );
     expect(h.show(sha, 'py/uv.lock')).toMatch(/name = "core"\nversion = "1\.3\.0"/);
 
     // uv.lock on the branch is consistent with its pyproject files.
@@ -135,7 +140,9 @@ describe('release-pr: open, update in place, merge, nothing to release, force', 
     expect(body).toContain('| (workspace root) | `dependency-groups.dev` | `core>=1.2.0` | `core>=1.3.0` |');
     expect(body).toContain('**Not released:**\n\n- other:');
     expect(body).toMatch(/### core 1\.3\.0\n\n#### Features\n\n- \*\*core:\*\* add a speed knob \([0-9a-f]{7}\)\n/);
-    expect(body).toMatch(/### app 2\.0\.1\n\n#### Bug fixes\n\n- \*\*app:\*\* handle empty input \([0-9a-f]{7}\)\n\n#### Dependencies\n\n- core 1\.2\.0 → 1\.3\.0\n- mid 0\.4\.1 → 0\.4\.2\n/);
+    expect(body).toMatch(
+      /### app 2\.0\.1\n\n#### Bug fixes\n\n- \*\*app:\*\* handle empty input \([0-9a-f]{7}\)\n\n#### Dependencies\n\n- core 1\.2\.0 → 1\.3\.0\n- mid 0\.4\.1 → 0\.4\.2\n/,
+    );
     expect(body).toContain('### mid 0.4.2\n');
     expect(fake.repository(REPO).labels.get(RELEASE_LABEL_PENDING)).toMatchObject({ color: 'ededed' });
     expect(log.all()).toContain('opened release PR #1 https://github.com/octo-org/octo-repo/pull/1');
@@ -199,7 +206,12 @@ describe('release-pr: open, update in place, merge, nothing to release, force', 
     const ops = fake.requests.map((q) => `${q.operationId}${q.query.state === 'closed' ? ' closed' : ''}`);
     expect(ops.indexOf('issues/add-labels')).toBeGreaterThan(-1);
     expect(ops.slice(0, ops.indexOf('issues/add-labels'))).not.toContain('pulls/list closed');
-    expect(fake.releases(REPO).map((x) => x.tagName).sort()).toEqual(['app-v2.0.1', 'core-v1.3.0', 'mid-v0.4.2']);
+    expect(
+      fake
+        .releases(REPO)
+        .map((x) => x.tagName)
+        .sort(),
+    ).toEqual(['app-v2.0.1', 'core-v1.3.0', 'mid-v0.4.2']);
 
     const before = h.snapshot();
     fake.clearRecords();
@@ -224,7 +236,12 @@ describe('release-pr: open, update in place, merge, nothing to release, force', 
     }
     fake.assertNoErrors();
     const summary = JSON.parse(out.join('')) as ReleasePrResult;
-    expect(summary).toMatchObject({ outcome: 'created', branch: BRANCH, pullRequest: { number: 2, url: 'https://github.com/octo-org/octo-repo/pull/2' }, commit: h.remoteSha(BRANCH) });
+    expect(summary).toMatchObject({
+      outcome: 'created',
+      branch: BRANCH,
+      pullRequest: { number: 2, url: 'https://github.com/octo-org/octo-repo/pull/2' },
+      commit: h.remoteSha(BRANCH),
+    });
     expect(log.info).toEqual([]); // --json: only the JSON on stdout
     const pulls = fake.pulls(REPO);
     expect(pulls.map((p) => `#${p.number} ${p.state} ${p.head}`)).toEqual([`#1 closed ${BRANCH}`, `#2 open ${BRANCH}`]);
@@ -238,7 +255,10 @@ describe('release-pr: groups, dry run, JSON', () => {
   let r: ReleaseRepo;
   let fake: FakeGitHub;
   const h = helpers(() => ({ r, fake }));
-  withReleaseRepo((set) => ({ r, fake } = set), () => ({ r, fake }));
+  withReleaseRepo(
+    (set) => ({ r, fake } = set),
+    () => ({ r, fake }),
+  );
 
   it('--dryRun prints the plan, the title and the body; no branch, no commit, no push, no request, no token needed', async () => {
     delete process.env.GITHUB_TOKEN;
@@ -258,7 +278,9 @@ describe('release-pr: groups, dry run, JSON', () => {
     expect(h.snapshot()).toEqual(before);
     expect(fake.requests).toEqual([]);
     const text = log.info.join('\n');
-    expect(text).toMatch(/would re-create branch nx-uv\/release at [0-9a-f]{12}, write py\/packages\/app\/CHANGELOG\.md, .*py\/pyproject\.toml and py\/uv\.lock/);
+    expect(text).toMatch(
+      /would re-create branch nx-uv\/release at [0-9a-f]{12}, write py\/packages\/app\/CHANGELOG\.md, .*py\/pyproject\.toml and py\/uv\.lock/,
+    );
     expect(text).toContain('  title: chore(release): app 2.0.1, core 1.3.0, mid 0.4.2');
     expect(text).toMatch(/ {4}\| core \| 1\.2\.0 \| \*\*1\.3\.0\*\* \| minor \|/);
     expect(text).toContain('    ### core 1.3.0');
@@ -278,7 +300,9 @@ describe('release-pr: groups, dry run, JSON', () => {
       { head: 'nx-uv/release-libs', title: 'chore(release): app 2.0.1rc1, core 1.3.0rc1, mid 0.4.2rc1', labels: [RELEASE_LABEL_PENDING] },
     ]);
     expect(pulls[1].body).toContain('"group":"libs","branch":"nx-uv/release-libs"');
-    expect(h.bare(['log', '-1', '--format=%B', 'refs/heads/nx-uv/release-apps'])).toBe('chore(release): app 2.0.1\n\n- app 2.0.0 → 2.0.1\n\nRelease group: apps');
+    expect(h.bare(['log', '-1', '--format=%B', 'refs/heads/nx-uv/release-apps'])).toBe(
+      'chore(release): app 2.0.1\n\n- app 2.0.0 → 2.0.1\n\nRelease group: apps',
+    );
     expect(h.show('refs/heads/nx-uv/release-libs', 'py/packages/core/pyproject.toml')).toContain('version = "1.3.0rc1"');
     expect(h.show('refs/heads/nx-uv/release-apps', 'py/packages/core/pyproject.toml')).toContain('version = "1.2.0"');
     expect(h.bare(['for-each-ref', '--format=%(refname)', 'refs/heads'])).toBe('refs/heads/main\nrefs/heads/nx-uv/release-apps\nrefs/heads/nx-uv/release-libs');
@@ -291,7 +315,10 @@ describe('release-pr: bad input and failures', () => {
   let r: ReleaseRepo;
   let fake: FakeGitHub;
   const h = helpers(() => ({ r, fake }));
-  withReleaseRepo((set) => ({ r, fake } = set), () => ({ r, fake }));
+  withReleaseRepo(
+    (set) => ({ r, fake } = set),
+    () => ({ r, fake }),
+  );
 
   const cases: Array<{ name: string; options?: ReleasePrExecutorOptions; arrange?: () => void; undo?: () => void; error: RegExp }> = [
     {
@@ -363,7 +390,9 @@ describe('release-pr: bad input and failures', () => {
     const hook = path.join(r.repo.bare, 'hooks', 'pre-receive');
     fs.writeFileSync(hook, '#!/bin/sh\necho "protected branch" >&2\nexit 1\n', { mode: 0o755 });
     expect(await h.run()).toEqual({ success: false });
-    expect(log.error[0]).toMatch(/could not push the release branch nx-uv\/release to origin; .*\n\[remote rejected\] \(pre-receive hook declined\)\n.*protected branch/s);
+    expect(log.error[0]).toMatch(
+      /could not push the release branch nx-uv\/release to origin; .*\n\[remote rejected\] \(pre-receive hook declined\)\n.*protected branch/s,
+    );
     expect(h.snapshot()).toEqual(start);
     fs.rmSync(hook);
 
@@ -378,7 +407,11 @@ describe('release-pr: bad input and failures', () => {
     expect(log.error[0]).toMatch(/stale info/);
     const raced = h.snapshot();
     const heads = (refs: string) => refs.split('\n').filter((l) => l.startsWith('refs/heads/'));
-    expect({ ...raced, localRefs: heads(raced.localRefs), remoteRefs: undefined }).toEqual({ ...start, localRefs: heads(start.localRefs), remoteRefs: undefined });
+    expect({ ...raced, localRefs: heads(raced.localRefs), remoteRefs: undefined }).toEqual({
+      ...start,
+      localRefs: heads(start.localRefs),
+      remoteRefs: undefined,
+    });
     expect(h.remoteSha(BRANCH)).toBe(start.head); // the other party's push stands
 
     // 2. GitHub fails to create the PR: the branch is pushed, the checkout is back on main and clean.
@@ -387,7 +420,12 @@ describe('release-pr: bad input and failures', () => {
     expect(await h.run()).toEqual({ success: false });
     expect(log.error[0]).toMatch(/create pull request nx-uv\/release → main .*500[\s\S]*nx-uv\/release was pushed to origin; run release-pr again/);
     const after = h.snapshot();
-    expect({ branch: after.branch, head: after.head, status: after.status, tree: after.tree }).toEqual({ branch: start.branch, head: start.head, status: '', tree: start.tree });
+    expect({ branch: after.branch, head: after.head, status: after.status, tree: after.tree }).toEqual({
+      branch: start.branch,
+      head: start.head,
+      status: '',
+      tree: start.tree,
+    });
     const pushed = h.remoteSha(BRANCH);
     expect(h.bare(['rev-parse', `${pushed}^`])).toBe(start.head);
     expect(fake.pulls(REPO)).toHaveLength(0);
@@ -405,7 +443,10 @@ describe('release-pr: prepared in a worktree of its own', () => {
   let r: ReleaseRepo;
   let fake: FakeGitHub;
   const h = helpers(() => ({ r, fake }));
-  withReleaseRepo((set) => ({ r, fake } = set), () => ({ r, fake }));
+  withReleaseRepo(
+    (set) => ({ r, fake } = set),
+    () => ({ r, fake }),
+  );
 
   it("never touches the user's checkout: HEAD's reflog, the index and ignored files stay; no worktree is left", async () => {
     fs.writeFileSync(path.join(r.repo.dir, '.git/info/exclude'), 'scratch.log\n');
@@ -416,7 +457,12 @@ describe('release-pr: prepared in a worktree of its own', () => {
     expect(r.repo.git(['reflog', 'show', '--format=%H', 'HEAD'])).toBe(reflog);
     expect(fs.readFileSync(path.join(r.repo.dir, '.git/index')).equals(index)).toBe(true);
     expect(fs.readFileSync(path.join(r.repo.dir, 'scratch.log'), 'utf8')).toBe('my notes\n');
-    expect(r.repo.git(['worktree', 'list', '--porcelain']).split('\n').filter((l) => l.startsWith('worktree '))).toHaveLength(1);
+    expect(
+      r.repo
+        .git(['worktree', 'list', '--porcelain'])
+        .split('\n')
+        .filter((l) => l.startsWith('worktree ')),
+    ).toHaveLength(1);
     expect(h.bare(['rev-parse', `${h.remoteSha(BRANCH)}^`])).toBe(r.repo.head());
     expect(r.repo.git(['rev-parse', BRANCH])).toBe(h.remoteSha(BRANCH));
   });
@@ -429,7 +475,12 @@ describe('release-pr: prepared in a worktree of its own', () => {
     expect(fake.pulls(REPO)).toHaveLength(1);
     expect(h.bare(['rev-parse', `${h.remoteSha(BRANCH)}^`])).toBe(r.repo.head());
     expect(r.repo.git(['status', '--porcelain', '--untracked-files=all'])).toBe('');
-    expect(r.repo.git(['worktree', 'list', '--porcelain']).split('\n').filter((l) => l.startsWith('worktree '))).toHaveLength(1);
+    expect(
+      r.repo
+        .git(['worktree', 'list', '--porcelain'])
+        .split('\n')
+        .filter((l) => l.startsWith('worktree ')),
+    ).toHaveLength(1);
   });
 });
 
@@ -438,7 +489,10 @@ describe('release-pr and tag with a custom release label', () => {
   let fake: FakeGitHub;
   const h = helpers(() => ({ r, fake }));
   const LABEL = 'release: ready';
-  withReleaseRepo((set) => ({ r, fake } = set), () => ({ r, fake }));
+  withReleaseRepo(
+    (set) => ({ r, fake } = set),
+    () => ({ r, fake }),
+  );
 
   it('release-pr applies the label, tag finds the merged PR by it and moves it to autorelease: tagged', async () => {
     expect(await h.run({ releaseLabel: LABEL })).toEqual({ success: true });

@@ -57,6 +57,11 @@ describe('runInDependencyOrder', () => {
   it('a cycle ends instead of hanging', async () => {
     const { outcomes, started } = await drive({ a: ['b'], b: ['a'], c: [] }, 2, {});
     expect(started).toEqual(['c']);
-    expect(outcomes.filter((o) => o.kind === 'cycle').map((o) => o.id).sort()).toEqual(['a', 'b']);
+    expect(
+      outcomes
+        .filter((o) => o.kind === 'cycle')
+        .map((o) => o.id)
+        .sort(),
+    ).toEqual(['a', 'b']);
   });
 });

@@ -58,7 +58,7 @@ export async function* runInDependencyOrder(
 
   /** Marks blocked tasks and starts runnable ones, in the given order, until nothing changes. */
   const advance = () => {
-    for (let changed = true; changed; ) {
+    for (let changed = true; changed;) {
       changed = false;
       for (const id of ids) {
         if (state.get(id) !== 'pending') continue;

@@ -20,7 +20,8 @@ describe('members kept from publishing, at run time', () => {
   const root = path.join(tmp.dir, 'ws');
   beforeAll(() => writePublishWorkspace(root));
   afterAll(() => tmp.cleanup());
-  const context = (project: string, tags: Record<string, string[]> = { 'pkg-c': ['samples'] }) => nxExecutorContext(root, project, PROJECTS, { nxJson: NX_JSON, tags });
+  const context = (project: string, tags: Record<string, string[]> = { 'pkg-c': ['samples'] }) =>
+    nxExecutorContext(root, project, PROJECTS, { nxJson: NX_JSON, tags });
 
   it('publishExclude matches project.json tags; [tool.nx-uv] publish = false needs no option', () => {
     const ws = loadUvWorkspace(path.join(root, 'py'));
@@ -32,7 +33,13 @@ describe('members kept from publishing, at run time', () => {
     try {
       fs.writeFileSync(file, `${before}\n[tool.nx-uv]\npublish = false\n`);
       const again = loadUvWorkspace(path.join(root, 'py'));
-      expect(publishExclusion(context('pkg-a'), again, again.members.find((m) => m.name === 'pkg-a')!)).toBe('[tool.nx-uv] publish = false in packages/a/pyproject.toml');
+      expect(
+        publishExclusion(
+          context('pkg-a'),
+          again,
+          again.members.find((m) => m.name === 'pkg-a')!,
+        ),
+      ).toBe('[tool.nx-uv] publish = false in packages/a/pyproject.toml');
     } finally {
       fs.writeFileSync(file, before);
     }
@@ -45,7 +52,9 @@ describe('members kept from publishing, at run time', () => {
       expect(await runPublishExecutor({}, context('pkg-c'), { env })).toEqual({ success: true });
       expect(await tagExecutor({}, context('pkg-c'))).toEqual({ success: true });
       const text = out.text();
-      expect(text).toContain('nx-uv publish: pkg.c 2.0.0 is excluded from publishing (publishExclude in nx.json matches project pkg-c): the index was not contacted and nothing was uploaded.');
+      expect(text).toContain(
+        'nx-uv publish: pkg.c 2.0.0 is excluded from publishing (publishExclude in nx.json matches project pkg-c): the index was not contacted and nothing was uploaded.',
+      );
       expect(text).toContain('nx-uv tag: pkg.c is excluded from publishing (publishExclude in nx.json matches project pkg-c): no tag, no GitHub Release.');
       expect(text).not.toMatch(/127\.0\.0\.1:9/);
     } finally {

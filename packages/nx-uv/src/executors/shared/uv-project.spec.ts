@@ -39,7 +39,8 @@ describe('resolveUvProject', () => {
     const dir = makeTempDir('nx-uv-shared-excl-');
     try {
       writeUvWorkspace(dir.dir, {
-        'py/pyproject.toml': '[tool.uv.workspace]\nmembers = ["packages/*"]\nexclude = ["packages/c"]\n\n[tool.uv.sources]\npkg-a = { workspace = true }\npkg-b = { workspace = true }\n',
+        'py/pyproject.toml':
+          '[tool.uv.workspace]\nmembers = ["packages/*"]\nexclude = ["packages/c"]\n\n[tool.uv.sources]\npkg-a = { workspace = true }\npkg-b = { workspace = true }\n',
       });
       fs.rmSync(path.join(dir.dir, 'py/tools'), { recursive: true });
       expect(() => resolveUvProject(executorContext(dir.dir, 'pkg-c'))).toThrow(
@@ -108,7 +109,12 @@ describe('nxUvPluginOptions', () => {
     const opts = (plugins: unknown[]) => nxUvPluginOptions({ nxJsonConfiguration: { plugins: plugins as never } });
     expect(opts([])).toEqual({});
     expect(opts(['@nx/js', 'nx-uv'])).toEqual({});
-    expect(opts([{ plugin: '@nx/js', options: { buildOutputPath: 'no' } }, { plugin: 'nx-uv', options: { buildOutputPath: 'out' } }])).toEqual({
+    expect(
+      opts([
+        { plugin: '@nx/js', options: { buildOutputPath: 'no' } },
+        { plugin: 'nx-uv', options: { buildOutputPath: 'out' } },
+      ]),
+    ).toEqual({
       buildOutputPath: 'out',
     });
     expect(opts([{ plugin: 'nx-uv', options: 'oops' }])).toEqual({});

@@ -66,8 +66,7 @@ export function resolveUvProject(context: ExecutorContext, load: (uvRoot: string
         ? 'it is the virtual root of the uv workspace (no [project] table), which is never built, pinned or published'
         : `${uvShown}/pyproject.toml's [tool.uv.workspace] members/exclude do not include ${rel}`;
     throw new NotAUvMemberError(
-      `nx-uv: project '${projectName}' (${shown}) is not a member of the uv workspace at ${uvShown}: ${why}. ` +
-        'Run this target on a uv workspace member.',
+      `nx-uv: project '${projectName}' (${shown}) is not a member of the uv workspace at ${uvShown}: ${why}. ` + 'Run this target on a uv workspace member.',
     );
   }
   return { projectName, absProjectRoot, workspaceRoot: context.root, workspace, member };

@@ -168,7 +168,9 @@ async function tag(options: TagExecutorOptions, context: ExecutorContext): Promi
 
   if (options.dryRun) {
     const changelog = displayPath(workspaceRoot, path.join(workspace.absRoot, member.root, 'CHANGELOG.md'));
-    logger.info(`nx-uv tag (dry run): ${existing ? `tag ${spec.tag} already at HEAD; would ensure` : `would create annotated tag ${spec.tag} at ${head.slice(0, 12)}, push it to ${remote}, and create`} the GitHub Release:`);
+    logger.info(
+      `nx-uv tag (dry run): ${existing ? `tag ${spec.tag} already at HEAD; would ensure` : `would create annotated tag ${spec.tag} at ${head.slice(0, 12)}, push it to ${remote}, and create`} the GitHub Release:`,
+    );
     logger.info(`  name: ${spec.name}${spec.prerelease ? ' (prerelease)' : ''}`);
     logger.info(`  body (from ${changelog} or a fallback line):`);
     for (const line of spec.body.trimEnd().split('\n')) logger.info(`    ${line}`);
@@ -178,7 +180,11 @@ async function tag(options: TagExecutorOptions, context: ExecutorContext): Promi
   }
 
   // Settings and token first: nothing is created when the release could not be made.
-  const client = await gitHubClientFromEnv({ cwd, remote, log: { debug: () => undefined, info: () => undefined, warn: (m) => logger.warn(m), error: (m) => logger.error(m) } });
+  const client = await gitHubClientFromEnv({
+    cwd,
+    remote,
+    log: { debug: () => undefined, info: () => undefined, warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
+  });
 
   // A tag the remote already has on another commit would make the push fail: say why, create nothing.
   // Credentials for the network commands in their environment only (the workflow checks out without persisting any).

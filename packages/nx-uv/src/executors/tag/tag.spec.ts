@@ -24,7 +24,15 @@ const CHANGELOG_A = `# Changelog
 - **a:** fix the thing
 `;
 
-const ENV_KEYS = ['GITHUB_TOKEN', 'GITHUB_API_URL', 'GITHUB_REPOSITORY', 'GIT_CONFIG_NOSYSTEM', 'GIT_CONFIG_GLOBAL', 'GIT_TERMINAL_PROMPT', ...Object.keys(GIT_TEST_IDENTITY)];
+const ENV_KEYS = [
+  'GITHUB_TOKEN',
+  'GITHUB_API_URL',
+  'GITHUB_REPOSITORY',
+  'GIT_CONFIG_NOSYSTEM',
+  'GIT_CONFIG_GLOBAL',
+  'GIT_TERMINAL_PROMPT',
+  ...Object.keys(GIT_TEST_IDENTITY),
+];
 
 let repo: TestRepo;
 let fake: FakeGitHub;
@@ -97,7 +105,9 @@ describe('nx-uv:tag', () => {
   });
 
   it('marks a pre-release (1.3.0rc1) and skips quietly when the tag of the version is on an older commit', async () => {
-    repo.commit('chore(release): pkg-a 1.3.0rc1', { 'py/packages/a/pyproject.toml': workspaceFiles()['py/packages/a/pyproject.toml'].replace('version = "1.2.0"', 'version = "1.3.0-RC1"') });
+    repo.commit('chore(release): pkg-a 1.3.0rc1', {
+      'py/packages/a/pyproject.toml': workspaceFiles()['py/packages/a/pyproject.toml'].replace('version = "1.2.0"', 'version = "1.3.0-RC1"'),
+    });
     repo.push();
     expect(await run('pkg-a')).toEqual({ success: true });
     const [release] = fake.releases(REPO);

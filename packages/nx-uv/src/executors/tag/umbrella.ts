@@ -42,10 +42,16 @@ export async function tagUmbrella(options: { dryRun?: boolean; remote?: string }
   const body = `${parts.join('\n').trimEnd()}\n`;
   const listed = plan.releases.map((r) => `${r.member} ${r.version}`).join(', ');
   if (options.dryRun) {
-    logger.info(`nx-uv tag (dry run): ${plan.existing ? `umbrella tag ${plan.tag} already at HEAD; would ensure` : `would create the umbrella tag ${plan.tag} at ${head.slice(0, 12)}, push it to ${remote}, and create`} its GitHub Release (${listed}).`);
+    logger.info(
+      `nx-uv tag (dry run): ${plan.existing ? `umbrella tag ${plan.tag} already at HEAD; would ensure` : `would create the umbrella tag ${plan.tag} at ${head.slice(0, 12)}, push it to ${remote}, and create`} its GitHub Release (${listed}).`,
+    );
     return;
   }
-  const client = await gitHubClientFromEnv({ cwd, remote, log: { debug: () => undefined, info: () => undefined, warn: (m) => logger.warn(m), error: (m) => logger.error(m) } });
+  const client = await gitHubClientFromEnv({
+    cwd,
+    remote,
+    log: { debug: () => undefined, info: () => undefined, warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
+  });
   const auth = { env: await remoteAuthEnv(cwd, remote) };
   const onRemote = await remoteTagCommit(cwd, remote, plan.tag, auth);
   if (onRemote !== undefined && onRemote !== head) {
@@ -63,5 +69,7 @@ export async function tagUmbrella(options: { dryRun?: boolean; remote?: string }
   }
   logger.info(`nx-uv tag: ${plan.existing ? 'umbrella tag already at HEAD' : 'created and pushed the umbrella tag'} ${plan.tag} (${listed})`);
   const release = await client.createRelease({ tag: plan.tag, name: plan.tag, body, prerelease: plan.prerelease, targetCommitish: head });
-  logger.info(`nx-uv tag: ${release.action === 'created' ? 'created' : release.action === 'updated' ? 'updated' : 'already up to date:'} GitHub Release ${plan.tag} ${release.url}`);
+  logger.info(
+    `nx-uv tag: ${release.action === 'created' ? 'created' : release.action === 'updated' ? 'updated' : 'already up to date:'} GitHub Release ${plan.tag} ${release.url}`,
+  );
 }

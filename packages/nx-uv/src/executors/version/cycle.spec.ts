@@ -93,7 +93,7 @@ describe('version executor on a dependency cycle (real git, real uv)', () => {
     return Object.fromEntries(changed.map((f) => [f, fs.readFileSync(path.join(repo.dir, f), 'utf8').replace(/\d{4}-\d{2}-\d{2}/g, 'DATE')]));
   }
 
-  it('a fix in pkg-a releases both (each is the other\'s dependent), updates both requirements and relocks, in either order', async () => {
+  it("a fix in pkg-a releases both (each is the other's dependent), updates both requirements and relocks, in either order", async () => {
     const ab = await release(['pkg-a', 'pkg-b']);
     expect(log.error).toEqual([]);
     expect(Object.keys(ab)).toEqual([

@@ -33,12 +33,7 @@ export interface DryRunReportInput {
 }
 
 export function formatDryRunReport({ plan, head, files, relock }: DryRunReportInput): string {
-  const lines = [
-    `nx-uv version (dry run) at ${head.slice(0, 12)}: what \`version\` would do. Nothing was written.`,
-    '',
-    formatPlanTable(plan).trimEnd(),
-    '',
-  ];
+  const lines = [`nx-uv version (dry run) at ${head.slice(0, 12)}: what \`version\` would do. Nothing was written.`, '', formatPlanTable(plan).trimEnd(), ''];
   if (files.length === 0) {
     lines.push('Would write nothing.');
   } else {

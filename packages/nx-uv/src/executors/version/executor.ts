@@ -20,7 +20,18 @@ import { logger, type ExecutorContext } from '@nx/devkit';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DirtyWorkingTreeError, dirtyFiles, remoteUrl, runGit } from '../../git';
-import { computeWorkspacePlan, diskText, editOptionsFor, planFileEdits, planFiles, relock, requirementOwner, withFileLock, writeEdits, type ComputePlanOptions } from '../../release';
+import {
+  computeWorkspacePlan,
+  diskText,
+  editOptionsFor,
+  planFileEdits,
+  planFiles,
+  relock,
+  requirementOwner,
+  withFileLock,
+  writeEdits,
+  type ComputePlanOptions,
+} from '../../release';
 import type { ReleasePlan } from '../../versioning';
 import type { UvWorkspace } from '../../workspace';
 import { planOptionsFor, type PlanExecutorOptions } from '../release-plan/options';
@@ -87,76 +98,81 @@ export async function runVersionExecutor(
   log: ExecutorLogger = logger,
   hooks: VersionRunHooks = {},
 ): Promise<ExecutorResult> {
-  return runNxUvExecutor('version', context, async () => {
-    const { workspace: ws, member, workspaceRoot: nxRoot } = resolveUvProject(context);
-    if (!member.isPackage) {
-      log.info(`nx-uv version: ${member.distributionName || member.root} is not a package (uv does not build it); nothing to version.`);
-      return true;
-    }
-    const planOptions = planOptionsFor(options, context, ws);
-    const uvRel = (file: string) => toPosix(path.relative(nxRoot, path.join(ws.absRoot, file)));
+  return runNxUvExecutor(
+    'version',
+    context,
+    async () => {
+      const { workspace: ws, member, workspaceRoot: nxRoot } = resolveUvProject(context);
+      if (!member.isPackage) {
+        log.info(`nx-uv version: ${member.distributionName || member.root} is not a package (uv does not build it); nothing to version.`);
+        return true;
+      }
+      const planOptions = planOptionsFor(options, context, ws);
+      const uvRel = (file: string) => toPosix(path.relative(nxRoot, path.join(ws.absRoot, file)));
 
-    if (options.dryRun) {
-      const { key, head } = await planKey(ws, planOptions);
-      let cached = readCachedPlan(nxRoot, key) ?? dryRunMemo.get(key);
-      if (!cached) {
-        cached = await newCachedPlan(ws, planOptions, key, head);
-        dryRunMemo.set(key, cached);
+      if (options.dryRun) {
+        const { key, head } = await planKey(ws, planOptions);
+        let cached = readCachedPlan(nxRoot, key) ?? dryRunMemo.get(key);
+        if (!cached) {
+          cached = await newCachedPlan(ws, planOptions, key, head);
+          dryRunMemo.set(key, cached);
+        }
+        const editOptions = editOptionsFor(planOptions, cached.date, cached.repoUrl);
+        const read = diskText(ws);
+        // The whole plan once per process (every task of a batch shares it), before this task's lines.
+        if (!reported.has(`${nxRoot}\0${key}`)) {
+          const all = planFileEdits(ws, cached.plan, read, editOptions);
+          const report = formatDryRunReport({
+            plan: cached.plan,
+            head: cached.head,
+            files: all.map((e) => uvRel(e.file)),
+            relock: all.length > 0 && fs.existsSync(path.join(ws.absRoot, 'uv.lock')) ? uvRel('uv.lock') : undefined,
+          });
+          writeDryRunReport(nxRoot, report);
+          reported.add(`${nxRoot}\0${key}`);
+          hooks.onDryRunReport?.(report);
+        }
+        const edits = planFileEdits(ws, cached.plan, read, { ...editOptions, only: member.name });
+        const lines = [...describe(cached.plan, member.name)];
+        lines.push(edits.length === 0 ? '  would write nothing' : `  would write: ${edits.map((e) => uvRel(e.file)).join(', ')}`);
+        const ownReq = cached.plan.requirementUpdates.filter((u) => requirementOwner(ws, u) === member.name);
+        for (const u of ownReq) lines.push(`  ${u.pyprojectPath} ${u.section}: ${JSON.stringify(u.from)} → ${JSON.stringify(u.to)}`);
+        lines.push(`  the whole plan: ${DRY_RUN_REPORT}`);
+        log.info(`nx-uv version (dry run): ${lines.join('\n')}`);
+        return true;
       }
-      const editOptions = editOptionsFor(planOptions, cached.date, cached.repoUrl);
-      const read = diskText(ws);
-      // The whole plan once per process (every task of a batch shares it), before this task's lines.
-      if (!reported.has(`${nxRoot}\0${key}`)) {
-        const all = planFileEdits(ws, cached.plan, read, editOptions);
-        const report = formatDryRunReport({
-          plan: cached.plan,
-          head: cached.head,
-          files: all.map((e) => uvRel(e.file)),
-          relock: all.length > 0 && fs.existsSync(path.join(ws.absRoot, 'uv.lock')) ? uvRel('uv.lock') : undefined,
-        });
-        writeDryRunReport(nxRoot, report);
-        reported.add(`${nxRoot}\0${key}`);
-        hooks.onDryRunReport?.(report);
-      }
-      const edits = planFileEdits(ws, cached.plan, read, { ...editOptions, only: member.name });
-      const lines = [...describe(cached.plan, member.name)];
-      lines.push(edits.length === 0 ? '  would write nothing' : `  would write: ${edits.map((e) => uvRel(e.file)).join(', ')}`);
-      const ownReq = cached.plan.requirementUpdates.filter((u) => requirementOwner(ws, u) === member.name);
-      for (const u of ownReq) lines.push(`  ${u.pyprojectPath} ${u.section}: ${JSON.stringify(u.from)} → ${JSON.stringify(u.to)}`);
-      lines.push(`  the whole plan: ${DRY_RUN_REPORT}`);
-      log.info(`nx-uv version (dry run): ${lines.join('\n')}`);
-      return true;
-    }
 
-    return withFileLock(versionLockFile(nxRoot), async () => {
-      const { key, head } = await planKey(ws, planOptions);
-      const gitRoot = await gitTopLevel(ws.absRoot);
-      let cached = readCachedPlan(nxRoot, key);
-      if (!cached) {
-        await assertTree(ws, gitRoot, nxRoot, new Set());
-        cached = await newCachedPlan(ws, planOptions, key, head);
-        writeCachedPlan(nxRoot, cached);
-      } else {
-        const allowed = new Set([...planFiles(ws, cached.plan), 'uv.lock'].map((f) => toPosix(path.relative(gitRoot, path.join(ws.absRoot, f)))));
-        await assertTree(ws, gitRoot, nxRoot, allowed);
-      }
-      const plan = cached.plan;
-      const editOptions = editOptionsFor(planOptions, cached.date, cached.repoUrl);
-      const edits = planFileEdits(ws, plan, diskText(ws), { ...editOptions, only: member.name });
-      writeEdits(ws, edits);
-      const written = edits.map((e) => uvRel(e.file));
-      const pending = planFileEdits(ws, plan, diskText(ws), editOptions);
-      if (edits.length > 0 && pending.length === 0 && (await relock(ws))) written.push(uvRel('uv.lock'));
+      return withFileLock(versionLockFile(nxRoot), async () => {
+        const { key, head } = await planKey(ws, planOptions);
+        const gitRoot = await gitTopLevel(ws.absRoot);
+        let cached = readCachedPlan(nxRoot, key);
+        if (!cached) {
+          await assertTree(ws, gitRoot, nxRoot, new Set());
+          cached = await newCachedPlan(ws, planOptions, key, head);
+          writeCachedPlan(nxRoot, cached);
+        } else {
+          const allowed = new Set([...planFiles(ws, cached.plan), 'uv.lock'].map((f) => toPosix(path.relative(gitRoot, path.join(ws.absRoot, f)))));
+          await assertTree(ws, gitRoot, nxRoot, allowed);
+        }
+        const plan = cached.plan;
+        const editOptions = editOptionsFor(planOptions, cached.date, cached.repoUrl);
+        const edits = planFileEdits(ws, plan, diskText(ws), { ...editOptions, only: member.name });
+        writeEdits(ws, edits);
+        const written = edits.map((e) => uvRel(e.file));
+        const pending = planFileEdits(ws, plan, diskText(ws), editOptions);
+        if (edits.length > 0 && pending.length === 0 && (await relock(ws))) written.push(uvRel('uv.lock'));
 
-      const lines = describe(plan, member.name);
-      lines.push(written.length === 0 ? '  nothing to write' : `  wrote: ${written.join(', ')}`);
-      if (edits.length > 0 && pending.length > 0) {
-        lines.push(`  uv.lock: left to the version task that completes the plan (pending: ${pending.map((e) => uvRel(e.file)).join(', ')})`);
-      }
-      log.info(`nx-uv version: ${lines.join('\n')}`);
-      return true;
-    });
-  }, log);
+        const lines = describe(plan, member.name);
+        lines.push(written.length === 0 ? '  nothing to write' : `  wrote: ${written.join(', ')}`);
+        if (edits.length > 0 && pending.length > 0) {
+          lines.push(`  uv.lock: left to the version task that completes the plan (pending: ${pending.map((e) => uvRel(e.file)).join(', ')})`);
+        }
+        log.info(`nx-uv version: ${lines.join('\n')}`);
+        return true;
+      });
+    },
+    log,
+  );
 }
 
 export default async function versionExecutor(options: VersionExecutorOptions, context: ExecutorContext): Promise<ExecutorResult> {

@@ -39,7 +39,11 @@ export function versionLockFile(nxRoot: string): string {
 function stable(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) =>
     v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, (v as Record<string, unknown>)[k]]))
+      ? Object.fromEntries(
+          Object.keys(v as object)
+            .sort()
+            .map((k) => [k, (v as Record<string, unknown>)[k]]),
+        )
       : v,
   );
 }
@@ -49,7 +53,9 @@ export async function planKey(ws: UvWorkspace, options: ComputePlanOptions): Pro
   const { env, ...rest } = options;
   const head = await currentCommit(ws.absRoot, 'HEAD', { env });
   const tags = (await listTags(ws.absRoot, undefined, { env })).map((t) => `${t.name}@${t.commit}`).sort();
-  const key = createHash('sha256').update(stable({ v: 1, root: ws.absRoot, head, tags, options: rest })).digest('hex');
+  const key = createHash('sha256')
+    .update(stable({ v: 1, root: ws.absRoot, head, tags, options: rest }))
+    .digest('hex');
   return { key, head };
 }
 

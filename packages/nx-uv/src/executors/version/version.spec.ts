@@ -38,7 +38,10 @@ beforeEach(() => {
 });
 afterEach(() => log.restore());
 
-const PACKAGES_IN_ORDER = (r: ReleaseRepo) => topologicalOrder(loadUvWorkspace(r.uvRoot)).map((m) => m.name).filter((n) => n !== '');
+const PACKAGES_IN_ORDER = (r: ReleaseRepo) =>
+  topologicalOrder(loadUvWorkspace(r.uvRoot))
+    .map((m) => m.name)
+    .filter((n) => n !== '');
 
 async function runAll(r: ReleaseRepo, options: VersionExecutorOptions = {}, order = PACKAGES_IN_ORDER(r)): Promise<boolean[]> {
   const results: boolean[] = [];
@@ -52,7 +55,10 @@ const TODAY = () => new Date().toISOString().slice(0, 10);
 function taskGraphOf(names: string[]): TaskGraph {
   const id = (n: string) => `${n}:version`;
   const tasks = Object.fromEntries(
-    names.map((n) => [id(n), { id: id(n), target: { project: n, target: 'version' }, overrides: {}, outputs: [], projectRoot: `py/packages/${n}`, cache: false, parallelism: true }]),
+    names.map((n) => [
+      id(n),
+      { id: id(n), target: { project: n, target: 'version' }, overrides: {}, outputs: [], projectRoot: `py/packages/${n}`, cache: false, parallelism: true },
+    ]),
   );
   return { roots: names.map(id), tasks, dependencies: Object.fromEntries(names.map((n) => [id(n), []])), continuousDependencies: {} } as unknown as TaskGraph;
 }
@@ -107,7 +113,9 @@ describe('version executor', () => {
     expect(text).toContain('nx-uv version (dry run): core: 1.2.0 → 1.3.0 (minor, release)');
     expect(text).toContain('would write: py/packages/core/CHANGELOG.md, py/packages/core/pyproject.toml, py/pyproject.toml');
     expect(text).toContain('nx-uv version (dry run): mid: 0.4.1 → 0.4.2 (patch, release)');
-    expect(text).toContain(`packages/mid/pyproject.toml project.dependencies: "core[fast] >=1.2.0, <2 ; python_version >= '3.8'" → "core[fast] >=1.3.0, <2 ; python_version >= '3.8'"`);
+    expect(text).toContain(
+      `packages/mid/pyproject.toml project.dependencies: "core[fast] >=1.2.0, <2 ; python_version >= '3.8'" → "core[fast] >=1.3.0, <2 ; python_version >= '3.8'"`,
+    );
     expect(text).toMatch(/other: not released \(1 commit since 0\.1\.0, none releasable/);
     // Every task names the report (Nx may show none of their lines: dry-run-report.ts).
     expect(log.info.filter((l) => l.endsWith(`\n  the whole plan: ${DRY_RUN_REPORT}`))).toHaveLength(4);
@@ -150,7 +158,11 @@ describe('version executor', () => {
     expect(fs.existsSync(path.join(r.uvRoot, 'packages/other/CHANGELOG.md'))).toBe(false);
 
     const core = r.read('py/packages/core/CHANGELOG.md');
-    expect(core).toMatch(new RegExp(`^# Changelog\\n\\n## 1\\.3\\.0 \\(${TODAY()}\\)\\n\\n### Features\\n\\n- \\*\\*core:\\*\\* add a speed knob \\([0-9a-f]{7}\\)\\n\\n## 1\\.2\\.0`));
+    expect(core).toMatch(
+      new RegExp(
+        `^# Changelog\\n\\n## 1\\.3\\.0 \\(${TODAY()}\\)\\n\\n### Features\\n\\n- \\*\\*core:\\*\\* add a speed knob \\([0-9a-f]{7}\\)\\n\\n## 1\\.2\\.0`,
+      ),
+    );
     expect(core.endsWith(OLD_CHANGELOG.slice('# Changelog\n\n'.length))).toBe(true);
     expect(r.read('py/packages/mid/CHANGELOG.md')).toBe(`# Changelog\n\n## 0.4.2 (${TODAY()})\n\n### Dependencies\n\n- core 1.2.0 → 1.3.0\n`);
     expect(r.read('py/packages/app/CHANGELOG.md')).toContain('### Bug fixes\n\n- **app:** handle empty input (');
@@ -216,7 +228,9 @@ describe('version executor', () => {
     r.repo.write({ 'py/packages/core/src/core/extra.py': 'x = 1\n' });
     const before = snapshotTree(r.repo.dir);
     expect(await versionExecutor({}, releaseContext(r.repo.dir, 'core'))).toEqual({ success: false });
-    expect(log.error.join('\n')).toMatch(/^nx-uv version \(core\) failed: the git working tree at .* has uncommitted changes; commit or stash them first:\n  \?\? py\/packages\/core\/src\/core\/extra\.py$/);
+    expect(log.error.join('\n')).toMatch(
+      /^nx-uv version \(core\) failed: the git working tree at .* has uncommitted changes; commit or stash them first:\n  \?\? py\/packages\/core\/src\/core\/extra\.py$/,
+    );
     const after = snapshotTree(r.repo.dir);
     expect(Object.fromEntries(Object.entries(after).filter(([k]) => !k.startsWith('.nx-uv/')))).toEqual(before);
     expect(fs.existsSync(planCacheFile(r.repo.dir))).toBe(false);
@@ -226,7 +240,9 @@ describe('version executor', () => {
     const nxJson = { plugins: [{ plugin: 'nx-uv', options: { groups: { libs: { projects: ['core'] } } } }] };
     const before = snapshotTree(r.repo.dir);
     expect(await versionExecutor({ group: 'apps' }, releaseContext(r.repo.dir, 'core', nxJson))).toEqual({ success: false });
-    expect(log.error).toEqual(['nx-uv version (core) failed: unknown release group "apps"; the groups in nx.json (plugins → "nx-uv" → options.groups) are: libs']);
+    expect(log.error).toEqual([
+      'nx-uv version (core) failed: unknown release group "apps"; the groups in nx.json (plugins → "nx-uv" → options.groups) are: libs',
+    ]);
     expect(snapshotTree(r.repo.dir)).toEqual(before);
   });
 

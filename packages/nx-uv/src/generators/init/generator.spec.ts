@@ -4,9 +4,7 @@ import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { initGenerator } from './generator';
 
 function nxUvEntries(tree: Tree): unknown[] {
-  return (readNxJson(tree)?.plugins ?? []).filter(
-    (p) => p === 'nx-uv' || (typeof p === 'object' && p !== null && p.plugin === 'nx-uv'),
-  );
+  return (readNxJson(tree)?.plugins ?? []).filter((p) => p === 'nx-uv' || (typeof p === 'object' && p !== null && p.plugin === 'nx-uv'));
 }
 
 beforeEach(() => {

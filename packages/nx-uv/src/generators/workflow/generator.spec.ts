@@ -113,9 +113,7 @@ describe('workflow generator, structure of the default workflow', () => {
 
   it('declares every dispatch input with its type and default', () => {
     const inputs = wf.on.workflow_dispatch.inputs as Obj;
-    const shape = Object.fromEntries(
-      Object.entries(inputs).map(([k, v]) => [k, { type: v.type, default: v.default, options: v.options }]),
-    );
+    const shape = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, { type: v.type, default: v.default, options: v.options }]));
     expect(shape).toEqual({
       action: { type: 'choice', default: 'release', options: ['prepare', 'release'] },
       target: { type: 'choice', default: 'pypi', options: ['pypi', 'testpypi', 'custom'] },
@@ -268,7 +266,7 @@ describe('workflow generator, options', () => {
     expect(wf.jobs.release.concurrency.group).toBe('ship-py-release');
     expect(step(wf, 'prepare', /release PR/).run).toContain('args=(--baseBranch=release/2.x)');
     expect(step(wf, 'publish', /artifact/).with.name).toBe('ship-py-dists');
-    expect(text).toContain('#   npx nx g nx-uv:workflow --name=ship-py --branch=release/2.x \'--paths=py/**\'');
+    expect(text).toContain("#   npx nx g nx-uv:workflow --name=ship-py --branch=release/2.x '--paths=py/**'");
     expect(tree.exists('.github/workflows/release-python.yml')).toBe(false);
   });
 
@@ -313,9 +311,7 @@ describe('workflow generator, options', () => {
 
   it('passes each notify repository as its own --repositories flag', async () => {
     const wf = parse(await generate(uvTree(), { notifyRepositories: ['acme/app', 'acme/docs-site'] }));
-    expect(step(wf, 'notify', /repository_dispatch/).run).toContain(
-      'args=(--repositories=acme/app --repositories=acme/docs-site)',
-    );
+    expect(step(wf, 'notify', /repository_dispatch/).run).toContain('args=(--repositories=acme/app --repositories=acme/docs-site)');
   });
 
   it('makes testpypi the target of merged release PRs and the dispatch default', async () => {
@@ -350,9 +346,7 @@ describe('workflow generator, options', () => {
     expect(step(wf, 'publish', /^Build/).run).toContain('npx nx run-many -t py-build --output-style=static ');
     expect(step(wf, 'publish', /^Publish/).run).toContain('npx nx run-many -t py-publish --output-style=static ');
     expect(step(wf, 'notify', /repository_dispatch/).run).toContain('npx nx run py-root:py-notify --');
-    expect(step(wf, 'publish', /^Attest/).with['subject-path']).toBe(
-      'packages/*/build/out/*.whl\npackages/*/build/out/*.tar.gz',
-    );
+    expect(step(wf, 'publish', /^Attest/).with['subject-path']).toBe('packages/*/build/out/*.whl\npackages/*/build/out/*.tar.gz');
   });
 
   it('leaves out the notify job when nx.json disables the notify target', async () => {
@@ -375,9 +369,7 @@ describe('workflow generator, options', () => {
     const wf = parse(await generate(tree));
     expect(step(wf, 'prepare', /release PR/).run).toContain('npx nx run py-acme-tools:release-pr');
     expect(wf.on.push.paths).toEqual(['**']);
-    expect(step(wf, 'publish', /^Attest/).with['subject-path']).toBe(
-      'libs/*/dist/*.whl\nlibs/*/dist/*.tar.gz\ndist/*.whl\ndist/*.tar.gz',
-    );
+    expect(step(wf, 'publish', /^Attest/).with['subject-path']).toBe('libs/*/dist/*.whl\nlibs/*/dist/*.tar.gz\ndist/*.whl\ndist/*.tar.gz');
   });
 
   it('finds a uv workspace in a top-level folder', async () => {

@@ -41,9 +41,7 @@ export async function workflowGenerator(tree: Tree, options: WorkflowGeneratorSc
   } else {
     tree.write(file, text);
     logger.info(
-      current === null
-        ? `nx-uv: wrote ${file}`
-        : `nx-uv: updated ${file} (it differed from what the generator writes; the generator owns this file)`,
+      current === null ? `nx-uv: wrote ${file}` : `nx-uv: updated ${file} (it differed from what the generator writes; the generator owns this file)`,
     );
   }
   return () => {

@@ -1,12 +1,6 @@
 import { readNxJson } from '@nx/devkit';
 import type { Tree } from '@nx/devkit';
-import {
-  DEFAULT_BUILD_OUTPUT,
-  DEFAULT_TARGET_NAMES,
-  DEFAULT_WORKSPACE_PROJECT_NAME,
-  type NxUvPluginOptions,
-  type TargetKey,
-} from '../../options';
+import { DEFAULT_BUILD_OUTPUT, DEFAULT_TARGET_NAMES, DEFAULT_WORKSPACE_PROJECT_NAME, type NxUvPluginOptions, type TargetKey } from '../../options';
 import { readPluginOptions } from '../nx-uv-plugin';
 import { shellWord } from './shell';
 import type { WorkflowGeneratorSchema } from './schema';
@@ -214,8 +208,7 @@ export function normalizeOptions(tree: Tree, options: WorkflowGeneratorSchema): 
     if (!REPOSITORY.test(repo)) fail(`notifyRepositories: "${repo}" is not owner/name.`);
   }
   const nodeVersion = versionText('nodeVersion', options.nodeVersion ?? DEFAULTS.nodeVersion, '22.x');
-  const pythonVersion =
-    options.pythonVersion === undefined ? undefined : versionText('pythonVersion', options.pythonVersion, 'cpython@3.10');
+  const pythonVersion = options.pythonVersion === undefined ? undefined : versionText('pythonVersion', options.pythonVersion, 'cpython@3.10');
   // `--paths=` on the command line arrives as [''] and means "no filter", like [].
   const paths = options.paths?.filter((p) => p !== '');
   for (const p of paths ?? []) checkText('paths entry', p);

@@ -75,9 +75,7 @@ export function findUvLayout(tree: Tree, uvRoot?: string): UvLayout {
     }
     const layout = layoutAt(tree, root);
     if (!layout) {
-      throw new Error(
-        `${joinPosix(root, 'pyproject.toml')}: no [tool.uv.workspace] table there; uvRoot must name the folder of the uv workspace root.`,
-      );
+      throw new Error(`${joinPosix(root, 'pyproject.toml')}: no [tool.uv.workspace] table there; uvRoot must name the folder of the uv workspace root.`);
     }
     return layout;
   }
@@ -96,9 +94,7 @@ export function findUvLayout(tree: Tree, uvRoot?: string): UvLayout {
         'Create the uv workspace first (uv init), or pass --uvRoot=<folder>.',
     );
   }
-  throw new Error(
-    `Several uv workspaces found (${found.map((l) => l.root).join(', ')}); pass --uvRoot=<folder> to choose one.`,
-  );
+  throw new Error(`Several uv workspaces found (${found.map((l) => l.root).join(', ')}); pass --uvRoot=<folder> to choose one.`);
 }
 
 /** PEP 503 normalised distribution name. */

@@ -86,23 +86,11 @@ describe('trigger matrix', () => {
       ['release', 'publish', 'notify'],
     ],
     ['merged PR without the label', { event: 'pull_request', pullRequest: { merged: true, labels: ['deps'] } }, []],
-    [
-      'closed, unmerged release PR',
-      { event: 'pull_request', pullRequest: { merged: false, labels: ['autorelease: pending'] } },
-      [],
-    ],
-    [
-      'merged labelled PR from a fork',
-      { event: 'pull_request', pullRequest: { merged: true, labels: ['autorelease: pending'], headRepo: 'evil/mono' } },
-      [],
-    ],
+    ['closed, unmerged release PR', { event: 'pull_request', pullRequest: { merged: false, labels: ['autorelease: pending'] } }, []],
+    ['merged labelled PR from a fork', { event: 'pull_request', pullRequest: { merged: true, labels: ['autorelease: pending'], headRepo: 'evil/mono' } }, []],
     ['dispatch prepare', { event: 'workflow_dispatch', inputs: { action: 'prepare' } }, ['prepare']],
     ['dispatch release (defaults)', { event: 'workflow_dispatch' }, ['release', 'publish', 'notify']],
-    [
-      'dispatch release with skip_publish',
-      { event: 'workflow_dispatch', inputs: { skip_publish: true, dry_run: false } },
-      ['release', 'publish'],
-    ],
+    ['dispatch release with skip_publish', { event: 'workflow_dispatch', inputs: { skip_publish: true, dry_run: false } }, ['release', 'publish']],
   ];
 
   it.each(matrix)('%s', (_label, scenario, expected) => {
@@ -158,9 +146,7 @@ describe('trigger matrix', () => {
       ['nx', 'run-many', '-t', 'build', '--output-style=static'],
       ['nx', 'run-many', '-t', 'publish', '--output-style=static', '--', '--target=pypi', '--maxRetries=2', '--dryRun'],
     ]);
-    expect(nxCalls(results.notify)).toEqual([
-      ['nx', 'run', 'uv-workspace:notify', '--', '--repositories=acme/app', '--dryRun'],
-    ]);
+    expect(nxCalls(results.notify)).toEqual([['nx', 'run', 'uv-workspace:notify', '--', '--repositories=acme/app', '--dryRun']]);
     expect(stepRan(results.publish, /^Attest/)).toBe(false);
   });
 
@@ -174,25 +160,24 @@ describe('trigger matrix', () => {
       checkout(),
     );
     expect(nxCalls(results.prepare)).toEqual([
-      [
-        'nx',
-        'run',
-        'uv-workspace:release-pr',
-        '--',
-        '--baseBranch=main',
-        '--group=core libs',
-        '--bumpType=minor',
-        '--prerelease=rc',
-        '--force',
-        '--dryRun',
-      ],
+      ['nx', 'run', 'uv-workspace:release-pr', '--', '--baseBranch=main', '--group=core libs', '--bumpType=minor', '--prerelease=rc', '--force', '--dryRun'],
     ]);
   });
 
   it('a manual release of a group limits release, publish and notify to it, not only prepare', () => {
     const results = simulate(wf, { event: 'workflow_dispatch', inputs: { group: 'core libs', dry_run: false } }, checkout());
     expect(nxCalls(results.release)).toEqual([['nx', 'run-many', '-t', 'tag', '--output-style=static', '--', '--group=core libs']]);
-    expect(nxCalls(results.publish)[1]).toEqual(['nx', 'run-many', '-t', 'publish', '--output-style=static', '--', '--target=pypi', '--maxRetries=2', '--group=core libs']);
+    expect(nxCalls(results.publish)[1]).toEqual([
+      'nx',
+      'run-many',
+      '-t',
+      'publish',
+      '--output-style=static',
+      '--',
+      '--target=pypi',
+      '--maxRetries=2',
+      '--group=core libs',
+    ]);
     expect(nxCalls(results.notify)).toEqual([['nx', 'run', 'uv-workspace:notify', '--', '--repositories=acme/app', '--group=core libs']]);
   });
 
@@ -244,11 +229,7 @@ describe('trigger matrix', () => {
   it('input values are data, never shell code', () => {
     const dir = checkout();
     const evil = '$(touch pwned) `touch pwned2` "; touch pwned3; echo "';
-    const results = simulate(
-      wf,
-      { event: 'workflow_dispatch', inputs: { action: 'prepare', group: evil, prerelease: "rc'1" } },
-      dir,
-    );
+    const results = simulate(wf, { event: 'workflow_dispatch', inputs: { action: 'prepare', group: evil, prerelease: "rc'1" } }, dir);
     expect(nxCalls(results.prepare)[0]).toEqual([
       'nx',
       'run',
@@ -280,11 +261,12 @@ describe('trigger matrix', () => {
     const dir = checkout();
     simulate(wf, mergedReleasePr, dir);
     const digests = readFileSync(join(dir, '.runner-temp', 'nx-uv-dists.sha256'), 'utf-8');
-    expect(digests.trim().split('\n').map((l) => l.split(/\s+/)[1])).toEqual([
-      'packages/a/dist/a-1.0.0-py3-none-any.whl',
-      'packages/a/dist/a-1.0.0.tar.gz',
-      'packages/b/dist/b-2.0.0.tar.gz',
-    ]);
+    expect(
+      digests
+        .trim()
+        .split('\n')
+        .map((l) => l.split(/\s+/)[1]),
+    ).toEqual(['packages/a/dist/a-1.0.0-py3-none-any.whl', 'packages/a/dist/a-1.0.0.tar.gz', 'packages/b/dist/b-2.0.0.tar.gz']);
     const empty = simulate(wf, mergedReleasePr, checkout(false));
     expect(empty.publish.result).toBe('failure');
     expect(nxCalls(empty.publish)).toEqual([['nx', 'run-many', '-t', 'build', '--output-style=static']]);
@@ -294,11 +276,7 @@ describe('trigger matrix', () => {
 describe('trigger matrix with a custom branch and release label', () => {
   it('uses them in the base branch flag, the merged-PR condition, and the label release-pr sets and tag looks for', async () => {
     const wf = await workflow({ branch: 'trunk', releaseLabel: 'release: ready' });
-    const ready = simulate(
-      wf,
-      { event: 'pull_request', pullRequest: { merged: true, labels: ['release: ready'] } },
-      checkout(),
-    );
+    const ready = simulate(wf, { event: 'pull_request', pullRequest: { merged: true, labels: ['release: ready'] } }, checkout());
     expect(ranJobs(ready)).toEqual(['release', 'publish', 'notify']);
     const old = simulate(wf, mergedReleasePr, checkout());
     expect(ranJobs(old)).toEqual([]);

@@ -18,7 +18,9 @@ interface Finding {
 
 function audit(file: string): Finding[] {
   try {
-    return JSON.parse(execFileSync(path.join(toolsBin, 'zizmor'), ['--offline', '--format', 'json', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+    return JSON.parse(
+      execFileSync(path.join(toolsBin, 'zizmor'), ['--offline', '--format', 'json', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }),
+    );
   } catch (err) {
     // zizmor exits non-zero when it reports findings; its JSON is still on stdout.
     const stdout = (err as { stdout?: string }).stdout;

@@ -106,9 +106,7 @@ export const FILES: Record<string, string> = {
 };
 
 /** Files of a workspace uv can lock offline (no hatch-vcs member: uv would have to build it). */
-export const LOCKABLE_FILES: Record<string, string> = Object.fromEntries(
-  Object.entries(FILES).filter(([file]) => !file.startsWith('packages/d/')),
-);
+export const LOCKABLE_FILES: Record<string, string> = Object.fromEntries(Object.entries(FILES).filter(([file]) => !file.startsWith('packages/d/')));
 
 function node(name: string, root: string, uvRoot: string): ProjectGraphProjectNode {
   return { name, type: 'lib', data: { root, metadata: { uv: { workspaceRoot: uvRoot } } } as ProjectGraphProjectNode['data'] };

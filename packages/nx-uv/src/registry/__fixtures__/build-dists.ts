@@ -6,10 +6,7 @@ import type { LocalDistribution } from '../plan-uploads';
 import { runUv } from '../../uv/run-uv';
 import { uvTestEnv, writeTree } from '../../testing/tools';
 
-export async function buildDists(
-  root: string,
-  spec: { name: string; version: string; marker?: string },
-): Promise<LocalDistribution[]> {
+export async function buildDists(root: string, spec: { name: string; version: string; marker?: string }): Promise<LocalDistribution[]> {
   const module = spec.name.toLowerCase().replace(/[-.]+/g, '_');
   const dir = path.join(root, `${module}-${spec.version}-${spec.marker ?? 'a'}`);
   writeTree(dir, {
@@ -31,7 +28,10 @@ export async function buildDists(
   });
   const out = path.join(dir, 'dist');
   await runUv(['build', '--out-dir', out], { cwd: dir, env: uvTestEnv() });
-  const files = fs.readdirSync(out).filter((f) => f.endsWith('.whl') || f.endsWith('.tar.gz')).sort();
+  const files = fs
+    .readdirSync(out)
+    .filter((f) => f.endsWith('.whl') || f.endsWith('.tar.gz'))
+    .sort();
   if (files.length !== 2) throw new Error(`expected an sdist and a wheel in ${out}, got ${files.join(', ')}`);
   return Promise.all(
     files.map(async (filename) => {

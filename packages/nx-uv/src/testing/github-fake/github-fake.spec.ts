@@ -175,7 +175,14 @@ describe('fake GitHub server', () => {
 
   it('keeps git refs and annotated tag objects', async () => {
     const sha = 'a'.repeat(40);
-    const tag = await octokit.git.createTag({ ...repoArgs, tag: 'v1', message: 'v1', object: sha, type: 'commit', tagger: { name: 'n', email: 'e@x', date: '2026-01-01T00:00:00Z' } });
+    const tag = await octokit.git.createTag({
+      ...repoArgs,
+      tag: 'v1',
+      message: 'v1',
+      object: sha,
+      type: 'commit',
+      tagger: { name: 'n', email: 'e@x', date: '2026-01-01T00:00:00Z' },
+    });
     await octokit.git.createRef({ ...repoArgs, ref: 'refs/tags/v1', sha: tag.data.sha });
     expect((await octokit.git.getRef({ ...repoArgs, ref: 'tags/v1' })).data.object).toMatchObject({ type: 'tag', sha: tag.data.sha });
     await expect(octokit.git.createRef({ ...repoArgs, ref: 'refs/tags/v1', sha })).rejects.toMatchObject({ status: 422 });
@@ -185,12 +192,21 @@ describe('fake GitHub server', () => {
 
   it('stores repository_dispatch events per repository and 404s unknown repositories', async () => {
     fake.addRepository('octo-org/downstream');
-    const res = await octokit.repos.createDispatchEvent({ owner: 'octo-org', repo: 'downstream', event_type: 'nx-uv-release', client_payload: { packages: [{ name: 'a', version: '1.0.0' }] } });
+    const res = await octokit.repos.createDispatchEvent({
+      owner: 'octo-org',
+      repo: 'downstream',
+      event_type: 'nx-uv-release',
+      client_payload: { packages: [{ name: 'a', version: '1.0.0' }] },
+    });
     expect(res.status).toBe(204);
-    expect(fake.dispatches('octo-org/downstream')).toEqual([{ repository: 'octo-org/downstream', eventType: 'nx-uv-release', clientPayload: { packages: [{ name: 'a', version: '1.0.0' }] } }]);
+    expect(fake.dispatches('octo-org/downstream')).toEqual([
+      { repository: 'octo-org/downstream', eventType: 'nx-uv-release', clientPayload: { packages: [{ name: 'a', version: '1.0.0' }] } },
+    ]);
     await expect(octokit.repos.createDispatchEvent({ owner: 'octo-org', repo: 'nope', event_type: 'x' })).rejects.toMatchObject({ status: 404 });
     const tooMany = Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`k${i}`, i]));
-    await expect(octokit.repos.createDispatchEvent({ owner: 'octo-org', repo: 'downstream', event_type: 'x', client_payload: tooMany })).rejects.toMatchObject({ status: 422 });
+    await expect(octokit.repos.createDispatchEvent({ owner: 'octo-org', repo: 'downstream', event_type: 'x', client_payload: tooMany })).rejects.toMatchObject({
+      status: 422,
+    });
     expect(fake.errors.map((e) => e.message).join('\n')).toContain('body/client_payload: must NOT have more than 10 properties');
   });
 

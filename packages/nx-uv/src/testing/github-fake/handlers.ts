@@ -14,7 +14,10 @@ export interface HandlerResult {
 
 /** A GitHub error reply (a realistic answer, not a failure of the test). */
 export class HttpError extends Error {
-  constructor(readonly status: number, readonly body: Record<string, unknown>) {
+  constructor(
+    readonly status: number,
+    readonly body: Record<string, unknown>,
+  ) {
     super(String(body.message));
   }
 }
@@ -204,7 +207,11 @@ const handlers: Record<string, Handler> = {
       maintainerCanModify: body.maintainer_can_modify !== false,
     };
     repo.pulls.set(pull.number, pull);
-    return { status: 201, body: renderPull(ctx.env.render, repo, pull, true), headers: { location: `${ctx.env.render.api}/repos/${fullName(repo)}/pulls/${pull.number}` } };
+    return {
+      status: 201,
+      body: renderPull(ctx.env.render, repo, pull, true),
+      headers: { location: `${ctx.env.render.api}/repos/${fullName(repo)}/pulls/${pull.number}` },
+    };
   },
 
   'pulls/get': async (ctx) => {
@@ -337,7 +344,10 @@ const handlers: Record<string, Handler> = {
   'git/create-tag': async (ctx) => {
     const repo = repoOf(ctx);
     const body = bodyOf(ctx);
-    const tagger = (body.tagger as { name: string; email: string; date?: string } | undefined) ?? { name: ctx.env.viewer.login, email: `${ctx.env.viewer.login}@users.noreply.github.com` };
+    const tagger = (body.tagger as { name: string; email: string; date?: string } | undefined) ?? {
+      name: ctx.env.viewer.login,
+      email: `${ctx.env.viewer.login}@users.noreply.github.com`,
+    };
     const input = {
       tag: String(body.tag),
       message: String(body.message),
@@ -382,7 +392,11 @@ const handlers: Record<string, Handler> = {
       author: ctx.env.viewer,
     };
     repo.releases.set(release.id, release);
-    return { status: 201, body: renderRelease(ctx.env.render, repo, release), headers: { location: `${ctx.env.render.api}/repos/${fullName(repo)}/releases/${release.id}` } };
+    return {
+      status: 201,
+      body: renderRelease(ctx.env.render, repo, release),
+      headers: { location: `${ctx.env.render.api}/repos/${fullName(repo)}/releases/${release.id}` },
+    };
   },
 
   'repos/get-release': (ctx) => {

@@ -38,12 +38,17 @@ export function toStandaloneSchema(doc: OpenApiDocument, schema: JsonObject, opt
   const seen = new Set<string>();
   const refTo = (name: string) => `#/definitions/${name}`;
   const visit = (node: unknown): unknown =>
-    convert(node, (name) => {
-      if (!seen.has(name)) {
-        seen.add(name);
-        pending.push(name);
-      }
-    }, options.formats, refTo);
+    convert(
+      node,
+      (name) => {
+        if (!seen.has(name)) {
+          seen.add(name);
+          pending.push(name);
+        }
+      },
+      options.formats,
+      refTo,
+    );
   const root = visit(schema) as JsonObject;
   if (options.closeTopLevelObject) closeObject(root, true);
   const definitions: JsonObject = {};
@@ -68,7 +73,8 @@ function closeObject(node: JsonObject, recurse: boolean): void {
   if (!recurse) return;
   for (const key of ['oneOf', 'anyOf']) {
     const alternatives = node[key];
-    if (Array.isArray(alternatives)) for (const alt of alternatives) if (alt && typeof alt === 'object' && !('$ref' in alt)) closeObject(alt as JsonObject, false);
+    if (Array.isArray(alternatives))
+      for (const alt of alternatives) if (alt && typeof alt === 'object' && !('$ref' in alt)) closeObject(alt as JsonObject, false);
   }
 }
 
@@ -101,7 +107,10 @@ function convert(node: unknown, onRef: (name: string) => void, formats: Set<stri
       out[key] = convert(value, onRef, formats, refTo);
     }
   }
-  for (const [bound, limit] of [['exclusiveMinimum', 'minimum'], ['exclusiveMaximum', 'maximum']] as const) {
+  for (const [bound, limit] of [
+    ['exclusiveMinimum', 'minimum'],
+    ['exclusiveMaximum', 'maximum'],
+  ] as const) {
     if (typeof out[bound] === 'boolean') {
       if (out[bound] === true && typeof out[limit] === 'number') {
         out[bound] = out[limit];

@@ -239,9 +239,7 @@ export function renderRelease(ctx: RenderContext, repo: FakeRepository, release:
   const tag = encodeURIComponent(release.tagName);
   return {
     url,
-    html_url: release.draft
-      ? `${ctx.html}/${name}/releases/tag/untagged-${release.id}`
-      : `${ctx.html}/${name}/releases/tag/${tag}`,
+    html_url: release.draft ? `${ctx.html}/${name}/releases/tag/untagged-${release.id}` : `${ctx.html}/${name}/releases/tag/${tag}`,
     assets_url: `${url}/assets`,
     upload_url: `${uploadHost}/repos/${name}/releases/${release.id}/assets{?name,label}`,
     tarball_url: release.draft ? null : `${ctx.api}/repos/${name}/tarball/${tag}`,

@@ -233,7 +233,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     const injected = failures.find((f) => f.operationId === match.entry.operation.operationId && f.times > 0);
     if (injected) {
       injected.times--;
-      return { record, result: { status: injected.status, headers: injected.headers, body: { message: injected.message, documentation_url: 'https://docs.github.com/rest' } } };
+      return {
+        record,
+        result: { status: injected.status, headers: injected.headers, body: { message: injected.message, documentation_url: 'https://docs.github.com/rest' } },
+      };
     }
 
     const handler = findHandler(match.entry.operation.operationId);
@@ -250,7 +253,13 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     if (validateResponses && result.status < 300) {
       const responseProblems = validator.validateResponse(match.entry, result.status, result.body);
       if (responseProblems.length > 0) {
-        errors.push({ method, path: record.path, operationId: record.operationId, status: result.status, message: `the fake's response does not conform:\n  ${responseProblems.slice(0, 20).join('\n  ')}` });
+        errors.push({
+          method,
+          path: record.path,
+          operationId: record.operationId,
+          status: result.status,
+          message: `the fake's response does not conform:\n  ${responseProblems.slice(0, 20).join('\n  ')}`,
+        });
       }
     }
     return { record, result };
@@ -318,7 +327,13 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     },
     injectFailure(failure) {
       if (!spec.byOperationId.has(failure.operationId)) throw new Error(`fake GitHub: no operation ${failure.operationId} in the description`);
-      failures.push({ operationId: failure.operationId, status: failure.status, times: failure.times ?? 1, message: failure.message ?? `injected failure ${failure.status}`, headers: failure.headers });
+      failures.push({
+        operationId: failure.operationId,
+        status: failure.status,
+        times: failure.times ?? 1,
+        message: failure.message ?? `injected failure ${failure.status}`,
+        headers: failure.headers,
+      });
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

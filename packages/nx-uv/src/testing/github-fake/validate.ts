@@ -37,7 +37,10 @@ export class OperationValidator {
   private readonly strict: boolean;
   private readonly registeredComponents = new Map<Ajv, Set<string>>();
 
-  constructor(private readonly spec: GitHubSpec, options: ValidatorOptions = {}) {
+  constructor(
+    private readonly spec: GitHubSpec,
+    options: ValidatorOptions = {},
+  ) {
     this.strict = options.strict ?? true;
     // inlineRefs false: each component becomes one shared function instead of being inlined per operation.
     const common = { strict: false, allErrors: true, inlineRefs: false, validateSchema: false, logger: false as const, unicodeRegExp: false };

@@ -38,7 +38,11 @@ export function recordingUv(dir: string): RecordingUv {
         .sort()
         .map((f) => {
           const base = path.join(logDir, f.slice(0, -'.argv'.length));
-          const lines = (p: string) => fs.readFileSync(p, 'utf8').split('\n').filter((l) => l !== '');
+          const lines = (p: string) =>
+            fs
+              .readFileSync(p, 'utf8')
+              .split('\n')
+              .filter((l) => l !== '');
           return { argv: lines(`${base}.argv`), uvEnvNames: lines(`${base}.env`) };
         }),
     reset: () => fs.readdirSync(logDir).forEach((f) => fs.rmSync(path.join(logDir, f))),

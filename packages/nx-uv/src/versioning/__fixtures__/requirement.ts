@@ -9,7 +9,12 @@ export function req(raw: string): Requirement {
     raw,
     name,
     normalizedName: name.replace(/[-_.]+/g, '-').toLowerCase(),
-    extras: m[2] ? m[2].split(',').map((e) => e.trim()).filter(Boolean) : [],
+    extras: m[2]
+      ? m[2]
+          .split(',')
+          .map((e) => e.trim())
+          .filter(Boolean)
+      : [],
     specifier: m[3] ? '' : m[4].replace(/^\(|\)$/g, ''),
     ...(m[3] ? { url: m[3].replace(/^@\s*/, '') } : {}),
     ...(m[5] ? { marker: m[5].trim() } : {}),

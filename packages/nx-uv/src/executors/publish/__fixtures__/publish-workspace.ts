@@ -98,7 +98,10 @@ export async function buildPkgAVariant(scratch: string, version: string, marker:
   });
   const before = new Set(fs.existsSync(outDir) ? fs.readdirSync(outDir) : []);
   await runUv(['build', '--out-dir', outDir, '--no-sources'], { cwd: dir, env: uvTestEnv() });
-  return fs.readdirSync(outDir).filter((n) => !before.has(n) && !n.startsWith('.')).sort();
+  return fs
+    .readdirSync(outDir)
+    .filter((n) => !before.has(n) && !n.startsWith('.'))
+    .sort();
 }
 
 /** Variables from the outside that would change which index or credentials the executor picks. */
@@ -131,9 +134,11 @@ export interface OutputCapture {
 export function captureOutput(logger: Record<string, unknown>): OutputCapture {
   const lines: { level: string; text: string }[] = [];
   const spies: jest.SpyInstance[] = [];
-  const record = (level: string) => (...args: unknown[]) => {
-    lines.push({ level, text: args.map((a) => (a instanceof Error ? `${a.message}\n${a.stack}` : String(a))).join(' ') });
-  };
+  const record =
+    (level: string) =>
+    (...args: unknown[]) => {
+      lines.push({ level, text: args.map((a) => (a instanceof Error ? `${a.message}\n${a.stack}` : String(a))).join(' ') });
+    };
   for (const level of ['info', 'warn', 'error', 'log', 'debug', 'fatal', 'verbose']) {
     if (typeof logger[level] === 'function') spies.push(jest.spyOn(logger as Record<string, () => void>, level).mockImplementation(record(level)));
   }
@@ -142,7 +147,11 @@ export function captureOutput(logger: Record<string, unknown>): OutputCapture {
   }
   return {
     lines,
-    text: (level) => lines.filter((l) => level === undefined || l.level === level).map((l) => l.text).join('\n'),
+    text: (level) =>
+      lines
+        .filter((l) => level === undefined || l.level === level)
+        .map((l) => l.text)
+        .join('\n'),
     reset: () => void (lines.length = 0),
     restore: () => spies.forEach((s) => s.mockRestore()),
   };

@@ -14,11 +14,7 @@ class Filtered {
 }
 type Inner = Value | Filtered;
 
-type Token =
-  | { kind: 'num'; value: number }
-  | { kind: 'str'; value: string }
-  | { kind: 'id'; value: string }
-  | { kind: 'op'; value: string };
+type Token = { kind: 'num'; value: number } | { kind: 'str'; value: string } | { kind: 'id'; value: string } | { kind: 'op'; value: string };
 
 function tokenize(source: string): Token[] {
   const tokens: Token[] = [];
@@ -213,8 +209,7 @@ class Parser {
     }
   }
   private property(v: Inner, key: string): Inner {
-    const get = (o: Value): Value =>
-      o !== null && typeof o === 'object' && !Array.isArray(o) && key in o ? o[key] : null;
+    const get = (o: Value): Value => (o !== null && typeof o === 'object' && !Array.isArray(o) && key in o ? o[key] : null);
     if (v instanceof Filtered) return new Filtered(v.items.map(get));
     return get(v);
   }

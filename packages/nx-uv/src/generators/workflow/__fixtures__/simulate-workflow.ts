@@ -41,7 +41,17 @@ export interface JobResult {
   steps: StepResult[];
 }
 
-const TRACKED_ENV = ['UV_PUBLISH_TOKEN', 'TESTPYPI_TOKEN', 'GITHUB_TOKEN', 'GIT_AUTHOR_NAME', 'UV_PUBLISH_URL', 'UV_PUBLISH_CHECK_URL', 'UV_PUBLISH_USERNAME', 'UV_PUBLISH_PASSWORD', 'NX_UV_PUBLISH_CONCURRENCY'];
+const TRACKED_ENV = [
+  'UV_PUBLISH_TOKEN',
+  'TESTPYPI_TOKEN',
+  'GITHUB_TOKEN',
+  'GIT_AUTHOR_NAME',
+  'UV_PUBLISH_URL',
+  'UV_PUBLISH_CHECK_URL',
+  'UV_PUBLISH_USERNAME',
+  'UV_PUBLISH_PASSWORD',
+  'NX_UV_PUBLISH_CONCURRENCY',
+];
 export const REPOSITORY = 'acme/mono';
 
 const FAKE = `#!/usr/bin/env bash
@@ -73,7 +83,6 @@ function parseCalls(text: string): Call[] {
 }
 
 type Obj = { [key: string]: unknown };
-
 
 /**
  * Runs the workflow for one event in `workdir` (the checkout: create any files the scripts expect there).
@@ -117,9 +126,7 @@ export function simulate(workflow: Obj, scenario: Scenario, workdir: string): { 
     const needs = job.needs === undefined ? [] : Array.isArray(job.needs) ? (job.needs as string[]) : [job.needs as string];
     const needsContext: Value = Object.fromEntries(needs.map((n) => [n, { result: results[n]?.result ?? 'skipped' }]));
     const context = { github, inputs, secrets, vars, needs: needsContext };
-    const runs =
-      needs.every((n) => results[n]?.result === 'success') &&
-      (job.if === undefined || evaluateCondition(String(job.if), context));
+    const runs = needs.every((n) => results[n]?.result === 'success') && (job.if === undefined || evaluateCondition(String(job.if), context));
     if (!runs) {
       results[jobId] = { result: 'skipped', steps: [] };
       continue;
