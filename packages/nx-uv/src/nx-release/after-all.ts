@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { relock } from '../release';
 import { loadUvWorkspace } from '../workspace';
 import { takeTouchedRoots } from './run-state';
+import { toPosix } from '../posix-path';
 
 /** Nx's `AfterAllProjectsVersioned` (nx/release), spelled out so this module needs no nx types at run time. */
 export type AfterAllProjectsVersionedHook = (
@@ -22,10 +23,6 @@ export interface AfterAllDependencies {
   /** Environment of uv (default process.env). */
   env?: NodeJS.ProcessEnv;
   log?: (message: string) => void;
-}
-
-function toPosix(p: string): string {
-  return p.split(path.sep).join('/');
 }
 
 export function createAfterAllProjectsVersioned(deps: AfterAllDependencies = {}): AfterAllProjectsVersionedHook {

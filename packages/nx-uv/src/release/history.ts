@@ -29,6 +29,7 @@ import type { UvWorkspace } from '../workspace';
 import { lastReleaseTags, type ReleaseTag } from './release-tags';
 import { compareVersions } from '../versioning';
 import type { TagScheme } from './tag-scheme';
+import { toPosix } from '../posix-path';
 
 export interface WorkspaceHistory {
   /** Absolute path of the git top level. */
@@ -59,10 +60,6 @@ export interface ReadWorkspaceHistoryOptions {
    */
   bootstrapSha?: string;
   env?: NodeJS.ProcessEnv;
-}
-
-function toPosix(p: string): string {
-  return p.split(path.sep).join('/');
 }
 
 async function commonAncestor(cwd: string, commits: string[], env?: NodeJS.ProcessEnv): Promise<string | undefined> {

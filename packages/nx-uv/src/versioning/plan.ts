@@ -37,15 +37,12 @@ import {
 } from './plan-types';
 import { comparePhases, normalizePrerelease, PrereleaseRequest } from './prerelease';
 import { requirementAdmits, updateRequirementSpecifier } from './requirement-update';
+import { normalizeName } from '../workspace/normalize-name';
 
 export * from './plan-types';
 export { planMembersFromWorkspace } from './plan-members';
 
 const PUBLISHED_KINDS: ReadonlySet<DependencyKind> = new Set<DependencyKind>(['runtime', 'optional']);
-
-function normalizeName(name: string): string {
-  return name.replace(/[-_.]+/g, '-').toLowerCase();
-}
 
 function byName(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

@@ -15,6 +15,7 @@ import type { WorkspaceReader } from './reader';
 import { sortByKey } from './sort-by-key';
 import { getTable } from './toml-access';
 import { UvWorkspaceError } from './types';
+import { toPosix } from '../posix-path';
 
 const ROOT_PYPROJECT = 'pyproject.toml';
 
@@ -27,10 +28,6 @@ export interface DiscoveredMember {
 
 function join(dir: string, name: string): string {
   return dir === '' ? name : `${dir}/${name}`;
-}
-
-function toPosix(p: string): string {
-  return p.split(path.sep).join('/');
 }
 
 /**

@@ -43,6 +43,7 @@ import { normalizeReleasePrOptions, type NormalizedReleasePrOptions, type Releas
 import { keepPreparedChangelogs } from './prepared-changelogs';
 import { releaseCommitMessage, releasePrBody, releasePrTitle, type ChangelogSectionText } from './pr-content';
 import { makeOwnedTempDir } from '../../process-temp';
+import { toPosix } from '../../posix-path';
 
 export type { ReleasePrExecutorOptions } from './options';
 
@@ -63,10 +64,6 @@ export interface ReleasePrResult {
 
 /** nx-uv's state directory under the Nx root (plan cache, pin journal): not user changes. */
 const STATE_DIR = '.nx-uv';
-
-function toPosix(p: string): string {
-  return p.split(path.sep).join('/');
-}
 
 function short(sha: string): string {
   return sha.slice(0, 12);

@@ -5,6 +5,7 @@ import type { ExecutorContext } from '@nx/devkit';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findUvWorkspaceRoot, loadUvWorkspace, type Member, type UvWorkspace } from '../../workspace';
+import { toPosix } from '../../posix-path';
 
 export interface UvProject {
   /** The Nx project name. */
@@ -21,10 +22,6 @@ export interface UvProject {
 /** The Nx project is not a member of a uv workspace (or not in one at all). */
 export class NotAUvMemberError extends Error {
   override readonly name = 'NotAUvMemberError';
-}
-
-function toPosix(p: string): string {
-  return p.split(path.sep).join('/');
 }
 
 /** The Nx project of the context: its name and absolute root. Throws when the context names none. */

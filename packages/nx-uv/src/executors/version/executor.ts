@@ -38,6 +38,7 @@ import { planOptionsFor, type PlanExecutorOptions } from '../release-plan/option
 import { resolveUvProject, runNxUvExecutor, type ExecutorLogger, type ExecutorResult } from '../shared';
 import { DRY_RUN_REPORT, formatDryRunReport, writeDryRunReport } from './dry-run-report';
 import { planKey, readCachedPlan, STATE_DIR, versionLockFile, writeCachedPlan, type CachedPlan } from './plan-cache';
+import { toPosix } from '../../posix-path';
 
 export interface VersionExecutorOptions extends PlanExecutorOptions {
   /** Print this project's planned change and write the whole plan to .nx-uv/version-dry-run.txt; nothing else. */
@@ -54,10 +55,6 @@ export interface VersionRunHooks {
 const dryRunMemo = new Map<string, CachedPlan>();
 /** Plans (Nx root + cache key) whose dry-run report this process wrote. */
 const reported = new Set<string>();
-
-function toPosix(p: string): string {
-  return p.split(path.sep).join('/');
-}
 
 async function newCachedPlan(ws: UvWorkspace, options: ComputePlanOptions, key: string, head: string): Promise<CachedPlan> {
   const { plan } = await computeWorkspacePlan(ws.absRoot, options);
