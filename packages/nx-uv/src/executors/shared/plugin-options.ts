@@ -5,19 +5,13 @@
 import type { ExecutorContext } from '@nx/devkit';
 import type { NxUvPluginOptions } from '../../options';
 import { RELEASE_LABEL_PENDING } from '../../forge/labels';
+import { readPluginOptions } from '../../plugin-entry';
 
-export const PLUGIN_NAME = 'nx-uv';
+export { PLUGIN_NAME } from '../../plugin-entry';
 
 /** The options of the first `nx-uv` entry in nx.json `plugins` ({} when it has none or is not registered). */
 export function nxUvPluginOptions(context: Pick<ExecutorContext, 'nxJsonConfiguration'>): NxUvPluginOptions {
-  for (const entry of context.nxJsonConfiguration?.plugins ?? []) {
-    if (entry === PLUGIN_NAME) return {};
-    if (typeof entry === 'object' && entry !== null && entry.plugin === PLUGIN_NAME) {
-      const options = entry.options;
-      return typeof options === 'object' && options !== null && !Array.isArray(options) ? (options as NxUvPluginOptions) : {};
-    }
-  }
-  return {};
+  return readPluginOptions(context.nxJsonConfiguration);
 }
 
 /** The release label of a run: the executor option, else the plugin option, else `autorelease: pending`. */

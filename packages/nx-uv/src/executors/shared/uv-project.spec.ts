@@ -117,7 +117,8 @@ describe('nxUvPluginOptions', () => {
     ).toEqual({
       buildOutputPath: 'out',
     });
-    expect(opts([{ plugin: 'nx-uv', options: 'oops' }])).toEqual({});
+    // One reader for generators and executors: options that are not an object are an error naming the entry.
+    expect(() => opts([{ plugin: 'nx-uv', options: 'oops' }])).toThrow(/nx.json: plugins\[0\] \(nx-uv\) has "options" that is not an object/);
     expect(nxUvPluginOptions({ nxJsonConfiguration: {} })).toEqual({});
   });
 });
