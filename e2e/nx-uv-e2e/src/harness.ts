@@ -141,6 +141,17 @@ export interface CreateNxWorkspaceOptions {
   tarball?: string;
   /** Run `uv lock` before the initial commit so that uv.lock is part of the tree. Default false. */
   uvLock?: boolean;
+  /**
+   * Other exact versions of nx and @nx/devkit than the repository's: installed from the npm
+   * registry (installFromRegistry) instead of offline from the repository's lockfile.
+   */
+  nxVersions?: NxVersions;
+}
+
+/** Exact versions of the two Nx packages a test workspace installs. */
+export interface NxVersions {
+  nx: string;
+  devkit: string;
 }
 
 export interface NxWorkspace {
@@ -165,8 +176,8 @@ export function nxJson(plugins: NxPluginEntry[]): string {
 /**
  * A fresh Nx workspace in a temporary folder: package.json (nx and @nx/devkit at the repository's
  * exact versions + the packed nx-uv), nx.json with `plugins`, the given files, an offline install
- * (see installOffline), and a git repository with one initial commit. About 5 s; share one per
- * spec file (beforeAll).
+ * (see installOffline; with `nxVersions`, an install from the registry instead), and a git
+ * repository with one initial commit. About 5 s; share one per spec file (beforeAll).
  */
 export function createNxWorkspace(options: CreateNxWorkspaceOptions): NxWorkspace {
   const ownPack = options.tarball ? undefined : packPlugin();
@@ -182,7 +193,8 @@ export function createNxWorkspace(options: CreateNxWorkspaceOptions): NxWorkspac
       '.gitignore': 'node_modules/\n.nx/\ndist/\n.venv/\n',
       ...options.files,
     });
-    installOffline(root, tarball);
+    if (options.nxVersions) installFromRegistry(root, tarball, options.nxVersions);
+    else installOffline(root, tarball);
     run('git', ['init', '--quiet', '--initial-branch=main'], root, isolatedEnv(gitEnv));
     const workspace = makeWorkspace(root, cleanup);
     if (options.uvLock) workspace.runUv(['lock']);
@@ -218,28 +230,8 @@ interface LockEntry {
  * tarballs, by integrity, from the cache. No registry is contacted.
  */
 export function installOffline(root: string, tarball: string): void {
-  const manifest = JSON.parse(run('tar', ['-xOzf', tarball, 'package/package.json'], root, isolatedEnv()).stdout) as {
-    name: string;
-    version: string;
-    license?: string;
-    engines?: Record<string, string>;
-    dependencies?: Record<string, string>;
-    peerDependencies?: Record<string, string>;
-  };
-  const devDependencies = {
-    nx: nxVersion,
-    '@nx/devkit': nxDevkitVersion,
-    [manifest.name]: `file:${tarball}`,
-  };
-  const packageJson = {
-    name: 'nx-uv-e2e-workspace',
-    version: '0.0.0',
-    private: true,
-    devDependencies,
-    // npm 11 skips dependency install scripts unless listed here (nx's postinstall).
-    allowScripts: repoPackageJson.allowScripts ?? { nx: true },
-  };
-  const lock = offlineLockfile(packageJson.name, devDependencies, manifest, tarball);
+  const { manifest, packageJson } = workspacePackageJson(root, tarball, { nx: nxVersion, devkit: nxDevkitVersion });
+  const lock = offlineLockfile(packageJson.name, packageJson.devDependencies, manifest, tarball);
   writeTree(root, {
     'package.json': JSON.stringify(packageJson, null, 2) + '\n',
     'package-lock.json': JSON.stringify(lock, null, 2) + '\n',
@@ -256,11 +248,62 @@ export function installOffline(root: string, tarball: string): void {
   }
 }
 
+/**
+ * Writes package.json with the given exact nx and @nx/devkit and the packed plugin, then one
+ * `npm install` from the registry (--prefer-offline: what the npm cache holds is not asked for
+ * again). For Nx versions other than the repository's, which its lockfile cannot pin; needs the
+ * npm registry unless the cache already has every package.
+ */
+export function installFromRegistry(root: string, tarball: string, versions: NxVersions): void {
+  const { packageJson } = workspacePackageJson(root, tarball, versions);
+  writeTree(root, { 'package.json': JSON.stringify(packageJson, null, 2) + '\n' });
+  try {
+    run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], root, isolatedEnv());
+  } catch (error) {
+    if (error instanceof CommandError) {
+      error.message = `Install of nx@${versions.nx}, @nx/devkit@${versions.devkit} and the packed nx-uv failed.\n${error.message}`;
+    }
+    throw error;
+  }
+}
+
+interface PluginManifest {
+  name: string;
+  version: string;
+  license?: string;
+  engines?: Record<string, string>;
+  dependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+}
+
+/** The package.json of a test workspace (nx, @nx/devkit, the packed plugin), and the plugin's own. */
+function workspacePackageJson(
+  root: string,
+  tarball: string,
+  versions: NxVersions,
+): {
+  manifest: PluginManifest;
+  packageJson: { name: string; version: string; private: true; devDependencies: Record<string, string>; allowScripts: Record<string, boolean> };
+} {
+  const manifest = JSON.parse(run('tar', ['-xOzf', tarball, 'package/package.json'], root, isolatedEnv()).stdout) as PluginManifest;
+  return {
+    manifest,
+    packageJson: {
+      name: 'nx-uv-e2e-workspace',
+      version: '0.0.0',
+      private: true,
+      devDependencies: { nx: versions.nx, '@nx/devkit': versions.devkit, [manifest.name]: `file:${tarball}` },
+      // npm 11 skips dependency install scripts unless listed here (nx's postinstall).
+      allowScripts: repoPackageJson.allowScripts ?? { nx: true },
+    },
+  };
+}
+
 /** The lockfile for installOffline: the closure of the root dependencies in the repository's lock. */
 function offlineLockfile(
   name: string,
   devDependencies: Record<string, string>,
-  plugin: { name: string; version: string; license?: string; engines?: Record<string, string>; dependencies?: Record<string, string>; peerDependencies?: Record<string, string> },
+  plugin: PluginManifest,
   tarball: string,
 ): { name: string; lockfileVersion: number; requires: boolean; packages: Record<string, LockEntry> } {
   const repoLock = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package-lock.json'), 'utf8')) as {

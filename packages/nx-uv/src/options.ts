@@ -52,6 +52,12 @@ export interface NxUvPluginOptions {
   releaseLabel?: string;
   /** Named release groups: projects by Nx name pattern (glob) or by `tag:<nx tag>`. */
   groups?: Record<string, ReleaseGroupOptions>;
+  /**
+   * One more tag and GitHub Release for each workspace release, beside the packages' tags:
+   * `{version}` once, no `{name}` (`py/v{version}`). Made by the `tag` target of the uv root
+   * project, after every package's. Its version line: see release/umbrella.ts.
+   */
+  umbrellaTag?: string;
 }
 
 export interface ReleaseGroupOptions {
@@ -71,6 +77,12 @@ export interface ReleaseGroupOptions {
   tagFormat?: string;
   /** The member (Nx project name) whose name `{name}` stands for and whose `tag` target creates the group's tag and GitHub Release. Default: the first member by name. */
   lead?: string;
+  /**
+   * A fixed group's release also tags each member with the plugin's `tagFormat`
+   * (`pkg-a-v1.7.0`, …) beside the group's tag, for tools that look for per-package tags. The one
+   * GitHub Release stays on the group's tag. Default false.
+   */
+  packageTags?: boolean;
 }
 
 export type TargetKey =

@@ -147,6 +147,24 @@ describe('GitHubClient against the fake GitHub', () => {
     expect(logged.join('\n')).toContain('retrying');
   });
 
+  it('waits as long as a secondary rate limit asks, once, then retries (POST too: GitHub refused it unprocessed)', async () => {
+    const limited = { status: 403, message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', headers: { 'retry-after': '1' } };
+    fake.injectFailure({ operationId: 'repos/create-release', ...limited });
+    const started = Date.now();
+    const created = await client.createRelease({ tag: 't1', name: 'n', body: 'b', prerelease: false });
+    expect(created.action).toBe('created');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(fake.requestsFor('repos/create-release').map((r) => r.status)).toEqual([403, 201]);
+    expect(logged.join('\n')).toContain('secondary rate limit; retrying in 1 s');
+    // A wait longer than rateLimitMaxWaitSeconds fails at once, saying why.
+    const impatient = createGitHubClient({ token: TOKEN, baseUrl: fake.url, repository: REPOSITORY, rateLimitMaxWaitSeconds: 0, log: { warn: (m) => logged.push(m) } });
+    fake.injectFailure({ operationId: 'repos/get', ...limited });
+    const error = await impatient.getDefaultBranch().catch((e: unknown) => e);
+    expect((error as GitHubApiError).status).toBe(403);
+    expect(logged.join('\n')).toContain('giving up (GitHub asks to wait 1 s)');
+    expect(fake.requestsFor('repos/get')).toHaveLength(1);
+  });
+
   it('never shows the token in errors or logs', async () => {
     const wrongRepo = createGitHubClient({ token: TOKEN, baseUrl: fake.url, repository: 'octo-org/missing', retries: 0 });
     const error = await wrongRepo.getDefaultBranch().catch((e: unknown) => e);

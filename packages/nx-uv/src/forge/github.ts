@@ -2,8 +2,13 @@
  * The GitHub client nx-uv uses (on @octokit/rest 20): the release pull request, its labels, GitHub
  * Releases and repository_dispatch. Every method is idempotent, so a re-run after a failure finishes
  * the job instead of duplicating it. Errors name what was attempted and never contain the token.
+ * Retries are @octokit/plugin-retry's, rate limits @octokit/plugin-throttling's (their last CommonJS
+ * majors, the ones for @octokit/core 5).
  */
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
+import Bottleneck from 'bottleneck';
 import { PULL_REQUEST_BODY_LIMIT, RELEASE_BODY_LIMIT, truncateBody } from './body-limits';
 import { GitHubApiError, GitHubConfigError, redactSecrets, toApiError } from './errors';
 import { RELEASE_LABEL_PENDING, RELEASE_LABEL_STYLES, type LabelStyle } from './labels';
@@ -27,10 +32,14 @@ export interface GitHubClientOptions {
   userAgent?: string;
   /** Receives Octokit's and the client's messages (already redacted). Default: warnings and errors to the console. */
   log?: Partial<GitHubLogger>;
-  /** Retries of idempotent requests (GET, PATCH, PUT, DELETE) on 500/502/503/504 and network errors. Default 2. */
+  /** Retries of idempotent requests (GET, HEAD, PATCH, PUT, DELETE) on 5xx, 408, 429 and network errors. Default 2. */
   retries?: number;
-  /** First retry delay in ms (doubles each time). Default 500. */
+  /** First retry delay in ms; the n-th retry waits n² times as long (plugin-retry's schedule). Default 500. */
   retryDelayMs?: number;
+  /** How many times a request refused by a rate limit is tried again, after the wait GitHub asks for. Default 1. */
+  rateLimitRetries?: number;
+  /** Longest wait for a rate limit, in s; a later reset fails at once. Default 60. */
+  rateLimitMaxWaitSeconds?: number;
 }
 
 export interface ReleasePullRequestInput {
@@ -83,6 +92,48 @@ export interface ReleaseResult {
   action: 'created' | 'updated' | 'unchanged';
 }
 
+/** 4xx statuses that never heal by waiting (all but 408 and 429): plugin-retry leaves them alone. */
+const PERMANENT_STATUSES = Array.from({ length: 100 }, (_, i) => 400 + i).filter((status) => status !== 408 && status !== 429);
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PATCH', 'PUT', 'DELETE']);
+
+/**
+ * Registered last, so it runs first: gives each request a `request` object of its own (Octokit shares
+ * one between requests, and plugin-retry counts attempts on it) and never retries a POST.
+ */
+function ownRequestState(octokit: { hook: Octokit['hook'] }) {
+  octokit.hook.before('request', (options) => {
+    options.request = { ...options.request, retryCount: 0, ...(IDEMPOTENT.has(String(options.method).toUpperCase()) ? {} : { retries: 0 }) };
+  });
+  return {};
+}
+
+/** Registered before plugin-retry, so it sees every attempt: logs each retry with the failure that caused it. */
+function logRetries(octokit: { hook: Octokit['hook'] }, options: { nxUvRetryLog?: (message: string) => void; retry?: { retries?: number } } & Record<string, unknown>) {
+  const failures = new WeakMap<object, string>();
+  octokit.hook.before('request', (request) => {
+    const count = (request.request as { retryCount?: number }).retryCount ?? 0;
+    if (count > 0) {
+      options.nxUvRetryLog?.(`GitHub ${request.method} ${request.url} failed (${failures.get(request.request) ?? 'network'}); retrying (${count} of ${request.request.retries ?? options.retry?.retries})`);
+    }
+  });
+  octokit.hook.error('request', (error, request) => {
+    const status = (error as { status?: number }).status;
+    if (status !== undefined) failures.set(request.request, String(status));
+    throw error;
+  });
+  return {};
+}
+
+/**
+ * plugin-throttling without its pacing of writes (1 s apart, 3 s for those that notify): nx-uv runs
+ * release tasks in parallel processes, which pacing inside one process cannot keep under GitHub's
+ * limits anyway, and it would add seconds to every release. Its answer to a limit (wait as long as
+ * GitHub asks, then retry) is kept.
+ */
+const UNPACED = new Bottleneck.Group({ maxConcurrent: null, minTime: 0 });
+
+const ClientOctokit = Octokit.plugin(logRetries, retry, throttling, ownRequestState);
+
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   return new GitHubClient(options);
 }
@@ -115,7 +166,15 @@ export class GitHubClient {
       warn: (m) => (sink.warn ? sink.warn(redact(m)) : console.warn(redact(m))),
       error: (m) => (sink.error ? sink.error(redact(m)) : console.error(redact(m))),
     };
-    this.octokit = new Octokit({
+    const retries = options.retries ?? 2;
+    const rateLimitRetries = options.rateLimitRetries ?? 1;
+    const maxWait = options.rateLimitMaxWaitSeconds ?? 60;
+    const onLimit = (kind: string) => (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+      const again = retryCount < rateLimitRetries && retryAfter <= maxWait;
+      this.log.warn(`GitHub ${request.method} ${request.url}: ${kind} rate limit; ${again ? `retrying in ${retryAfter} s` : `giving up (GitHub asks to wait ${retryAfter} s)`}`);
+      return again;
+    };
+    this.octokit = new ClientOctokit({
       auth: this.token,
       baseUrl: this.baseUrl,
       userAgent: options.userAgent ?? 'nx-uv',
@@ -125,22 +184,9 @@ export class GitHubClient {
         warn: (m: string) => this.log.warn(m),
         error: (m: string) => this.log.error(m),
       },
-    });
-    const retries = options.retries ?? 2;
-    const delay = options.retryDelayMs ?? 500;
-    this.octokit.hook.wrap('request', async (request, endpoint) => {
-      const idempotent = ['GET', 'HEAD', 'PATCH', 'PUT', 'DELETE'].includes(String(endpoint.method).toUpperCase());
-      for (let attempt = 0; ; attempt++) {
-        try {
-          return await request(endpoint);
-        } catch (error) {
-          const status = (error as { status?: number }).status;
-          const transient = status === undefined || status === 500 || status === 502 || status === 503 || status === 504;
-          if (!idempotent || !transient || attempt >= retries) throw error;
-          this.log.warn(`GitHub ${endpoint.method} ${endpoint.url} failed (${status ?? 'network'}); retrying`);
-          await new Promise((resolve) => setTimeout(resolve, delay * 2 ** attempt));
-        }
-      }
+      retry: { retries, retryAfterBaseValue: options.retryDelayMs ?? 500, doNotRetry: PERMANENT_STATUSES },
+      throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary'), write: UNPACED, notifications: UNPACED },
+      nxUvRetryLog: (m: string) => this.log.warn(m),
     });
   }
 

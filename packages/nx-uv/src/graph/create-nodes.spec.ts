@@ -86,7 +86,7 @@ describe('createNodes', () => {
     expect(projects['pkg-a'].config.targets?.build).toMatchObject({
       executor: 'nx-uv:build',
       cache: true,
-      inputs: ['default', '^default', '!{projectRoot}/dist/**/*', '{workspaceRoot}/uv.lock', '{workspaceRoot}/pyproject.toml'],
+      inputs: ['default', '^default', '!{projectRoot}/dist/**/*', '{workspaceRoot}/uv.lock', '{workspaceRoot}/pyproject.toml', { runtime: 'uv --version' }, { env: 'NX_UV_UV_PATH' }],
       outputs: ['{projectRoot}/dist'],
     });
     expect(projects['pkg-a'].config.metadata?.uv).toMatchObject({ name: 'pkg-a', distributionName: 'Pkg_A', version: '0.1.0' });
@@ -115,6 +115,8 @@ describe('createNodes', () => {
       '!{projectRoot}/dist/**/*',
       '{workspaceRoot}/python/uv.lock',
       '{workspaceRoot}/python/pyproject.toml',
+      { runtime: 'uv --version' },
+      { env: 'NX_UV_UV_PATH' },
     ]);
   });
 

@@ -10,7 +10,7 @@ import {
   TargetKey,
 } from '../options';
 import { projectSelector, type ProjectMatcher } from '../release/project-selector';
-import { assertTagFormat } from '../release/tag-format';
+import { assertTagFormat, assertUmbrellaTagFormat } from '../release/tag-format';
 import { assertGroupTagFormat } from '../release/tag-scheme';
 
 export interface ResolvedGraphOptions {
@@ -24,6 +24,8 @@ export interface ResolvedGraphOptions {
   optionalDependencyEdges: boolean;
   /** The plugin option `publishExclude` (matched against the name and the tags nx-uv infers). */
   publishExclude: ProjectMatcher;
+  /** The plugin option `umbrellaTag` (the uv root project's `tag` target then makes it). */
+  umbrellaTag?: string;
 }
 
 const TARGET_KEYS = Object.keys(DEFAULT_TARGET_NAMES) as TargetKey[];
@@ -92,7 +94,9 @@ export function resolveGraphOptions(options: NxUvPluginOptions | undefined): Res
   const publishExclude = projectSelector(o.publishExclude, '"publishExclude"');
   projectSelector(o.bumpExclude, '"bumpExclude"'); // checked here, applied by the plan
 
-  return { projectName, workspaceProjectName, targetNames, buildOutputPath, optionalDependencyEdges, publishExclude };
+  if (o.umbrellaTag !== undefined) assertUmbrellaTagFormat(o.umbrellaTag);
+
+  return { projectName, workspaceProjectName, targetNames, buildOutputPath, optionalDependencyEdges, publishExclude, ...(o.umbrellaTag ? { umbrellaTag: o.umbrellaTag } : {}) };
 }
 
 /** Nx project name of a member from the `projectName` template. */

@@ -5,7 +5,7 @@ import type { ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
 import { sortByKey } from '../workspace';
 import type { Member, UvWorkspace } from '../workspace';
 import { memberProjectName, ResolvedGraphOptions } from './plugin-options';
-import { inferMemberTargets, inferWorkspaceTargets, targetGroupsFor, TargetContext, TECHNOLOGIES } from './targets';
+import { inferMemberTargets, inferUmbrellaTagTarget, inferWorkspaceTargets, targetGroupsFor, TargetContext, TECHNOLOGIES } from './targets';
 
 export const TAG_PYTHON = 'lang:python';
 export const TAG_MEMBER = 'uv:member';
@@ -52,6 +52,8 @@ export interface SlimMember {
    * its build is not cached.
    */
   outsideNx?: true;
+  /** The version is derived from git tags (a VCS plugin): the build depends on HEAD and its tags. */
+  versionFromTags?: true;
 }
 
 /** What project inference needs of a workspace (small enough for the cache file). */
@@ -84,6 +86,7 @@ function slimMember(m: Member, packages: ReadonlySet<string>): SlimMember {
     isPackage: m.isPackage,
   };
   if (m.version.kind === 'static' || m.version.kind === 'hatch-file') slim.version = m.version.version;
+  if (m.version.kind === 'vcs') slim.versionFromTags = true;
   const runtime = runtimeDependencyNames(m, packages);
   if (runtime.length > 0) slim.runtimeDeps = runtime;
   if (m.publish === false) slim.publish = false;
@@ -174,7 +177,24 @@ export function inferProjects(
       },
     });
   }
+  addUmbrellaTag(projects, joinRel(uvRoot, '.'), options, ctx);
   return sortByKey(projects, (p) => p.file);
+}
+
+/**
+ * With the plugin option `umbrellaTag`: the uv root project's `tag` target (its own, or one that only
+ * makes the umbrella tag) runs after the `tag` target of every other project (release/umbrella.ts).
+ */
+function addUmbrellaTag(projects: InferredProject[], uvRootDir: string, options: ResolvedGraphOptions, ctx: TargetContext): void {
+  const tagName = options.targetNames.tag;
+  if (!options.umbrellaTag || !tagName) return;
+  const root = projects.find((p) => p.root === uvRootDir);
+  if (!root) return;
+  const others = projects.filter((p) => p !== root && p.config.targets?.[tagName]).map((p) => p.config.name!).sort();
+  const targets = (root.config.targets ??= {});
+  const own = targets[tagName] ?? inferUmbrellaTagTarget(root.config.name!, ctx);
+  targets[tagName] = { ...own, dependsOn: [...(own.dependsOn ?? []), { target: tagName, projects: others, params: 'forward' }] };
+  root.config.metadata = { ...root.config.metadata, targetGroups: targetGroupsFor(targets) };
 }
 
 /**

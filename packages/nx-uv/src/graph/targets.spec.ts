@@ -41,7 +41,7 @@ describe('inferMemberTargets', () => {
     expect(targets.build.cache).toBe(true);
   });
 
-  it('makes build cacheable with named inputs, uv.lock and the uv root pyproject, and outputs the dist folder', () => {
+  it('makes build cacheable with named inputs, uv.lock, the uv root pyproject and the uv that builds, and outputs the dist folder', () => {
     const t = inferMemberTargets(member(), 'pkg-a', ctx({}, 'default')).build;
     expect(t.inputs).toEqual([
       'default',
@@ -49,9 +49,17 @@ describe('inferMemberTargets', () => {
       '!{projectRoot}/dist/**/*',
       '{workspaceRoot}/uv.lock',
       '{workspaceRoot}/pyproject.toml',
+      { runtime: 'uv --version' },
+      { env: 'NX_UV_UV_PATH' },
     ]);
     expect(t.outputs).toEqual(['{projectRoot}/dist']);
     expect(t.options).toEqual({ outputPath: 'dist' });
+  });
+
+  it('a version derived from git tags: the build also hashes HEAD and the tags on it (the version changes with no file)', () => {
+    const inputs = inferMemberTargets({ ...member(), versionFromTags: true }, 'pkg-a', ctx({}, 'default')).build.inputs;
+    expect(inputs?.slice(-2)).toEqual([{ runtime: 'git rev-parse HEAD' }, { runtime: 'git tag --points-at HEAD' }]);
+    expect(inferMemberTargets(member(), 'pkg-a', ctx({}, 'default')).build.inputs).not.toContainEqual({ runtime: 'git rev-parse HEAD' });
   });
 
   it.each([
@@ -59,7 +67,16 @@ describe('inferMemberTargets', () => {
     ['default', 'python', ['default', '^default', '!{projectRoot}/dist/**/*', '{workspaceRoot}/python/uv.lock', '{workspaceRoot}/python/pyproject.toml']],
     ['production', 'libs/py', ['production', '^production', '!{projectRoot}/dist/**/*', '{workspaceRoot}/libs/py/uv.lock', '{workspaceRoot}/libs/py/pyproject.toml']],
   ])('build inputs with %s named input and uv root %s', (namedInput, uvRoot, expected) => {
-    expect(inferMemberTargets(member(), 'pkg-a', ctx({}, namedInput, uvRoot)).build.inputs).toEqual(expected);
+    expect(inferMemberTargets(member(), 'pkg-a', ctx({}, namedInput, uvRoot)).build.inputs).toEqual([...expected, { runtime: 'uv --version' }, { env: 'NX_UV_UV_PATH' }]);
+  });
+
+  it('gives every build target toolchain inputs of its own (Nx may change what it is given)', () => {
+    const c = ctx({});
+    const a = inferMemberTargets(member(), 'pkg-a', c).build.inputs!;
+    const b = inferMemberTargets(member(), 'pkg-b', c).build.inputs!;
+    expect(a).toEqual(b);
+    expect(a.at(-2)).not.toBe(b.at(-2));
+    expect(a.at(-1)).not.toBe(b.at(-1));
   });
 
   it('uses buildOutputPath for outputs, the executor option and the exclusion from inputs', () => {

@@ -76,6 +76,16 @@ function helpExample(key: TargetKey, outputPath: string): Record<string, unknown
   }
 }
 
+/**
+ * The toolchain inputs of a build, so that a cache shared by many machines (Nx Cloud, a self-hosted
+ * remote cache) never serves a build made by another uv: Nx runs `uv --version` when it hashes the
+ * task (once per run, not while building the graph), and hashes NX_UV_UV_PATH, which names the uv
+ * the executor runs instead of the one on PATH. The member's build requirements (`[build-system]
+ * requires`) are in its pyproject.toml, already an input through the named input.
+ */
+export const UV_VERSION_INPUT = 'uv --version';
+export const UV_PATH_ENV_INPUT = 'NX_UV_UV_PATH';
+
 /** `{workspaceRoot}/<uvRoot>/<file>` with no `./` segment when the uv root is the Nx root. */
 export function workspaceFileToken(uvRoot: string, file: string): string {
   return uvRoot === '.' || uvRoot === '' ? `{workspaceRoot}/${file}` : `{workspaceRoot}/${uvRoot}/${file}`;
@@ -105,6 +115,12 @@ function releaseDependsOn(first: string | undefined, target: string, runtimeProj
 }
 
 /**
+ * A version derived from git tags changes with HEAD and the tags on it (`1.3.0` at its tag,
+ * `1.3.1.dev2+g…` two commits later) with no file changing: Nx runs these when it hashes the build.
+ */
+const VCS_VERSION_INPUTS = [{ runtime: 'git rev-parse HEAD' }, { runtime: 'git tag --points-at HEAD' }];
+
+/**
  * What the targets of every member of a workspace share, worked out once per context (a large
  * workspace has thousands of members, and a first run builds their targets before any JIT has).
  */
@@ -130,7 +146,9 @@ function memberTargetPlan(ctx: TargetContext): MemberTargetPlan {
         ctx.namedInput,
         `^${ctx.namedInput}`,
         `!{projectRoot}/${out}/**/*`,
+        // The build's audit reads from uv.lock the dependencies a metadata hook computes.
         workspaceFileToken(ctx.uvRoot, 'uv.lock'),
+        // [tool.uv] of the root: sources, indexes, build constraints.
         workspaceFileToken(ctx.uvRoot, 'pyproject.toml'),
       ],
       buildOutput: `{projectRoot}/${out}`,
@@ -147,7 +165,7 @@ function memberTargetPlan(ctx: TargetContext): MemberTargetPlan {
  * `version`, `tag`, `publish` or `nx-release-publish` for one kept from publishing (`noPublish`).
  */
 export function inferMemberTargets(
-  member: Pick<SlimMember, 'isPackage' | 'runtimeDeps' | 'outsideNx'>,
+  member: Pick<SlimMember, 'isPackage' | 'runtimeDeps' | 'outsideNx' | 'versionFromTags'>,
   project: string,
   ctx: TargetContext,
   noPublish = false,
@@ -178,7 +196,7 @@ export function inferMemberTargets(
       executor: EXECUTOR.build,
       // Nx sees none of the files of a member behind a symlink, so it could not tell when to rebuild.
       cache: member.outsideNx !== true,
-      inputs: buildInputs.slice(),
+      inputs: [...buildInputs, { runtime: UV_VERSION_INPUT }, { env: UV_PATH_ENV_INPUT }, ...(member.versionFromTags ? VCS_VERSION_INPUTS : [])],
       outputs: [buildOutput],
       options: { outputPath: out },
       metadata: metadata('build', project, build, out),
@@ -208,6 +226,12 @@ export function inferMemberTargets(
     };
   }
   return targets;
+}
+
+/** The `tag` target of a uv root project that is no package: it makes only the umbrella tag. */
+export function inferUmbrellaTagTarget(project: string, ctx: TargetContext): TargetConfiguration {
+  const name = ctx.options.targetNames.tag!;
+  return { executor: EXECUTOR.tag, cache: false, metadata: metadata('tag', project, name, ctx.options.buildOutputPath) };
 }
 
 /** The workspace-level targets (release-plan, release-pr, notify) of the uv root project. */

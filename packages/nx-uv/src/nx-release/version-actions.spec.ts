@@ -89,7 +89,7 @@ describe('UvVersionActions', () => {
       try {
         const d = await actionsFor(tree, graph, 'pkg-d');
         await expect(d.readCurrentVersionFromSourceManifest(tree)).rejects.toThrow(
-          /version of pkg-d \(packages\/d\/pyproject.toml\) is dynamic \(.*hatch-vcs.*\).*VCS-derived version .* is decided by git tags/,
+          /version of pkg-d \(packages\/d\/pyproject.toml\) is derived from git tags by hatch-vcs, so no file holds it: set "currentVersionResolver": "git-tag"/,
         );
         const root = await actionsFor(tree, graph, 'uv-workspace');
         await expect(root.readCurrentVersionFromSourceManifest(tree)).rejects.toThrow(/"uv-workspace" \(\.\) is not a member .*virtual root/);
@@ -174,9 +174,10 @@ describe('UvVersionActions', () => {
       expect(read(tree, 'pyproject.toml')).toBe(ROOT.replace('"pkg-c==1.2.0"', '"pkg-c==1.2.1"'));
     });
 
-    it('refuses a VCS-derived version, writing nothing', async () => {
+    it('writes no version for a VCS-derived version (the release tag makes it), and says so', async () => {
       const d = await actionsFor(tree, graph, 'pkg-d');
-      await expect(d.updateProjectVersion(tree, '1.0.0')).rejects.toThrow(/pkg-d .* is dynamic/);
+      const logs = await d.updateProjectVersion(tree, '1.0.0');
+      expect(logs[0]).toBe('✍️  pkg-d takes its version from git tags (hatch-vcs): nothing written; the release tag of 1.0.0 makes it');
       for (const [file, content] of Object.entries(FILES)) expect({ file, content: read(tree, file) }).toEqual({ file, content });
     });
 

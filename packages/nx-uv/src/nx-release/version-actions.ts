@@ -127,6 +127,13 @@ export default class UvVersionActions extends VersionActions {
     // Nx replaces any error thrown here by "does not have a pyproject.toml file": say why first.
     return logged('error', () => {
       const { uvRoot, member } = this.member(tree);
+      if (member.version.kind === 'vcs') {
+        throw new Error(
+          `nx-uv: the version of ${member.distributionName} (${joinPosix(uvRoot, member.pyprojectPath)}) is derived from git tags by ${member.version.plugin}, ` +
+            'so no file holds it: set "currentVersionResolver": "git-tag" in release.version of nx.json (Nx then reads it from its release tags, ' +
+            "which the plugin must read too: match its tag pattern to Nx's releaseTagPattern)",
+        );
+      }
       const { version, file } = currentVersionOf(member);
       const currentVersion = normalizeVersion(version, `the version of ${member.distributionName} in ${joinPosix(uvRoot, file)}`);
       return { currentVersion, manifestPath: joinPosix(uvRoot, file) };
@@ -188,13 +195,18 @@ export default class UvVersionActions extends VersionActions {
     const read = treeReader(tree, uvRoot).readText;
     const logs: string[] = [];
 
-    const edit = versionFileEdit(member, version, read);
-    const [versionFile] = this.writeEdits(tree, uvRoot, edit ? [edit] : [], { version: { member: member.name, version } });
-    logs.push(
-      versionFile
-        ? `✍️  New version ${version} written to manifest: ${versionFile}`
-        : `✍️  ${member.distributionName} is already at ${version} in ${joinPosix(uvRoot, currentVersionOf(member).file)}`,
-    );
+    if (member.version.kind === 'vcs') {
+      // Derived from git tags: the tag nx release makes is the version; nothing to write.
+      logs.push(`✍️  ${member.distributionName} takes its version from git tags (${member.version.plugin}): nothing written; the release tag of ${version} makes it`);
+    } else {
+      const edit = versionFileEdit(member, version, read);
+      const [versionFile] = this.writeEdits(tree, uvRoot, edit ? [edit] : [], { version: { member: member.name, version } });
+      logs.push(
+        versionFile
+          ? `✍️  New version ${version} written to manifest: ${versionFile}`
+          : `✍️  ${member.distributionName} is already at ${version} in ${joinPosix(uvRoot, currentVersionOf(member).file)}`,
+      );
+    }
     recordBump(tree, uvRoot, member.name, version);
     recordTouchedRoot(tree, uvRoot);
 

@@ -134,7 +134,9 @@ function defaultId(paths: readonly string[]): string {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// the lock: a file created exclusively, held only for the synchronous journal operations
+// the lock: a file created exclusively, held only for the synchronous journal operations. Not
+// proper-lockfile: its lockSync cannot wait for a holder, and it tells a dead one only by age, where
+// a SIGKILLed pin must be taken over at once (sigkill.spec.ts). release/file-lock.ts is the async twin.
 
 const LOCK_NAME = '.lock';
 const LOCK_TIMEOUT_MS = 30_000;

@@ -1,6 +1,7 @@
 /**
  * Pinning one PEP 508 requirement string to an exact version, keeping the name as written, the extras
  * and the environment marker. A minimal PEP 508 split that keeps the source text of each part.
+ * Ours: no npm package splits PEP 508 keeping the text as written (see workspace/requirement.ts).
  */
 import * as pep440 from '@renovatebot/pep440';
 

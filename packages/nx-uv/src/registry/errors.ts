@@ -46,7 +46,7 @@ export class UploadConflictError extends Error {
   readonly retryable = false;
   constructor(readonly conflicts: { filename: string; localSha256: string; remoteSha256?: string; path: string }[], readonly indexUrl: string) {
     super(
-      `${conflicts.length === 1 ? 'A file' : `${conflicts.length} files`} already on ${indexUrl} differ from the local build:\n` +
+      `${conflicts.length === 1 ? 'A file' : `${conflicts.length} files`} already on ${indexUrl} ${conflicts.length === 1 ? 'differs' : 'differ'} from the local build:\n` +
         conflicts
           .map((c) =>
             c.remoteSha256

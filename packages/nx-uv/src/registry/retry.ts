@@ -6,6 +6,8 @@
  * request with 4xx (bad credentials, file exists, invalid metadata) — fails at once with its message.
  * An error may decide for itself with a boolean `retryable` property (the errors of this module and of
  * `src/uv` do), which wins over every other rule.
+ * Not p-retry (4.x, its last CommonJS line): no injectable sleep or jitter, and it rejects with a
+ * failure itself, where tests drive the schedule and callers get a RetriesExhaustedError with the count.
  */
 import { isRetryableStatus } from './errors';
 

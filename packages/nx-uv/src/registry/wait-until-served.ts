@@ -4,6 +4,7 @@
  * timeoutMs overall. Transient failures of a poll (5xx, connection errors) are tolerated until the
  * time-out; a non-retryable failure (e.g. 401/403 on the index) or a file listed with a different
  * sha256 ends the wait at once — it would never come right.
+ * A poll against a deadline, not a retry of a failure, so no retry library fits it.
  */
 import { ServeTimeoutError, UploadConflictError } from './errors';
 import { defaultSleep, isRetryable } from './retry';

@@ -124,6 +124,8 @@ function versionEdit(m: Member, p: PlannedPackage): { file: string; apply: (text
   if (source.kind === 'static' || source.kind === 'hatch-file') {
     return { file: source.file, apply: (text) => writeVersionInto(text, source, p.next) };
   }
+  // Derived from git tags: no file holds it; the tag target's tag makes it (changelog and requirements still change).
+  if (source.kind === 'vcs') return undefined;
   throw new ApplyPlanError(
     `nx-uv: cannot write version ${p.next} of ${m.distributionName} (${m.pyprojectPath}): its version is ${source.kind === 'dynamic' ? `dynamic (${source.reason})` : 'not set'}; ` +
       'set [project] version, or [tool.hatch.version] path',

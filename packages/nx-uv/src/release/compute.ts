@@ -5,7 +5,7 @@
 import { planMembersFromWorkspace, planRelease, type PlanOptions, type ReleasePlan } from '../versioning';
 import { loadUvWorkspace, type UvWorkspace } from '../workspace';
 import { readWorkspaceHistory, type WorkspaceHistory } from './history';
-import type { TagScheme } from './tag-scheme';
+import { tagScheme as tagSchemeOf, type TagScheme } from './tag-scheme';
 import type { ChangelogSectionRule } from '../changelog';
 
 export interface ComputePlanOptions extends PlanOptions {
@@ -33,7 +33,16 @@ export async function computeWorkspacePlan(absRoot: string, options: ComputePlan
   const ws = loadUvWorkspace(absRoot);
   const history = await readWorkspaceHistory(ws, { tagFormat, tagScheme, bootstrapSha, env });
   const lastReleases = Object.fromEntries(Object.entries(history.releases).map(([name, r]) => [name, r.version]));
-  const plan = planRelease({ members: planMembersFromWorkspace(ws), lastReleases, commits: history.mapped, options: planOptions });
+  const plan = planRelease({ members: planMembersFromWorkspace(ws, lastReleases), lastReleases, commits: history.mapped, options: planOptions });
   plan.notes.push(...(ws.warnings ?? []), ...history.notes);
+  const scheme = tagScheme ?? tagSchemeOf(tagFormat);
+  for (const p of plan.packages) {
+    const m = ws.members.find((x) => x.name === p.name);
+    if (m?.version.kind !== 'vcs') continue;
+    plan.notes.push(
+      `${m.distributionName} ${p.next}: its version is derived from git tags (${m.version.plugin}): no file gets it; ` +
+        `the tag target's tag ${scheme.tagOf(p.name, p.next)} makes it (its CHANGELOG.md records it until then)`,
+    );
+  }
   return { ws, plan, history };
 }

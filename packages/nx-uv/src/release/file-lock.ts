@@ -1,6 +1,8 @@
 /**
  * A lock file shared by processes (and by tasks of one process): created with O_EXCL, holding the
  * owner's pid and host. A lock left by a process that is gone (same host, pid not alive) is taken over.
+ * Not proper-lockfile: it tells a dead holder only by the lock's age (2 s at least, 10 s by default)
+ * while a crashed run must not hold up the next one (tested); pin/pin-journal.ts has the sync twin.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';

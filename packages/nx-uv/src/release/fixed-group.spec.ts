@@ -18,7 +18,10 @@ import { loadUvWorkspace } from '../workspace';
 import { computeWorkspacePlan } from './compute';
 
 const REPO = 'octo-org/octo-repo';
-const NX_JSON = { plugins: [{ plugin: 'nx-uv', options: { groups: { lib: { projects: ['core', 'mid', 'app'], relationship: 'fixed', tagFormat: 'v{version}' } } } }] };
+const nxJsonWith = (extra: Record<string, unknown> = {}) => ({
+  plugins: [{ plugin: 'nx-uv', options: { groups: { lib: { projects: ['core', 'mid', 'app'], relationship: 'fixed', tagFormat: 'v{version}', ...extra } } } }],
+});
+let NX_JSON = nxJsonWith();
 const GROUP = ['app', 'core', 'mid'];
 const MEMBERS = Object.keys(PROJECTS).filter((n) => n !== 'uv-workspace');
 
@@ -82,6 +85,24 @@ describe('a fixed group tagged v{version}, released twice', () => {
     expect(versions()).toEqual({ app: '2.1.1', core: '2.1.1', mid: '2.1.1' });
     expect(r.repo.gitBare(['rev-parse', 'v2.1.1^{commit}'])).toBe(r.repo.head());
     expect(fake.releases(REPO).map((x) => x.tagName).sort()).toEqual(['v2.1.0', 'v2.1.1']);
+    fake.assertNoErrors();
+  });
+
+  it('with packageTags: each member is also tagged <name>-v<version> beside the group tag, on the same commit; still one Release', async () => {
+    NX_JSON = nxJsonWith({ packageTags: true });
+    r.repo.commit('fix(core): trim', { 'py/packages/core/src/core/y.py': 'Y = 1\n' });
+    r.repo.push();
+    await release();
+    expect(log.error).toEqual([]);
+    const head = r.repo.head();
+    for (const tag of ['v2.1.2', 'app-v2.1.2', 'core-v2.1.2', 'mid-v2.1.2']) {
+      expect({ tag, commit: r.repo.gitBare(['rev-parse', `${tag}^{commit}`]) }).toEqual({ tag, commit: head });
+    }
+    expect(fake.releases(REPO).map((x) => x.tagName).sort()).toEqual(['v2.1.0', 'v2.1.1', 'v2.1.2']);
+    // The next plan reads either kind of tag as the group's release.
+    const ws = loadUvWorkspace(r.uvRoot);
+    const { history } = await computeWorkspacePlan(r.uvRoot, planOptionsFor({}, context('core'), ws));
+    for (const n of GROUP) expect(history.releases[n]).toMatchObject({ version: '2.1.2' });
     fake.assertNoErrors();
   });
 });

@@ -86,7 +86,10 @@ export function fixedGroupsOf(pluginOptions: NxUvPluginOptions, projects: Record
     if (group.tagFormat !== undefined && typeof group.tagFormat !== 'string') {
       throw new ReleaseGroupError(`nx-uv: the tagFormat of release group ${JSON.stringify(name)} (nx.json) must be a string such as "v{version}"`);
     }
-    out.push({ name, members, lead, tagFormat: group.tagFormat ?? '{name}-v{version}' });
+    if (group.packageTags !== undefined && typeof group.packageTags !== 'boolean') {
+      throw new ReleaseGroupError(`nx-uv: packageTags of release group ${JSON.stringify(name)} (nx.json) must be true or false`);
+    }
+    out.push({ name, members, lead, tagFormat: group.tagFormat ?? '{name}-v{version}', ...(group.packageTags ? { packageTags: true } : {}) });
   }
   return out;
 }

@@ -175,9 +175,10 @@ export async function readWorkspaceHistory(ws: UvWorkspace, options: ReadWorkspa
     const bootstrap = await bootstrapCommit(cwd, options.bootstrapSha, head, env);
     for (const m of ws.members) {
       if (!m.isPackage || m.name === '' || releases[m.name]) continue;
-      if (m.version.kind !== 'static' && m.version.kind !== 'hatch-file') continue;
-      releases[m.name] = { tag: `bootstrapSha ${bootstrap.slice(0, 7)}`, version: m.version.version, commit: bootstrap };
-      notes.push(`${m.name}: no release tag; its commits are counted since bootstrapSha ${bootstrap.slice(0, 7)}, from version ${m.version.version}`);
+      const from = m.version.kind === 'static' || m.version.kind === 'hatch-file' ? m.version.version : m.version.kind === 'vcs' ? (m.version.fallback ?? '0.0.0') : undefined;
+      if (from === undefined) continue;
+      releases[m.name] = { tag: `bootstrapSha ${bootstrap.slice(0, 7)}`, version: from, commit: bootstrap };
+      notes.push(`${m.name}: no release tag; its commits are counted since bootstrapSha ${bootstrap.slice(0, 7)}, from version ${from}`);
     }
   }
 

@@ -28,3 +28,4 @@ export { fixedGroupsOf, resolveReleaseGroup, ReleaseGroupError, type NxProjectLi
 export { withFileLock, type FileLockOptions } from './file-lock';
 export { excludedMembers, memberExclusions, type Exclusion } from './exclusions';
 export { projectSelector, type ProjectMatcher } from './project-selector';
+export { newestChangelogVersion, vcsBuildEnv, vcsReleaseOf, vcsReleases, vcsTagAdvice, type VcsRelease } from './vcs-version';

@@ -19,3 +19,16 @@ export function assertTagFormat(format: string): void {
     throw new GitInputError(`nx-uv: ${shown} gives tags git refuses (${JSON.stringify(sample)} for my-package 1.2.0rc1): ${problem}`);
   }
 }
+
+/** Throws when the option `umbrellaTag` cannot name a release or gives tags git refuses. */
+export function assertUmbrellaTagFormat(format: unknown): asserts format is string {
+  const shown = `the plugin option umbrellaTag ${JSON.stringify(format)} (nx.json)`;
+  if (typeof format !== 'string') throw new GitInputError(`nx-uv: ${shown} must be a string such as "py/v{version}"`);
+  if (format.split('{version}').length !== 2 || format.includes('{name}')) {
+    throw new GitInputError(`nx-uv: ${shown} must contain {version} once and no {name}, e.g. "py/v{version}"`);
+  }
+  const sample = format.replace('{version}', '1.2.0rc1');
+  const problem = refNameProblem(sample);
+  if (problem) throw new GitInputError(`nx-uv: ${shown} gives tags git refuses (${JSON.stringify(sample)}): ${problem}`);
+}
+

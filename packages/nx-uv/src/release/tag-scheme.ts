@@ -19,11 +19,18 @@ export interface FixedGroup {
   tagFormat: string;
   /** The member `{name}` stands for, and whose tag target makes the group's tag and Release. */
   lead: string;
+  /** Each member is also tagged with the per-package format beside the group's tag. */
+  packageTags?: boolean;
 }
 
 export interface TagScheme {
   /** The tag of a release of `member` at `version` (its group's tag for a fixed group member). */
   tagOf(member: string, version: string): string;
+  /**
+   * Every tag a release of `member` at `version` makes: its tag, and for the lead of a fixed group
+   * with `packageTags`, each member's own tag after the group's.
+   */
+  tagsOf(member: string, version: string): string[];
   /** The fixed group of a member, if any. */
   groupOf(member: string): FixedGroup | undefined;
   /** The members a tag releases and its version, or undefined when it names no release. */
@@ -63,6 +70,12 @@ export function tagScheme(tagFormat: string | undefined, groups: readonly FixedG
     tagOf(member, version) {
       const g = byMember.get(member);
       return g ? g.tagFormat.replace('{name}', g.lead).replace('{version}', normalizeVersion(version)) : formatReleaseTag(format, member, version);
+    },
+    tagsOf(member, version) {
+      const g = byMember.get(member);
+      const own = this.tagOf(member, version);
+      if (!g?.packageTags) return [own];
+      return [own, ...g.members.map((m) => formatReleaseTag(format, m, version)).filter((t) => t !== own)];
     },
     parse(tag) {
       for (const { group, pattern } of patterns) {

@@ -2,6 +2,8 @@
  * Surgical edits of TOML text: each edit replaces only the bytes of the value token it targets, so
  * comments, layout, line endings, quote styles and every other byte stay as the user wrote them.
  * Pure: text in, text out.
+ * Ours: TOML libraries (smol-toml included) rewrite a whole document, dropping comments and layout;
+ * toml-eslint-parser gives the ranges (locate.ts).
  */
 import type { AST } from 'toml-eslint-parser';
 import { TomlEditError, fileLabel } from './errors';

@@ -7,6 +7,8 @@
  * Bumping a component clears every lower one; bumping a missing component sets it to 1 (or to the
  * explicit value of `rc=3`). A release bump keeps the number of release segments (`1.2` → `1.3`),
  * the epoch and any local label.
+ * Ours: @renovatebot/pep440's `inc` follows semver-like rules (pre-releases from 0, local labels
+ * dropped, no stable/post/dev bumps), not uv's.
  */
 import { cloneParts, formatVersion, Pep440Parts, parseVersion, PreLetter, VersionError } from './pep440-version';
 import * as pep440 from '@renovatebot/pep440';

@@ -49,6 +49,11 @@ export interface PlanMember {
   pyprojectPath?: string;
   /** The file that holds the version (pyproject.toml, or a hatch version file), for messages. */
   versionFile?: string;
+  /**
+   * The version is derived from git tags (a VCS version plugin): `version` is the last release's (or
+   * the plugin's fallback), nothing is written, and without a release tag the commits bump it.
+   */
+  versionFromTags?: true;
 }
 
 /** A commit and the members it touches whose release range contains it. */

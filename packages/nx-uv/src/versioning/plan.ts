@@ -199,6 +199,11 @@ export function planRelease(input: PlanInput): ReleasePlan {
     const current = requireVersion(m, why);
     const last = lastRelease.get(m.name);
     const base: State = { member: m, kind: 'bump', base: current, level: 'none', reasons: [], commits: [], causes: new Set() };
+    if (last === undefined && m.versionFromTags) {
+      // No tag yet and no file to read: the first release is the base bumped by the commits.
+      notes.add(`${m.name}: no release tag yet; its version comes from ${versionFileOf(m)}, so its first release is ${current} bumped by its commits`);
+      return base;
+    }
     if (last === undefined) {
       return { ...base, kind: 'first-release', reasons: [`first release (no release tag found): releases the version in ${versionFileOf(m)}`] };
     }
@@ -272,7 +277,7 @@ export function planRelease(input: PlanInput): ReleasePlan {
     } else if (analysis.commits.length > 0) {
       level = opts.bumpType;
       const n = analysis.commits.length;
-      state.reasons.push(`bumpType ${opts.bumpType} requested; ${n} commit${n === 1 ? '' : 's'} since ${last}`);
+      state.reasons.push(`bumpType ${opts.bumpType} requested; ${n} commit${n === 1 ? '' : 's'} since ${last ?? 'the start of its history'}`);
     }
     if (level === 'none' && opts.force) {
       level = opts.bumpType === 'auto' ? 'patch' : opts.bumpType;
@@ -285,7 +290,7 @@ export function planRelease(input: PlanInput): ReleasePlan {
       } else if (comparePhases(opts.prerelease.phase, currentPhase(baseParts)!) > 0) {
         state.reasons.push(`moves ${state.base} to the ${opts.prerelease.phase} phase`);
       } else {
-        skipped.push({ name: m.name, reason: `no releasable commits since ${last}` });
+        skipped.push({ name: m.name, reason: `no releasable commits since ${last ?? 'the start of its history'}` });
         continue;
       }
     } else if (level === 'none') {
@@ -294,8 +299,8 @@ export function planRelease(input: PlanInput): ReleasePlan {
         name: m.name,
         reason:
           n === 0
-            ? `no commits since ${last}`
-            : `${n} commit${n === 1 ? '' : 's'} since ${last}, none releasable (no feat, fix, perf or breaking change)`,
+            ? `no commits since ${last ?? 'the start of its history'}`
+            : `${n} commit${n === 1 ? '' : 's'} since ${last ?? 'the start of its history'}, none releasable (no feat, fix, perf or breaking change)`,
       });
       continue;
     }

@@ -10,31 +10,31 @@ describe('distribution metadata', () => {
   const tmp = makeTempDir('nx-uv-dist-');
   afterAll(() => tmp.cleanup());
 
-  it('knows wheels and sdists by name', () => {
+  it('knows wheels and sdists by name', async () => {
     expect(distributionKind('/x/a-1-py3-none-any.whl')).toBe('wheel');
     expect(distributionKind('a-1.tar.gz')).toBe('sdist');
     expect(distributionKind('a-1.zip')).toBeUndefined();
-    expect(() => readDistributionMetadata(path.join(tmp.dir, 'a-1.zip'))).toThrow(/neither a wheel/);
+    await expect(readDistributionMetadata(path.join(tmp.dir, 'a-1.zip'))).rejects.toThrow(/neither a wheel/);
   });
 
-  it('reads METADATA of a real wheel', () => {
-    const md = readDistributionMetadata(path.join(wheelhouse, 'hatchling-1.27.0-py3-none-any.whl'));
+  it('reads METADATA of a real wheel', async () => {
+    const md = await readDistributionMetadata(path.join(wheelhouse, 'hatchling-1.27.0-py3-none-any.whl'));
     expect(md.kind).toBe('wheel');
     expect(md.metadataPath).toBe('hatchling-1.27.0.dist-info/METADATA');
     expect(metadataValues(md.metadata, 'Requires-Dist')).toEqual(expect.arrayContaining([expect.stringMatching(/^pluggy/)]));
   });
 
-  it('picks the .dist-info named after the wheel when there are several, and says when none is', () => {
+  it('picks the .dist-info named after the wheel when there are several, and says when none is', async () => {
     const zip = writeZip([
       { name: 'vendored-9.dist-info/METADATA', data: 'Name: vendored\n' },
       { name: 'my_pkg-1.0.dist-info/METADATA', data: 'Name: my-pkg\n' },
     ]);
-    expect(readWheelMetadata('my_pkg-1.0-py3-none-any.whl', zip).metadataPath).toBe('my_pkg-1.0.dist-info/METADATA');
-    expect(() => readWheelMetadata('other-2.0-py3-none-any.whl', zip)).toThrow(/several .dist-info\/METADATA/);
-    expect(() => readWheelMetadata('x-1-py3-none-any.whl', writeZip([{ name: 'x/y', data: '' }]))).toThrow(
+    expect((await readWheelMetadata('my_pkg-1.0-py3-none-any.whl', zip)).metadataPath).toBe('my_pkg-1.0.dist-info/METADATA');
+    await expect(readWheelMetadata('other-2.0-py3-none-any.whl', zip)).rejects.toThrow(/several .dist-info\/METADATA/);
+    await expect(readWheelMetadata('x-1-py3-none-any.whl', writeZip([{ name: 'x/y', data: '' }]))).rejects.toThrow(
       'x-1-py3-none-any.whl: no *.dist-info/METADATA in the wheel',
     );
-    expect(() => readWheelMetadata('x-1-py3-none-any.whl', writeZip([{ name: 'x-1.dist-info/METADATA', data: Buffer.from([0xff, 0xfe]) }]))).toThrow(
+    await expect(readWheelMetadata('x-1-py3-none-any.whl', writeZip([{ name: 'x-1.dist-info/METADATA', data: Buffer.from([0xff, 0xfe]) }]))).rejects.toThrow(
       /not valid UTF-8/,
     );
   });

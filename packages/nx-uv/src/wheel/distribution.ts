@@ -36,8 +36,9 @@ function decode(file: string, inner: string, bytes: Buffer): string {
 }
 
 /** The `*.dist-info/METADATA` of a wheel (bytes given, or read from `file`). */
-export function readWheelMetadata(file: string, bytes: Buffer = fs.readFileSync(file)): DistributionMetadata {
-  const entries = listZipEntries(bytes, file);
+export async function readWheelMetadata(file: string, bytes?: Buffer): Promise<DistributionMetadata> {
+  bytes ??= await fs.promises.readFile(file);
+  const entries = await listZipEntries(bytes, file);
   const candidates = entries.filter((e) => /^[^/]+\.dist-info\/METADATA$/.test(e.name));
   let entry = candidates[0];
   if (candidates.length > 1) {
@@ -49,7 +50,7 @@ export function readWheelMetadata(file: string, bytes: Buffer = fs.readFileSync(
     }
   }
   if (!entry) throw new DistributionFormatError(file, 'no *.dist-info/METADATA in the wheel');
-  const text = decode(file, entry.name, readZipEntry(bytes, entry, file));
+  const text = decode(file, entry.name, await readZipEntry(bytes, entry, file));
   return { file, kind: 'wheel', metadataPath: entry.name, text, metadata: parseCoreMetadata(text) };
 }
 
@@ -66,9 +67,9 @@ export function readSdistMetadata(file: string, bytes: Buffer = fs.readFileSync(
 }
 
 /** The metadata of a wheel or an sdist, by file name. */
-export function readDistributionMetadata(file: string): DistributionMetadata {
+export async function readDistributionMetadata(file: string): Promise<DistributionMetadata> {
   const kind = distributionKind(file);
-  if (kind === 'wheel') return readWheelMetadata(file);
+  if (kind === 'wheel') return await readWheelMetadata(file);
   if (kind === 'sdist') return readSdistMetadata(file);
   throw new DistributionFormatError(file, 'neither a wheel (.whl) nor an sdist (.tar.gz)');
 }

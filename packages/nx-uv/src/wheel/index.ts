@@ -1,6 +1,5 @@
 /** Reading built Python distributions (wheels, sdists) without Python: their core metadata. */
 export { DistributionFormatError } from './errors';
-export { crc32 } from './crc32';
 export { listZipEntries, readZipEntry, type ZipEntry } from './zip';
 export { listTarEntries, listTarGzEntries, type TarEntry } from './tar';
 export { metadataValue, metadataValues, parseCoreMetadata, type CoreMetadata } from './core-metadata';

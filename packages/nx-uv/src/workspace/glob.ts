@@ -7,6 +7,7 @@
  *   `[abc]`, `[a-z]`, `[!abc]` character classes (`[]]`, `[!]]`, `[?]` match the literal); no `\` escapes.
  *
  * Matching is a linear dynamic programme over (token, position): no regular expressions, no backtracking.
+ * Ours: picomatch and minimatch follow shell globbing (`*` stops at `/`, dotfiles hidden), not the crate.
  */
 
 type CharSpec = string | [from: string, to: string];

@@ -1,6 +1,7 @@
 /**
  * PEP 508 environment markers: a validating scanner. Markers are kept as written; this only
  * rejects what uv's parser rejects (unknown variables, dangling operators, unbalanced parentheses).
+ * Ours: no npm package checks markers against uv's grammar.
  */
 
 /** Marker variables uv accepts (PEP 508, PEP 685/751 additions, and the legacy dotted spellings). */

@@ -393,22 +393,32 @@ describe('versions', () => {
   });
 
   it.each([
-    ['hatch-vcs (source = "vcs")', hatch('source = "vcs"'), /hatch-vcs/],
+    ['hatch-vcs (source = "vcs")', hatch('source = "vcs"'), { kind: 'vcs', plugin: 'hatch-vcs', file: 'pk/h/pyproject.toml' }],
     [
-      'hatch-vcs (in build requires)',
-      `[project]\nname = "h"\ndynamic = ["version"]\n[tool.hatch.version]\nsource = "vcs"\n[build-system]\nrequires = ["hatchling", "hatch-vcs>=0.4"]\nbuild-backend = "hatchling.build"\n`,
-      /hatch-vcs/,
+      'hatch-vcs with a fallback in raw-options',
+      `[project]\nname = "h"\ndynamic = ["version"]\n[tool.hatch.version]\nsource = "vcs"\nraw-options = { fallback_version = "0.0.1" }\n[build-system]\nrequires = ["hatchling", "hatch-vcs>=0.4"]\nbuild-backend = "hatchling.build"\n`,
+      { kind: 'vcs', plugin: 'hatch-vcs', file: 'pk/h/pyproject.toml', fallback: '0.0.1' },
     ],
     [
-      'setuptools-scm',
-      `[project]\nname = "h"\ndynamic = ["version"]\n[tool.setuptools_scm]\n[build-system]\nrequires = ["setuptools>=64", "setuptools_scm>=8"]\nbuild-backend = "setuptools.build_meta"\n`,
-      /setuptools-scm/,
+      'setuptools-scm with fallback_version',
+      `[project]\nname = "h"\ndynamic = ["version"]\n[tool.setuptools_scm]\nfallback_version = "0.1.0"\n[build-system]\nrequires = ["setuptools>=64", "setuptools_scm>=8"]\nbuild-backend = "setuptools.build_meta"\n`,
+      { kind: 'vcs', plugin: 'setuptools-scm', file: 'pk/h/pyproject.toml', fallback: '0.1.0' },
     ],
-    ['uv-dynamic-versioning', hatch('source = "uv-dynamic-versioning"'), /hatch version source "uv-dynamic-versioning"/],
+    ['uv-dynamic-versioning (hatch source)', hatch('source = "uv-dynamic-versioning"'), { kind: 'vcs', plugin: 'uv-dynamic-versioning', file: 'pk/h/pyproject.toml' }],
     [
       'pdm-backend scm',
       `[project]\nname = "h"\ndynamic = ["version"]\n[tool.pdm.version]\nsource = "scm"\n[build-system]\nrequires = ["pdm-backend"]\nbuild-backend = "pdm.backend"\n`,
-      /pdm-backend \(tool.pdm.version source = "scm"\)/,
+      { kind: 'vcs', plugin: 'pdm-backend (scm)', file: 'pk/h/pyproject.toml' },
+    ],
+  ])('derived from git tags: %s', (_label, toml, expected) => {
+    expect(single(toml)).toEqual(expected);
+  });
+
+  it.each([
+    [
+      'pdm-backend file',
+      `[project]\nname = "h"\ndynamic = ["version"]\n[tool.pdm.version]\nsource = "file"\npath = "h.py"\n[build-system]\nrequires = ["pdm-backend"]\nbuild-backend = "pdm.backend"\n`,
+      /pdm-backend \(tool.pdm.version source = "file"\)/,
     ],
     ['unknown backend', `[project]\nname = "h"\ndynamic = ["version"]\n[build-system]\nrequires = ["mybackend"]\nbuild-backend = "mybackend.api"\n`, /build backend `mybackend.api`/],
     ['no version at all', `[project]\nname = "h"\n`, /has no \[project\].version/],

@@ -4,6 +4,7 @@
  * whitespace anywhere between parts, the parenthesised specifier form, a trailing comma after the
  * last specifier, `name @ url` (a marker after a URL needs a space before `;`). The compact form
  * most requirements are written in (`name[x]>=1,<2`) is first tried with one linear regexp match.
+ * Ours: no npm package parses PEP 508 as uv does (@renovatebot/pep440 covers versions and specifiers only).
  */
 import { validateMarker } from './marker';
 import { isValidName, normalizeName } from './normalize-name';

@@ -54,7 +54,13 @@ export type VersionSource =
    * (see `findHatchVersion` for the exact spot hatch rewrites).
    */
   | { kind: 'hatch-file'; version: string; file: string; pattern?: string }
-  /** Dynamic and not readable from a file (VCS-derived, a plugin, …): reported, never guessed. */
+  /**
+   * Derived from git tags by a VCS version plugin (`plugin`: hatch-vcs, setuptools-scm,
+   * uv-dynamic-versioning, …): no file holds it. nx-uv's tag is what makes the version; `fallback` is
+   * the plugin's fallback version, when one is set. `file` is the pyproject.toml.
+   */
+  | { kind: 'vcs'; plugin: string; file: string; fallback?: string }
+  /** Dynamic and not readable from a file (a plugin, code execution, …): reported, never guessed. */
   | { kind: 'dynamic'; reason: string }
   /** No `[project]` table: a virtual workspace root. */
   | { kind: 'none' };

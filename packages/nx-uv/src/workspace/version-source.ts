@@ -1,7 +1,7 @@
 /**
  * Where a member's version comes from: `[project] version`, a hatch version file
- * (`[tool.hatch.version] path`, read with hatch's regex), or something nx-uv does not guess
- * (VCS-derived, a plugin, code execution) — reported with the plugin's name.
+ * (`[tool.hatch.version] path`, read with hatch's regex), git tags (a VCS version plugin: nx-uv's
+ * tags make the version), or something nx-uv does not guess (code execution, …) — reported.
  */
 import * as path from 'node:path';
 import { parseRequirement } from './requirement';
@@ -51,16 +51,38 @@ export function findHatchVersion(text: string, pattern?: string): HatchVersionMa
   return { version, start: span[0], end: span[1] };
 }
 
-/** Known version plugins, by normalised requirement name in `[build-system] requires`. */
-const VERSION_PLUGINS: [requirement: string, label: string][] = [
-  ['hatch-vcs', 'hatch-vcs (version from VCS tags)'],
-  ['setuptools-scm', 'setuptools-scm (version from VCS tags)'],
-  ['uv-dynamic-versioning', 'uv-dynamic-versioning (version from VCS tags)'],
-  ['versioningit', 'versioningit (version from VCS tags)'],
-  ['poetry-dynamic-versioning', 'poetry-dynamic-versioning (version from VCS tags)'],
-  ['dunamai', 'dunamai (version from VCS tags)'],
-  ['pbr', 'pbr (version from git)'],
-];
+/** Version plugins that derive the version from git tags, by normalised name in `[build-system] requires`. */
+const VCS_PLUGINS = ['hatch-vcs', 'uv-dynamic-versioning', 'setuptools-scm', 'versioningit', 'poetry-dynamic-versioning', 'dunamai'];
+
+/** A string option of `table` under any of `keys` (the plugins accept both spellings). */
+function stringOption(table: TomlTable | undefined, ...keys: string[]): string | undefined {
+  for (const key of keys) {
+    const value = table?.[key];
+    if (typeof value === 'string' && value !== '') return value;
+  }
+  return undefined;
+}
+
+/** The fallback version the plugin uses without a tag (hatch-vcs, setuptools-scm, uv-dynamic-versioning). */
+function vcsFallback(doc: TomlTable, file: string): string | undefined {
+  const tool = getTable(doc, 'tool', file);
+  const hatchVersion = getTable(getTable(tool, 'hatch', file), 'version', file, 'tool.hatch.version');
+  const raw = isTable(hatchVersion?.['raw-options']) ? (hatchVersion!['raw-options'] as TomlTable) : undefined;
+  const scm = isTable(tool?.setuptools_scm) ? (tool!.setuptools_scm as TomlTable) : isTable(tool?.['setuptools-scm']) ? (tool!['setuptools-scm'] as TomlTable) : undefined;
+  const udv = isTable(tool?.['uv-dynamic-versioning']) ? (tool!['uv-dynamic-versioning'] as TomlTable) : undefined;
+  return (
+    stringOption(hatchVersion, 'fallback-version', 'fallback_version') ??
+    stringOption(raw, 'fallback_version', 'fallback-version') ??
+    stringOption(scm, 'fallback_version', 'fallback-version') ??
+    stringOption(udv, 'fallback-version', 'fallback_version') ??
+    stringOption(getTable(getTable(tool, 'pdm', file), 'version', file, 'tool.pdm.version'), 'fallback_version', 'fallback-version')
+  );
+}
+
+function vcsSource(doc: TomlTable, file: string, plugin: string): VersionSource {
+  const fallback = vcsFallback(doc, file);
+  return fallback === undefined ? { kind: 'vcs', plugin, file } : { kind: 'vcs', plugin, file, fallback };
+}
 
 function buildRequires(doc: TomlTable, file: string): string[] {
   const requires = getArray(getTable(doc, 'build-system', file), 'requires', file, 'build-system.requires') ?? [];
@@ -79,12 +101,7 @@ function buildRequires(doc: TomlTable, file: string): string[] {
 function dynamicReason(doc: TomlTable, file: string, backend: string | undefined, requires: string[]): string {
   const tool = getTable(doc, 'tool', file);
   const where = `${file} declares dynamic = ["version"]`;
-  for (const [requirement, label] of VERSION_PLUGINS) {
-    if (requires.includes(requirement)) return `${where}; it is computed by ${label}`;
-  }
-  if (isTable(tool?.setuptools_scm) || isTable(tool?.['setuptools-scm'])) {
-    return `${where}; it is computed by setuptools-scm (version from VCS tags)`;
-  }
+  if (requires.includes('pbr')) return `${where}; it is computed by pbr (version from git)`;
   const pdmVersion = getTable(getTable(tool, 'pdm', file), 'version', file, 'tool.pdm.version');
   if (pdmVersion) return `${where}; it is computed by pdm-backend (tool.pdm.version source = "${String(pdmVersion.source ?? 'file')}")`;
   const setuptoolsDynamic = getTable(getTable(tool, 'setuptools', file), 'dynamic', file, 'tool.setuptools.dynamic');
@@ -165,11 +182,18 @@ export function readVersionSource(
   if (hatchVersion && usesHatchling) {
     const source = hatchVersion.source ?? 'regex';
     if (source === 'regex') return readHatchFile(reader, memberRoot, file, hatchVersion);
-    if (source === 'vcs') return { kind: 'dynamic', reason: `${file} declares dynamic = ["version"]; it is computed by hatch-vcs (version from VCS tags)` };
+    if (source === 'vcs') return vcsSource(doc, file, 'hatch-vcs');
+    if (source === 'uv-dynamic-versioning') return vcsSource(doc, file, 'uv-dynamic-versioning');
     return {
       kind: 'dynamic',
       reason: `${file} declares dynamic = ["version"]; it is computed by the hatch version source "${String(source)}"`,
     };
   }
+  const plugin = VCS_PLUGINS.find((p) => requires.includes(p));
+  if (plugin) return vcsSource(doc, file, plugin);
+  const tool = getTable(doc, 'tool', file);
+  if (isTable(tool?.setuptools_scm) || isTable(tool?.['setuptools-scm'])) return vcsSource(doc, file, 'setuptools-scm');
+  const pdmVersion = getTable(getTable(tool, 'pdm', file), 'version', file, 'tool.pdm.version');
+  if (pdmVersion?.source === 'scm' && (backend?.startsWith('pdm') ?? false)) return vcsSource(doc, file, 'pdm-backend (scm)');
   return { kind: 'dynamic', reason: dynamicReason(doc, file, backend, requires) };
 }

@@ -37,6 +37,14 @@ describe('auditRequirements', () => {
     ).toEqual([]);
   });
 
+  it('a member whose version is a development version from git (not at its tag): any exact pin, as a metadata hook writes it', () => {
+    const dev = { ...expectation, development: new Set(['pkg-a']) };
+    expect(auditRequirements('w.whl', ['pkg-a==1.2.1.dev12+b205ceb3b', 'pkg-b==0.3.0rc1'], dev)).toEqual([]);
+    expect(auditRequirements('w.whl', ['pkg-a>=1.2.0'], dev).map((p) => p.reason)).toEqual(['">=1.2.0"']);
+    expect(auditRequirements('w.whl', ['pkg-a==1.*'], dev)).toHaveLength(1);
+    expect(auditRequirements('w.whl', ['pkg-b==0.3.0rc2'], dev)).toHaveLength(1);
+  });
+
   it('names each unpinned internal requirement, what it found and the version expected', () => {
     const problems = auditRequirements(
       'w.whl',

@@ -14,6 +14,12 @@ export interface PinExpectation {
   self: string;
   /** Normalised name → current version of every member it depends on (runtime or extra). */
   versions: ReadonlyMap<string, string>;
+  /**
+   * Members whose version here is a development version derived from git (HEAD is not their release
+   * tag): any exact `==` pin is accepted, since a metadata hook may pin the same commit's `.devN`
+   * version, and such a build is never published.
+   */
+  development?: ReadonlySet<string>;
 }
 
 export interface AuditProblem {
@@ -40,8 +46,7 @@ export interface FileAudit {
 }
 
 /** What the built distributions of `member` must pin: its runtime and optional internal dependencies. */
-export function pinExpectation(ws: UvWorkspace, member: Member): PinExpectation {
-  const all = currentVersions(ws);
+export function pinExpectation(ws: UvWorkspace, member: Member, all: ReadonlyMap<string, string> = currentVersions(ws)): PinExpectation {
   const versions = new Map<string, string>();
   for (const dep of member.dependencies) {
     if (dep.kind !== 'runtime' && dep.kind !== 'optional') continue;
@@ -59,6 +64,15 @@ export function isExactPin(specifier: string, version: string): boolean {
   const pinned = specifier.slice(2);
   if (pinned.includes('*') || !pep440.valid(pinned)) return false;
   return pep440.eq(pinned, version);
+}
+
+/** Is `specifier` one exact `==<version>` (no wildcard) of any version? */
+function isAnyExactPin(specifier: string): boolean {
+  if (specifier.includes(',')) return false;
+  if (specifier.startsWith('===')) return specifier.length > 3;
+  if (!specifier.startsWith('==')) return false;
+  const pinned = specifier.slice(2);
+  return !pinned.includes('*') && !!pep440.valid(pinned);
 }
 
 /** Pure: the problems among `requiresDist` (Requires-Dist values) of a file named `file`. */
@@ -87,7 +101,7 @@ export function auditRequirements(file: string, requiresDist: readonly string[],
     if (expected === undefined) continue;
     if (url !== undefined) {
       problems.push({ file, requirement: value, dependency: name, expected, reason: `a direct reference (${url})` });
-    } else if (!isExactPin(specifier, expected)) {
+    } else if (expectation.development?.has(name) ? !isAnyExactPin(specifier) : !isExactPin(specifier, expected)) {
       problems.push({
         file,
         requirement: value,
@@ -101,8 +115,8 @@ export function auditRequirements(file: string, requiresDist: readonly string[],
 }
 
 /** Reads the metadata of one wheel or sdist and audits its Requires-Dist. */
-export function auditDistribution(filePath: string, expectation: PinExpectation): FileAudit {
-  const md = readDistributionMetadata(filePath);
+export async function auditDistribution(filePath: string, expectation: PinExpectation): Promise<FileAudit> {
+  const md = await readDistributionMetadata(filePath);
   const file = path.basename(filePath);
   const requiresDist = metadataValues(md.metadata, 'Requires-Dist');
   const audit: FileAudit = { file, kind: md.kind, checked: requiresDist.length, problems: auditRequirements(file, requiresDist, expectation) };

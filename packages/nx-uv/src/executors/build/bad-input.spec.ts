@@ -29,8 +29,8 @@ function snapshotDir(dir: string): Record<string, string> {
   return out;
 }
 
-function requiresDist(file: string): string[] {
-  const md = file.endsWith('.whl') ? readWheelMetadata(file) : readSdistMetadata(file);
+async function requiresDist(file: string): Promise<string[]> {
+  const md = file.endsWith('.whl') ? await readWheelMetadata(file) : readSdistMetadata(file);
   return metadataValues(md.metadata, 'Requires-Dist');
 }
 
@@ -98,10 +98,10 @@ describe('build executor, unbuildable metadata (real uv)', () => {
     expect(fs.readdirSync(scratch)).toEqual([]);
   };
 
-  it('the fixture: good builds of Pkg_B and pkg-c (wheel, sdist and uv\'s .gitignore) sit in their output folders', () => {
+  it('the fixture: good builds of Pkg_B and pkg-c (wheel, sdist and uv\'s .gitignore) sit in their output folders', async () => {
     expect(Object.keys(goodB).sort()).toEqual(['.gitignore', 'pkg_b-0.3.0rc1-py3-none-any.whl', 'pkg_b-0.3.0rc1.tar.gz']);
     expect(Object.keys(goodC).sort()).toEqual(['.gitignore', 'pkg_c-2.0.0-py3-none-any.whl', 'pkg_c-2.0.0.tar.gz']);
-    expect(requiresDist(path.join(bDist, 'pkg_b-0.3.0rc1-py3-none-any.whl'))).toEqual(["pkg-a[fast]==1.2.0 ; python_full_version >= '3.8'", 'packaging']);
+    expect(await requiresDist(path.join(bDist, 'pkg_b-0.3.0rc1-py3-none-any.whl'))).toEqual(["pkg-a[fast]==1.2.0 ; python_full_version >= '3.8'", 'packaging']);
   });
 
   it('an invalid [project] version: stops before uv and before pinning, naming the package, the version and its pyproject.toml', async () => {
@@ -239,8 +239,8 @@ describe('build executor, a dependency cycle between members (real uv)', () => {
       const dist = path.join(root, 'py/packages', project.slice(-1), 'dist');
       const own = project === 'pkg-a' ? '1.2.0' : '1.0.0';
       const wheel = path.join(dist, `${project.replace('-', '_')}-${own}-py3-none-any.whl`);
-      expect(requiresDist(wheel)).toEqual([`${other}==${version}`, `${other}==${version} ; extra == 'extra'`]);
-      expect(requiresDist(path.join(dist, `${project.replace('-', '_')}-${own}.tar.gz`))).toEqual([`${other}==${version}`, `${other}==${version} ; extra == 'extra'`]);
+      expect(await requiresDist(wheel)).toEqual([`${other}==${version}`, `${other}==${version} ; extra == 'extra'`]);
+      expect(await requiresDist(path.join(dist, `${project.replace('-', '_')}-${own}.tar.gz`))).toEqual([`${other}==${version}`, `${other}==${version} ; extra == 'extra'`]);
       expect(snapshotPyprojects(root)).toEqual(before);
       expect(hasJournal(defaultJournalDir(root))).toBe(false);
     }

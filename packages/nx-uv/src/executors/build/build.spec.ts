@@ -26,8 +26,8 @@ const env = uvTestEnv();
 function dists(dir: string): string[] {
   return fs.existsSync(dir) ? fs.readdirSync(dir).filter((n) => !n.startsWith('.')).sort() : [];
 }
-function requiresDist(file: string): string[] {
-  const md = file.endsWith('.whl') ? readWheelMetadata(file) : readSdistMetadata(file);
+async function requiresDist(file: string): Promise<string[]> {
+  const md = file.endsWith('.whl') ? await readWheelMetadata(file) : readSdistMetadata(file);
   return metadataValues(md.metadata, 'Requires-Dist');
 }
 
@@ -59,8 +59,8 @@ describe('build executor (real uv)', () => {
     const dist = path.join(root, 'py/packages/b/dist');
     expect(dists(dist)).toEqual(['pkg_b-0.3.0rc1-py3-none-any.whl', 'pkg_b-0.3.0rc1.tar.gz']);
     const expected = ["pkg-a[fast]==1.2.0 ; python_full_version >= '3.8'", 'packaging'];
-    expect(requiresDist(path.join(dist, 'pkg_b-0.3.0rc1-py3-none-any.whl'))).toEqual(expected);
-    expect(requiresDist(path.join(dist, 'pkg_b-0.3.0rc1.tar.gz'))).toEqual(expected);
+    expect(await requiresDist(path.join(dist, 'pkg_b-0.3.0rc1-py3-none-any.whl'))).toEqual(expected);
+    expect(await requiresDist(path.join(dist, 'pkg_b-0.3.0rc1.tar.gz'))).toEqual(expected);
     expect(log.info.join('\n')).toContain(`[project.dependencies] "pkg-a[fast] >=1.0 ; python_version >= '3.8'" -> "pkg-a[fast]==1.2.0; python_version >= '3.8'"`);
     expect(log.info.join('\n')).toMatch(/built pkg_b-0\.3\.0rc1-py3-none-any\.whl, pkg_b-0\.3\.0rc1\.tar\.gz in py\/packages\/b\/dist; .*pkg-a==1\.2\.0/);
     expectPristine();
@@ -71,7 +71,7 @@ describe('build executor (real uv)', () => {
     expect(r).toEqual({ success: true });
     const dist = path.join(root, 'py/packages/c/dist');
     expect(dists(dist)).toEqual(['pkg_c-2.0.0-py3-none-any.whl', 'pkg_c-2.0.0.tar.gz']);
-    const reqs = requiresDist(path.join(dist, 'pkg_c-2.0.0-py3-none-any.whl')).map((s) => parseRequirement(s));
+    const reqs = (await requiresDist(path.join(dist, 'pkg_c-2.0.0-py3-none-any.whl'))).map((s) => parseRequirement(s));
     const shown = reqs.map((q) => `${q.normalizedName}[${q.extras.join(',')}]${q.specifier}; ${q.marker ?? ''}`);
     expect(shown).toEqual([
       'pkg-b[]==0.3.0rc1; ',
@@ -107,7 +107,7 @@ describe('build executor (real uv)', () => {
     }
     expect(r).toEqual({ success: true });
     expect(dists(dist)).toEqual(['pkg_a-1.2.0-py3-none-any.whl', 'pkg_a-1.2.0.tar.gz']);
-    expect(requiresDist(path.join(dist, 'pkg_a-1.2.0-py3-none-any.whl'))).toEqual([]);
+    expect(await requiresDist(path.join(dist, 'pkg_a-1.2.0-py3-none-any.whl'))).toEqual([]);
     expectPristine();
   });
 
@@ -188,7 +188,7 @@ describe('build executor (real uv)', () => {
       ['pkg-b', '0.3.0rc1'],
       ['pkg-a', '1.2.0'],
     ]);
-    const wheel = auditDistribution(path.join(out, 'pkg_c-2.0.0-py3-none-any.whl'), expectation);
+    const wheel = await auditDistribution(path.join(out, 'pkg_c-2.0.0-py3-none-any.whl'), expectation);
     expect(wheel.problems.map((p) => [p.file, p.dependency, p.expected])).toEqual([
       ['pkg_c-2.0.0-py3-none-any.whl', 'pkg-b', '0.3.0rc1'],
       ['pkg_c-2.0.0-py3-none-any.whl', 'pkg-a', '1.2.0'],
@@ -200,12 +200,12 @@ describe('build executor (real uv)', () => {
       `  - pkg_c-2.0.0-py3-none-any.whl: Requires-Dist "pkg-b>=0.1": workspace member pkg-b must be pinned ==0.3.0rc1 (its current version), found ">=0.1"\n` +
         `  - pkg_c-2.0.0-py3-none-any.whl: Requires-Dist "pkg-a; extra == 'all'": workspace member pkg-a must be pinned ==1.2.0 (its current version), found no version`,
     );
-    const sdist = auditDistribution(path.join(out, 'pkg_c-2.0.0.tar.gz'), expectation);
+    const sdist = await auditDistribution(path.join(out, 'pkg_c-2.0.0.tar.gz'), expectation);
     expect(sdist.kind).toBe('sdist');
     expect(sdist.problems).toHaveLength(5);
     // The pinned build passes the same audit.
     expect(await build('pkg-c')).toEqual({ success: true });
-    expect(auditDistribution(path.join(root, 'py/packages/c/dist/pkg_c-2.0.0-py3-none-any.whl'), expectation).problems).toEqual([]);
+    expect((await auditDistribution(path.join(root, 'py/packages/c/dist/pkg_c-2.0.0-py3-none-any.whl'), expectation)).problems).toEqual([]);
     expectPristine();
 
     // A backend that ignores the pins: the executor fails on the audit and ships nothing.

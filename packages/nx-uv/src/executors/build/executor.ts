@@ -15,7 +15,10 @@ import { defaultJournalDir, lockedRequirementNotice, pinChanges, PinRestoreError
 import { formatKeyPath } from '../../toml';
 import { runUv } from '../../uv';
 import { distributionKind } from '../../wheel';
-import { assertValidMemberVersions, displayPath, nxUvPluginOptions, resolveUvProject, runNxUvExecutor, type ExecutorResult, type UvProject } from '../shared';
+import { assertValidMemberVersions, displayPath, nxUvPluginOptions, releaseVersions, resolveUvProject, runNxUvExecutor, tagSchemeOf, type ExecutorResult, type UvProject } from '../shared';
+import { vcsBuildEnv, vcsTagAdvice, type VcsRelease } from '../../release/vcs-version';
+import { parseDistributionFilename, sameVersion } from '../../registry/dist-files';
+import type { Member } from '../../workspace';
 import { auditDistribution, formatAuditProblems, pinExpectation, type FileAudit } from './audit';
 import { assertOnlyDistributions, emptyOutputDir, isDistributionArtifact, resolveOutputDir } from './output-dir';
 import { makeOwnedTempDir, removeAbandonedTempDirs } from '../../process-temp';
@@ -48,8 +51,10 @@ async function build(project: UvProject, options: BuildExecutorOptions, context:
   const outDir = resolveOutputDir(project, options.outputPath ?? nxUvPluginOptions(context).buildOutputPath ?? DEFAULT_BUILD_OUTPUT);
   // uv reads every member's pyproject.toml, so one invalid version anywhere stops every build.
   assertValidMemberVersions(ws, workspaceRoot, `build ${name}`);
-  const plans = planWorkspacePins(ws, [member.name]);
-  const expectation = pinExpectation(ws, member);
+  const { versions, vcs } = await releaseVersions(ws, tagSchemeOf(context, ws), env);
+  const plans = planWorkspacePins(ws, [member.name], versions);
+  const development = new Set([...vcs].filter(([, release]) => !release.atHead).map(([name]) => name));
+  const expectation = { ...pinExpectation(ws, member, versions), development };
   const shownOut = displayPath(workspaceRoot, outDir);
   const shownPyproject = displayPath(workspaceRoot, path.join(ws.absRoot, member.pyprojectPath));
   assertOnlyDistributions(outDir, workspaceRoot);
@@ -67,7 +72,7 @@ async function build(project: UvProject, options: BuildExecutorOptions, context:
     try {
       const result = await withPins(defaultJournalDir(workspaceRoot), pinChanges(ws.absRoot, plans), async () => {
         state.uv = 'running';
-        const r = await runUv(uvBuildArgs(name, staging), { cwd: ws.absRoot, env });
+        const r = await runUv(uvBuildArgs(name, staging), { cwd: ws.absRoot, env: { ...env, ...vcsBuildEnv(member, vcs.get(member.name)) } });
         state.uv = 'done';
         return r;
       });
@@ -88,7 +93,8 @@ async function build(project: UvProject, options: BuildExecutorOptions, context:
     if (!files.some((f) => distributionKind(f) === 'wheel')) {
       throw new Error(`uv build of ${name} reported success but wrote no wheel; ${shownOut} was left as it was`);
     }
-    const audits: FileAudit[] = files.map((f) => auditDistribution(f, expectation));
+    checkVcsVersion(member, vcs.get(member.name), files, shownOut);
+    const audits: FileAudit[] = await Promise.all(files.map((f) => auditDistribution(f, expectation)));
     const problems = audits.flatMap((a) => a.problems);
     if (problems.length > 0) {
       const notice = lockedRequirementNotice(member);
@@ -110,6 +116,33 @@ async function build(project: UvProject, options: BuildExecutorOptions, context:
     return true;
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A member whose version is derived from git tags: where HEAD carries its release tag, the built files
+ * must carry that version (else the VCS plugin does not read nx-uv's tags, and the build is refused);
+ * elsewhere the build is a development build, said so.
+ */
+function checkVcsVersion(member: Member, release: VcsRelease | undefined, files: readonly string[], shownOut: string): void {
+  if (member.version.kind !== 'vcs') return;
+  const builtVersions = [...new Set(files.map((f) => parseDistributionFilename(path.basename(f))?.version).filter((v): v is string => v !== undefined))];
+  const built = builtVersions.join(', ');
+  if (!release?.atHead) {
+    logger.info(
+      `nx-uv build: ${member.distributionName} ${built} is a development build (version from git tags by ${member.version.plugin}): ` +
+        (release ? `HEAD does not carry its release tag ${release.tag}` : 'it has no release tag yet') +
+        '; publish uploads only builds of a tagged release.',
+    );
+    return;
+  }
+  if (builtVersions.length !== 1 || !sameVersion(builtVersions[0], release.version)) {
+    throw new Error(
+      `the distributions built for ${member.distributionName} carry version ${built || '(none)'}, but HEAD is its release ${release.version} (tag ${release.tag}), ` +
+        `so they were discarded (${shownOut} was left as it was). ${vcsTagAdvice(member, release.tag)}. ` +
+        'A development version (.devN+g…) means the plugin also ignored the version nx-uv sets for the build ' +
+        '(SETUPTOOLS_SCM_PRETEND_VERSION, UV_DYNAMIC_VERSIONING_BYPASS, POETRY_DYNAMIC_VERSIONING_BYPASS, PDM_BUILD_SCM_VERSION) and read the tree as changed.',
+    );
   }
 }
 

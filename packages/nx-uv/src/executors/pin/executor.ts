@@ -7,7 +7,7 @@ import { logger, type ExecutorContext } from '@nx/devkit';
 import * as path from 'node:path';
 import { defaultJournalDir, lockedRequirementNotice, pinChanges, pinFiles, planWorkspacePins, readJournal, restorePins } from '../../pin';
 import { formatKeyPath } from '../../toml';
-import { displayPath, resolveUvProject, runNxUvExecutor, type ExecutorResult } from '../shared';
+import { displayPath, releaseVersions, resolveUvProject, runNxUvExecutor, tagSchemeOf, type ExecutorResult } from '../shared';
 
 /** Options of the executor (schema.json). */
 export interface PinExecutorOptions {
@@ -20,14 +20,15 @@ export function persistentPinId(memberName: string): string {
   return `pin-${memberName}`;
 }
 
-function pin(context: ExecutorContext): boolean {
+async function pin(context: ExecutorContext): Promise<boolean> {
   const { workspace, member, workspaceRoot } = resolveUvProject(context);
   const journalDir = defaultJournalDir(workspaceRoot);
   if (!member.isPackage) {
     logger.info(`nx-uv pin: ${member.distributionName || member.root} is not a package (uv does not build it); nothing to pin.`);
     return true;
   }
-  const plans = planWorkspacePins(workspace, [member.name]);
+  const { versions } = await releaseVersions(workspace, tagSchemeOf(context, workspace));
+  const plans = planWorkspacePins(workspace, [member.name], versions);
   const notice = lockedRequirementNotice(member);
   if (notice) logger.warn(`nx-uv pin: ${notice}.`);
   const pins = plans.flatMap((plan) => plan.pins.map((p) => ({ file: plan.file, ...p })));
@@ -78,5 +79,5 @@ function restore(context: ExecutorContext): boolean {
 }
 
 export default async function pinExecutor(options: PinExecutorOptions, context: ExecutorContext): Promise<ExecutorResult> {
-  return runNxUvExecutor(options.restore ? 'pin --restore' : 'pin', context, () => (options.restore ? restore(context) : pin(context)));
+  return runNxUvExecutor(options.restore ? 'pin --restore' : 'pin', context, async () => (options.restore ? restore(context) : pin(context)));
 }

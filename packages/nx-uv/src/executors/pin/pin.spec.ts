@@ -130,7 +130,7 @@ describe('pin executor', () => {
     expect(log.error).toEqual([]);
     expect(r).toEqual({ success: true });
     const wheel = path.join(root, 'py/packages/c/dist/pkg_c-2.0.0-py3-none-any.whl');
-    expect(metadataValues(readWheelMetadata(wheel).metadata, 'Requires-Dist')[0]).toBe('pkg-b==0.3.0rc1');
+    expect(metadataValues((await readWheelMetadata(wheel)).metadata, 'Requires-Dist')[0]).toBe('pkg-b==0.3.0rc1');
     expect(fs.readFileSync(cFile, 'utf8')).toBe(PINNED_C);
     expect(readJournal(journalDir).map((e) => e.id)).toEqual(['pin-pkg-c']);
     expect(await pin('pkg-c', true)).toEqual({ success: true });

@@ -30,9 +30,9 @@ export class NoDistributionsError extends Error {
 export async function collectDistributions(
   distDir: string,
   member: Member,
-  options: { shownDir: string; projectName: string; buildTarget: string },
+  options: { shownDir: string; projectName: string; buildTarget: string; version?: string },
 ): Promise<CollectedDistributions> {
-  const version = memberVersion(member);
+  const version = options.version ?? memberVersion(member);
   const label = `${member.distributionName}${version ? ` ${version}` : ''}`;
   const runBuild =
     `Run the ${options.buildTarget} target first (\`nx run ${options.projectName}:${options.buildTarget}\`; ` +
@@ -53,7 +53,7 @@ export async function collectDistributions(
   const files: CollectedDistributions['files'] = [];
   for (const p of selection.selected) {
     const full = path.join(distDir, p.filename);
-    const meta = readDistributionMetadata(full);
+    const meta = await readDistributionMetadata(full);
     const name = metadataValue(meta.metadata, 'Name');
     const metaVersion = metadataValue(meta.metadata, 'Version');
     if (!name || normalizeName(name) !== member.name || !metaVersion || !sameVersion(metaVersion, selection.version)) {

@@ -50,6 +50,7 @@ import {
 } from '../shared';
 import { alreadyListed, earlierRelease } from './earlier-release';
 import { collectDistributions, memberVersion } from './collect-distributions';
+import { vcsReleases, type VcsRelease } from '../../release/vcs-version';
 import { resolveDistDir } from './dist-dir';
 import { normalizePublishOptions, type NormalizedPublishOptions } from './options';
 import { describeIndex, dryRunLines, failureMessage } from './report';
@@ -122,6 +123,19 @@ async function publish(
     return true;
   }
 
+  // A version derived from git tags is published from its release tag's commit only.
+  let release: VcsRelease | undefined;
+  if (member.version.kind === 'vcs') {
+    release = (await vcsReleases(project.workspace, [member], tagSchemeOf(context, project.workspace), { env })).get(member.name);
+    if (!release?.atHead) {
+      info(
+        `nx-uv publish: ${member.distributionName} takes its version from git tags (${member.version.plugin}) and HEAD is not its release ` +
+          `(${release ? `its release tag ${release.tag} ${release.tagged ? 'is on another commit' : 'is not made yet: run the tag target first'}` : 'it has no release tag'}): nothing to publish in this run.`,
+      );
+      return true;
+    }
+  }
+
   // A version that is not PEP 440 cannot have been built: say so, rather than "no files of that version".
   assertValidMemberVersions(project.workspace, workspaceRoot, `publish ${member.distributionName}`, [member]);
 
@@ -138,9 +152,9 @@ async function publish(
 
   const dist = resolveDistDir(context, projectName, absProjectRoot, options.distPath);
   const shownDir = displayPath(workspaceRoot, dist.dir);
-  const collected = await collectDistributions(dist.dir, member, { shownDir, projectName, buildTarget: dist.buildTarget });
+  const collected = await collectDistributions(dist.dir, member, { shownDir, projectName, buildTarget: dist.buildTarget, version: release?.version });
   const fullLabel = `${member.distributionName} ${collected.version}`;
-  if (version === undefined) {
+  if (version === undefined && !release) {
     info(`nx-uv publish: the version of ${member.distributionName} is dynamic; publishing the one version built in ${shownDir}: ${collected.version}.`);
   }
   // PEP 440 local versions (`2.0.1.dev22+g1a2b3c`, what VCS versioning gives between tags) are refused

@@ -7,6 +7,9 @@ import * as path from 'node:path';
 import { isValidVersion } from '../../versioning';
 import type { Member, UvWorkspace } from '../../workspace';
 import { displayPath } from '../../pin/leftover-pins';
+import { currentVersions } from '../../pin';
+import { vcsReleases, type VcsRelease } from '../../release/vcs-version';
+import type { TagScheme } from '../../release/tag-scheme';
 
 /** The members (of `members`, default all) whose readable version is not a PEP 440 version. */
 export function invalidMemberVersions(ws: UvWorkspace, members: readonly Member[] = ws.members): { member: Member; version: string; file: string }[] {
@@ -35,4 +38,20 @@ export function assertValidMemberVersions(ws: UvWorkspace, workspaceRoot: string
     `nx-uv: cannot ${doing}: ${lines.join('; ')}. uv refuses such a workspace; write a valid version ` +
       '(e.g. 1.0.0, 1.0.0rc1, 1.0.0.post1, 1.0.0+local) and run again. Nothing was changed.',
   );
+}
+
+/**
+ * The version of every member the way pin, build and publish see it: the version in its files, or for
+ * a member whose version is derived from git tags, its release version (see release/vcs-version.ts).
+ * `vcs` holds those releases, by normalised name.
+ */
+export async function releaseVersions(
+  ws: UvWorkspace,
+  scheme: TagScheme,
+  env?: NodeJS.ProcessEnv,
+): Promise<{ versions: Map<string, string>; vcs: Map<string, VcsRelease> }> {
+  const versions = currentVersions(ws);
+  const vcs = await vcsReleases(ws, ws.members, scheme, { env });
+  for (const [name, release] of vcs) versions.set(name, release.version);
+  return { versions, vcs };
 }

@@ -11,10 +11,12 @@ import * as path from 'node:path';
 import { extractChangelogSection } from '../../changelog';
 import { gitHubClientFromEnv, RELEASE_LABEL_TAGGED, type GitHubClient } from '../../forge';
 import { assertRemote, createAnnotatedTag, currentBranch, currentCommit, deleteLocalTag, listTags, pushTags, remoteAuthEnv, remoteTagCommit } from '../../git';
-import type { Member, UvWorkspace } from '../../workspace';
+import { loadUvWorkspace, type Member, type UvWorkspace } from '../../workspace';
+import { tagUmbrella, umbrellaFormatFor } from './umbrella';
 import { isPrereleaseVersion, normalizeVersion, parseVersion } from '../../versioning';
 import { displayPath, outsideGroup, publishExclusion, releaseLabelOf, resolveUvProject, runNxUvExecutor, tagSchemeOf, type ExecutorResult } from '../shared';
 import { tagScheme, type TagScheme } from '../../release/tag-scheme';
+import { vcsReleases } from '../../release/vcs-version';
 
 /** Options of the executor (schema.json). */
 export interface TagExecutorOptions {
@@ -115,8 +117,22 @@ async function tag(options: TagExecutorOptions, context: ExecutorContext): Promi
   assertRemote(remote);
   const releaseLabel = releaseLabelOf(options.releaseLabel, context);
   const cwd = workspaceRoot;
-  const { version } = memberVersion(workspace, member);
   const scheme = tagSchemeOf(context, workspace);
+  let version: string;
+  if (member.version.kind === 'vcs') {
+    // The tag makes the version: the one `version` recorded in CHANGELOG.md.
+    const release = (await vcsReleases(workspace, [member], scheme)).get(member.name);
+    if (!release) {
+      logger.info(
+        `nx-uv tag: ${member.distributionName} takes its version from git tags (${member.version.plugin}) and has no release to tag: ` +
+          'no release tag, and no version in its CHANGELOG.md (the version target writes one when it releases it).',
+      );
+      return true;
+    }
+    version = release.version;
+  } else {
+    version = memberVersion(workspace, member).version;
+  }
   const group = scheme.groupOf(member.name);
   if (group && group.lead !== member.name) {
     logger.info(
@@ -127,7 +143,21 @@ async function tag(options: TagExecutorOptions, context: ExecutorContext): Promi
   }
   const spec = releaseSpec(workspace, member, version, scheme);
   const head = await currentCommit(cwd);
-  const existing = (await listTags(cwd, (n) => n === spec.tag))[0];
+  const allTags = scheme.tagsOf(member.name, version);
+  const local = new Map((await listTags(cwd, (n) => allTags.includes(n))).map((t) => [t.name, t]));
+  const existing = local.get(spec.tag);
+  // A fixed group's per-package tags (packageTags), made with the group's tag.
+  const extraTags = allTags.slice(1);
+  for (const t of extraTags) {
+    const at = local.get(t);
+    if (at && at.commit !== head && !(existing && existing.commit !== head)) {
+      throw new Error(
+        `nx-uv: tag ${t} already exists on commit ${at.commit.slice(0, 12)}, not on HEAD ${head.slice(0, 12)}: it cannot mark the release ${spec.tag} ` +
+          '(packageTags of a fixed group). Delete it if it was a mistake, or release a new version.',
+      );
+    }
+  }
+  const missingExtra = extraTags.filter((t) => !local.has(t));
 
   if (existing && existing.commit !== head) {
     logger.info(
@@ -142,6 +172,7 @@ async function tag(options: TagExecutorOptions, context: ExecutorContext): Promi
     logger.info(`  name: ${spec.name}${spec.prerelease ? ' (prerelease)' : ''}`);
     logger.info(`  body (from ${changelog} or a fallback line):`);
     for (const line of spec.body.trimEnd().split('\n')) logger.info(`    ${line}`);
+    if (extraTags.length > 0) logger.info(`  with the per-package tags ${extraTags.join(', ')}`);
     logger.info(`  then move the merged release PR's label "${releaseLabel}" to "${RELEASE_LABEL_TAGGED}"`);
     return true;
   }
@@ -152,28 +183,37 @@ async function tag(options: TagExecutorOptions, context: ExecutorContext): Promi
   // A tag the remote already has on another commit would make the push fail: say why, create nothing.
   // Credentials for the network commands in their environment only (the workflow checks out without persisting any).
   const auth = { env: await remoteAuthEnv(cwd, remote) };
-  const onRemote = await remoteTagCommit(cwd, remote, spec.tag, auth);
-  if (onRemote !== undefined && onRemote !== head) {
-    throw new Error(
-      `${remote} already has tag ${spec.tag} on commit ${onRemote.slice(0, 12)}, not on HEAD ${head.slice(0, 12)}: ` +
-        `${member.distributionName} ${version} was released from another commit. Fetch the tags (git fetch --tags ${remote}) ` +
-        'and release a new version, or delete the remote tag if that release was a mistake.',
-    );
+  for (const t of allTags) {
+    const onRemote = await remoteTagCommit(cwd, remote, t, auth);
+    if (onRemote !== undefined && onRemote !== head) {
+      throw new Error(
+        `${remote} already has tag ${t} on commit ${onRemote.slice(0, 12)}, not on HEAD ${head.slice(0, 12)}: ` +
+          `${member.distributionName} ${version} was released from another commit. Fetch the tags (git fetch --tags ${remote}) ` +
+          'and release a new version, or delete the remote tag if that release was a mistake.',
+      );
+    }
   }
+  const created: string[] = [];
   if (existing) {
     logger.info(`nx-uv tag: tag ${spec.tag} already at HEAD; not recreated`);
   } else {
     await createAnnotatedTag(cwd, spec.tag, `${spec.name}\n`, head);
+    created.push(spec.tag);
     logger.info(`nx-uv tag: created tag ${spec.tag} at ${head.slice(0, 12)}`);
   }
+  for (const t of missingExtra) {
+    await createAnnotatedTag(cwd, t, `${spec.name}\n`, head);
+    created.push(t);
+    logger.info(`nx-uv tag: created tag ${t} at ${head.slice(0, 12)} (a per-package tag of ${spec.tag})`);
+  }
   try {
-    await pushTags(cwd, remote, [spec.tag], auth);
+    await pushTags(cwd, remote, allTags, auth);
   } catch (error) {
     // No local tag from a failed push: a rerun starts from the same state.
-    if (!existing) await deleteLocalTag(cwd, spec.tag).catch(() => undefined);
+    for (const t of created) await deleteLocalTag(cwd, t).catch(() => undefined);
     throw error;
   }
-  logger.info(`nx-uv tag: pushed ${spec.tag} to ${remote}`);
+  logger.info(`nx-uv tag: pushed ${allTags.join(', ')} to ${remote}`);
 
   const release = await client.createRelease({ tag: spec.tag, name: spec.name, body: spec.body, prerelease: spec.prerelease, targetCommitish: head });
   const verb = release.action === 'created' ? 'created' : release.action === 'updated' ? 'updated' : 'already up to date:';
@@ -184,5 +224,13 @@ async function tag(options: TagExecutorOptions, context: ExecutorContext): Promi
 }
 
 export default async function tagExecutor(options: TagExecutorOptions, context: ExecutorContext): Promise<ExecutorResult> {
-  return runNxUvExecutor(options.dryRun ? 'tag --dryRun' : 'tag', context, () => tag(options, context));
+  return runNxUvExecutor(options.dryRun ? 'tag --dryRun' : 'tag', context, async () => {
+    const umbrella = umbrellaFormatFor(context);
+    if (!umbrella) return tag(options, context);
+    // The uv root project: its own package tag when it is a member, then the umbrella tag.
+    const isMember = loadUvWorkspace(umbrella.uvRoot).members.some((m) => m.root === '.');
+    const ok = isMember ? await tag(options, context) : true;
+    await tagUmbrella(options, context, umbrella.format, umbrella.uvRoot);
+    return ok;
+  });
 }

@@ -13,9 +13,11 @@
  *   `==old` would make an intermediate `uv lock` fail). Running only some version tasks leaves uv.lock
  *   to the task that completes the plan later (the task says which files are pending).
  * - The tree must be clean (except `.nx-uv/`) when the plan is computed; later tasks accept only the
- *   files the plan writes (and uv.lock) as changes. Dry runs skip the check and write nothing.
+ *   files the plan writes (and uv.lock) as changes. Dry runs skip the check and write nothing but
+ *   their report, the whole plan in `.nx-uv/version-dry-run.txt` (dry-run-report.ts: why).
  */
 import { logger, type ExecutorContext } from '@nx/devkit';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DirtyWorkingTreeError, dirtyFiles, remoteUrl, runGit } from '../../git';
 import { computeWorkspacePlan, diskText, editOptionsFor, planFileEdits, planFiles, relock, requirementOwner, withFileLock, writeEdits, type ComputePlanOptions } from '../../release';
@@ -23,15 +25,24 @@ import type { ReleasePlan } from '../../versioning';
 import type { UvWorkspace } from '../../workspace';
 import { planOptionsFor, type PlanExecutorOptions } from '../release-plan/options';
 import { resolveUvProject, runNxUvExecutor, type ExecutorLogger, type ExecutorResult } from '../shared';
+import { DRY_RUN_REPORT, formatDryRunReport, writeDryRunReport } from './dry-run-report';
 import { planKey, readCachedPlan, STATE_DIR, versionLockFile, writeCachedPlan, type CachedPlan } from './plan-cache';
 
 export interface VersionExecutorOptions extends PlanExecutorOptions {
-  /** Print this project's planned change; write nothing. */
+  /** Print this project's planned change and write the whole plan to .nx-uv/version-dry-run.txt; nothing else. */
   dryRun?: boolean;
+}
+
+/** What the caller of runVersionExecutor may add to a run. */
+export interface VersionRunHooks {
+  /** Called with the dry-run report when this process writes it (once per plan). */
+  onDryRunReport?: (report: string) => void;
 }
 
 /** Plans computed by dry runs in this process (never written to disk), by cache key. */
 const dryRunMemo = new Map<string, CachedPlan>();
+/** Plans (Nx root + cache key) whose dry-run report this process wrote. */
+const reported = new Set<string>();
 
 function toPosix(p: string): string {
   return p.split(path.sep).join('/');
@@ -70,7 +81,12 @@ function describe(plan: ReleasePlan, name: string): string[] {
 }
 
 /** The executor with its output going to `log` (one task's own log in the batch). */
-export async function runVersionExecutor(options: VersionExecutorOptions, context: ExecutorContext, log: ExecutorLogger = logger): Promise<ExecutorResult> {
+export async function runVersionExecutor(
+  options: VersionExecutorOptions,
+  context: ExecutorContext,
+  log: ExecutorLogger = logger,
+  hooks: VersionRunHooks = {},
+): Promise<ExecutorResult> {
   return runNxUvExecutor('version', context, async () => {
     const { workspace: ws, member, workspaceRoot: nxRoot } = resolveUvProject(context);
     if (!member.isPackage) {
@@ -87,11 +103,27 @@ export async function runVersionExecutor(options: VersionExecutorOptions, contex
         cached = await newCachedPlan(ws, planOptions, key, head);
         dryRunMemo.set(key, cached);
       }
-      const edits = planFileEdits(ws, cached.plan, diskText(ws), { ...editOptionsFor(planOptions, cached.date, cached.repoUrl), only: member.name });
+      const editOptions = editOptionsFor(planOptions, cached.date, cached.repoUrl);
+      const read = diskText(ws);
+      // The whole plan once per process (every task of a batch shares it), before this task's lines.
+      if (!reported.has(`${nxRoot}\0${key}`)) {
+        const all = planFileEdits(ws, cached.plan, read, editOptions);
+        const report = formatDryRunReport({
+          plan: cached.plan,
+          head: cached.head,
+          files: all.map((e) => uvRel(e.file)),
+          relock: all.length > 0 && fs.existsSync(path.join(ws.absRoot, 'uv.lock')) ? uvRel('uv.lock') : undefined,
+        });
+        writeDryRunReport(nxRoot, report);
+        reported.add(`${nxRoot}\0${key}`);
+        hooks.onDryRunReport?.(report);
+      }
+      const edits = planFileEdits(ws, cached.plan, read, { ...editOptions, only: member.name });
       const lines = [...describe(cached.plan, member.name)];
       lines.push(edits.length === 0 ? '  would write nothing' : `  would write: ${edits.map((e) => uvRel(e.file)).join(', ')}`);
       const ownReq = cached.plan.requirementUpdates.filter((u) => requirementOwner(ws, u) === member.name);
       for (const u of ownReq) lines.push(`  ${u.pyprojectPath} ${u.section}: ${JSON.stringify(u.from)} → ${JSON.stringify(u.to)}`);
+      lines.push(`  the whole plan: ${DRY_RUN_REPORT}`);
       log.info(`nx-uv version (dry run): ${lines.join('\n')}`);
       return true;
     }

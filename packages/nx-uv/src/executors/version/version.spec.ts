@@ -18,7 +18,8 @@ import {
   type ReleaseRepo,
 } from '../../release/__fixtures__/release-workspace';
 import { captureLogger, type LogCapture } from '../shared/__fixtures__/uv-workspace';
-import versionBatch from './batch';
+import { versionBatchWith } from './batch';
+import { DRY_RUN_REPORT } from './dry-run-report';
 import type { BatchTaskOutcome } from '../shared/batch';
 import type { TaskGraph } from '@nx/devkit';
 import versionExecutor, { type VersionExecutorOptions } from './executor';
@@ -47,6 +48,47 @@ async function runAll(r: ReleaseRepo, options: VersionExecutorOptions = {}, orde
 
 const TODAY = () => new Date().toISOString().slice(0, 10);
 
+/** The task graph of the version tasks of `names`, as Nx hands it to a batch. */
+function taskGraphOf(names: string[]): TaskGraph {
+  const id = (n: string) => `${n}:version`;
+  const tasks = Object.fromEntries(
+    names.map((n) => [id(n), { id: id(n), target: { project: n, target: 'version' }, overrides: {}, outputs: [], projectRoot: `py/packages/${n}`, cache: false, parallelism: true }]),
+  );
+  return { roots: names.map(id), tasks, dependencies: Object.fromEntries(names.map((n) => [id(n), []])), continuousDependencies: {} } as unknown as TaskGraph;
+}
+
+/** The dry-run report of the release fixture at commit `head`, commit hashes in reasons as <sha>. */
+const EXPECTED_REPORT = (head: string) => `nx-uv version (dry run) at ${head.slice(0, 12)}: what \`version\` would do. Nothing was written.
+
+package  last release  current  next   bump   reason
+-------  ------------  -------  -----  -----  ------------------------------------------------
+app      2.0.0         2.0.0    2.0.1  patch  fix(app): handle empty input (<sha>) (+2 more)
+core     1.2.0         1.2.0    1.3.0  minor  feat(core): add a speed knob (<sha>)
+mid      0.4.1         0.4.1    0.4.2  patch  dependency core 1.2.0 → 1.3.0
+
+Requirement updates:
+  member            section                from                                              to
+  ----------------  ---------------------  ------------------------------------------------  ------------------------------------------------
+  (workspace root)  dependency-groups.dev  core>=1.2.0                                       core>=1.3.0
+  app               project.dependencies   mid==0.4.1                                        mid==0.4.2
+  app               project.dependencies   core>=1.0                                         core>=1.3.0
+  mid               project.dependencies   core[fast] >=1.2.0, <2 ; python_version >= '3.8'  core[fast] >=1.3.0, <2 ; python_version >= '3.8'
+
+Not released:
+  other: 1 commit since 0.1.0, none releasable (no feat, fix, perf or breaking change)
+
+Would write:
+  py/packages/app/CHANGELOG.md
+  py/packages/app/pyproject.toml
+  py/packages/core/CHANGELOG.md
+  py/packages/core/pyproject.toml
+  py/packages/mid/CHANGELOG.md
+  py/packages/mid/pyproject.toml
+  py/pyproject.toml
+  py/uv.lock (one \`uv lock\` after the files above)
+`;
+const withoutShas = (text: string | undefined) => text?.replace(/\((?:[0-9a-f]{7})\)/g, '(<sha>)');
+
 describe('version executor', () => {
   let r: ReleaseRepo;
   beforeEach(async () => {
@@ -54,17 +96,42 @@ describe('version executor', () => {
   });
   afterEach(() => r.cleanup());
 
-  it('dry run prints the planned change of the project and writes nothing', async () => {
+  it('dry run prints the planned change of the project and writes nothing but its report in .nx-uv/', async () => {
     const before = snapshotTree(r.repo.dir);
     expect(await runAll(r, { dryRun: true })).toEqual([true, true, true, true]);
-    expect(snapshotTree(r.repo.dir)).toEqual(before);
-    expect(fs.existsSync(path.join(r.repo.dir, '.nx-uv'))).toBe(false);
+    const { [DRY_RUN_REPORT]: report, ...after } = snapshotTree(r.repo.dir);
+    expect(after).toEqual(before);
+    expect(fs.readdirSync(path.join(r.repo.dir, '.nx-uv'))).toEqual(['version-dry-run.txt']);
+    expect(withoutShas(report)).toBe(EXPECTED_REPORT(r.repo.head()));
     const text = log.info.join('\n');
     expect(text).toContain('nx-uv version (dry run): core: 1.2.0 → 1.3.0 (minor, release)');
     expect(text).toContain('would write: py/packages/core/CHANGELOG.md, py/packages/core/pyproject.toml, py/pyproject.toml');
     expect(text).toContain('nx-uv version (dry run): mid: 0.4.1 → 0.4.2 (patch, release)');
     expect(text).toContain(`packages/mid/pyproject.toml project.dependencies: "core[fast] >=1.2.0, <2 ; python_version >= '3.8'" → "core[fast] >=1.3.0, <2 ; python_version >= '3.8'"`);
     expect(text).toMatch(/other: not released \(1 commit since 0\.1\.0, none releasable/);
+    // Every task names the report (Nx may show none of their lines: dry-run-report.ts).
+    expect(log.info.filter((l) => l.endsWith(`\n  the whole plan: ${DRY_RUN_REPORT}`))).toHaveLength(4);
+  });
+
+  it('dry run as a batch: prints the report once on its own output, apart from the tasks’ outputs', async () => {
+    const before = snapshotTree(r.repo.dir);
+    const names = PACKAGES_IN_ORDER(r);
+    const printed: string[] = [];
+    const results: BatchTaskOutcome[] = [];
+    const inputs = Object.fromEntries(names.map((n) => [`${n}:version`, { dryRun: true }]));
+    for await (const o of versionBatchWith((t) => printed.push(t))(taskGraphOf(names), inputs, { dryRun: true }, releaseContext(r.repo.dir, 'core'))) {
+      results.push(o);
+    }
+    expect(results.map((o) => [o.task, o.result.status])).toEqual(names.map((n) => [`${n}:version`, 'success']));
+    expect(printed.map(withoutShas)).toEqual([`\n${EXPECTED_REPORT(r.repo.head())}(also in ${DRY_RUN_REPORT})\n\n`]);
+    for (const o of results) {
+      expect(o.result.terminalOutput).toMatch(/^nx-uv version \(dry run\): /);
+      expect(o.result.terminalOutput).toContain(`  the whole plan: ${DRY_RUN_REPORT}\n`);
+      expect(o.result.terminalOutput).not.toContain('Would write:');
+    }
+    const { [DRY_RUN_REPORT]: report, ...after } = snapshotTree(r.repo.dir);
+    expect(withoutShas(report)).toBe(EXPECTED_REPORT(r.repo.head()));
+    expect(after).toEqual(before);
   });
 
   it('runs every project in topological order: versions, requirements, changelogs, uv.lock', async () => {
@@ -115,12 +182,10 @@ describe('version executor', () => {
       const expected = snapshotTree(other.repo.dir);
       const names = PACKAGES_IN_ORDER(r);
       const id = (n: string) => `${n}:version`;
-      const tasks = Object.fromEntries(
-        names.map((n) => [id(n), { id: id(n), target: { project: n, target: 'version' }, overrides: {}, outputs: [], projectRoot: `py/packages/${n}`, cache: false, parallelism: true }]),
-      );
-      const graph = { roots: names.map(id), tasks, dependencies: Object.fromEntries(names.map((n) => [id(n), []])), continuousDependencies: {} } as unknown as TaskGraph;
       const results: BatchTaskOutcome[] = [];
-      for await (const o of versionBatch(graph, {}, {}, releaseContext(r.repo.dir, 'core'))) results.push(o);
+      const printed: string[] = [];
+      for await (const o of versionBatchWith((t) => printed.push(t))(taskGraphOf(names), {}, {}, releaseContext(r.repo.dir, 'core'))) results.push(o);
+      expect(printed).toEqual([]); // a real run prints only each task's own output
       expect(results.map((o) => [o.task, o.result.status])).toEqual(names.map((n) => [id(n), 'success']));
       expect(results.find((o) => o.task === id('core'))!.result.terminalOutput).toMatch(/^nx-uv version: core: 1\.2\.0 → 1\.3\.0/);
       const got = snapshotTree(r.repo.dir);

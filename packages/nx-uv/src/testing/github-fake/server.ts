@@ -85,7 +85,7 @@ export interface FakeGitHub {
   /** Merges an open pull request (state closed, merged, merge commit sha). */
   mergePull(number: number, options?: { repository?: string; mergeCommitSha?: string }): FakePull;
   /** The next `times` (default 1) valid requests for `operationId` get `status` instead of being handled. */
-  injectFailure(failure: { operationId: string; status: number; times?: number; message?: string }): void;
+  injectFailure(failure: { operationId: string; status: number; times?: number; message?: string; headers?: Record<string, string> }): void;
   close(): Promise<void>;
 }
 
@@ -97,7 +97,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   const validateResponses = options.validateResponses ?? true;
   const prefix = (options.pathPrefix ?? '').replace(/\/+$/, '');
   const requests: RecordedRequest[] = [];
-  const failures: Array<{ operationId: string; status: number; times: number; message: string }> = [];
+  const failures: Array<{ operationId: string; status: number; times: number; message: string; headers?: Record<string, string> }> = [];
   const errors: FakeGitHubError[] = [];
   const repositories = new Map<string, FakeRepository>();
   let nextId = 1000;
@@ -233,7 +233,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     const injected = failures.find((f) => f.operationId === match.entry.operation.operationId && f.times > 0);
     if (injected) {
       injected.times--;
-      return { record, result: { status: injected.status, body: { message: injected.message, documentation_url: 'https://docs.github.com/rest' } } };
+      return { record, result: { status: injected.status, headers: injected.headers, body: { message: injected.message, documentation_url: 'https://docs.github.com/rest' } } };
     }
 
     const handler = findHandler(match.entry.operation.operationId);
@@ -318,7 +318,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     },
     injectFailure(failure) {
       if (!spec.byOperationId.has(failure.operationId)) throw new Error(`fake GitHub: no operation ${failure.operationId} in the description`);
-      failures.push({ operationId: failure.operationId, status: failure.status, times: failure.times ?? 1, message: failure.message ?? `injected failure ${failure.status}` });
+      failures.push({ operationId: failure.operationId, status: failure.status, times: failure.times ?? 1, message: failure.message ?? `injected failure ${failure.status}`, headers: failure.headers });
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

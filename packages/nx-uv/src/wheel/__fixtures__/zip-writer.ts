@@ -1,6 +1,5 @@
 /** Test-only: writes small zip archives (stored or deflated, optionally ZIP64 records) to craft wheels. */
-import { deflateRawSync } from 'node:zlib';
-import { crc32 } from '../crc32';
+import { crc32, deflateRawSync } from 'node:zlib';
 
 export interface ZipInput {
   name: string;

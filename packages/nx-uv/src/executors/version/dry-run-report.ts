@@ -1,0 +1,58 @@
+/**
+ * The report of a `version` dry run: the whole release plan and every file a real run would write,
+ * kept in `.nx-uv/version-dry-run.txt` under the Nx workspace root (nx-uv's git-ignored state
+ * folder, which the version and release-pr tree checks already leave aside).
+ *
+ * Why a file: Nx shows a successful task's output only in its static output styles. On a terminal
+ * its default (the TUI, or the dynamic output with NX_TUI=false) leaves one check mark per task once
+ * the run ends, and Nx 23.3+ collapses successful tasks to one line in CI logs too, unless --verbose
+ * or --output-style=static. The file is the one place a dry run's result can always be read; each
+ * task's output names it, and the batch also prints the report on its own output, which Nx shows in
+ * every static style (the e2e suite's version-dry-run.spec.ts checks both on a terminal and in CI).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { formatPlanTable, type ReleasePlan } from '../../versioning';
+import { STATE_DIR } from './plan-cache';
+
+/** The report's path relative to the Nx workspace root, as messages name it. */
+export const DRY_RUN_REPORT = `${STATE_DIR}/version-dry-run.txt`;
+
+export function dryRunReportFile(nxRoot: string): string {
+  return path.join(nxRoot, DRY_RUN_REPORT);
+}
+
+export interface DryRunReportInput {
+  plan: ReleasePlan;
+  /** The commit the plan was made at. */
+  head: string;
+  /** Every file a real run would write, relative to the Nx workspace root. */
+  files: string[];
+  /** uv.lock (relative to the Nx workspace root) when a real run would then run `uv lock`. */
+  relock?: string;
+}
+
+export function formatDryRunReport({ plan, head, files, relock }: DryRunReportInput): string {
+  const lines = [
+    `nx-uv version (dry run) at ${head.slice(0, 12)}: what \`version\` would do. Nothing was written.`,
+    '',
+    formatPlanTable(plan).trimEnd(),
+    '',
+  ];
+  if (files.length === 0) {
+    lines.push('Would write nothing.');
+  } else {
+    lines.push('Would write:', ...[...files].sort().map((f) => `  ${f}`));
+    if (relock) lines.push(`  ${relock} (one \`uv lock\` after the files above)`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Replaces the report (written aside, then renamed: a reader never sees half of it). */
+export function writeDryRunReport(nxRoot: string, text: string): void {
+  const file = dryRunReportFile(nxRoot);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, text);
+  fs.renameSync(tmp, file);
+}
