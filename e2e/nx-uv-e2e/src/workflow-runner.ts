@@ -129,6 +129,8 @@ export interface JobRun {
   with?: { [key: string]: string };
   /** Artifacts the job uploaded: name → folder in the run's store (its files as the artifact holds them). */
   artifacts: { [name: string]: string };
+  /** How long the job took here, in milliseconds (0 when skipped). */
+  ms: number;
 }
 
 export class WorkflowStepError extends Error {
@@ -370,17 +372,28 @@ export async function runWorkflow(options: RunnerOptions, event: WorkflowEvent):
         ? evaluateCondition(condition, context)
         : status.success && (condition === undefined || evaluateCondition(condition, context));
     if (!ran) {
-      results.set(id, { id, result: 'skipped', steps: [], outputs: {}, artifacts: {} });
+      results.set(id, { id, result: 'skipped', steps: [], outputs: {}, artifacts: {}, ms: 0 });
       continue;
     }
     const permissions = job.permissions as Obj | undefined;
+    const started = Date.now();
     if (job.uses !== undefined) {
       const uses = String(job.uses);
       if (!uses.startsWith(`${SLSA_GENERATOR}@`)) throw new Error(`workflow job ${id}: the e2e runner has no stand-in for the reusable workflow ${uses}`);
       const withs = stringMap(job.with, context);
       const outputs = slsaGenerator(id, job, uses, withs, folders, options, event);
       const provenance = outputs['provenance-name'];
-      const result: JobRun = { id, result: 'success', permissions, steps: [], outputs, uses, with: withs, artifacts: { [provenance]: path.join(folders.artifacts, provenance) } };
+      const result: JobRun = {
+        id,
+        result: 'success',
+        permissions,
+        steps: [],
+        outputs,
+        uses,
+        with: withs,
+        artifacts: { [provenance]: path.join(folders.artifacts, provenance) },
+        ms: Date.now() - started,
+      };
       results.set(id, result);
       options.afterJob?.(id, result);
       continue;
@@ -403,9 +416,10 @@ export async function runWorkflow(options: RunnerOptions, event: WorkflowEvent):
     const steps: StepRun[] = [];
     const stepsContext: { [id: string]: Value } = {};
     const artifacts: JobRun['artifacts'] = {};
-    const current: JobRun = { id, result: 'success', permissions, steps, outputs: {}, artifacts };
+    const current: JobRun = { id, result: 'success', permissions, steps, outputs: {}, artifacts, ms: 0 };
     const failed = (name: string, status: number | null, stdout: string, stderr: string): WorkflowStepError => {
       const error = new WorkflowStepError(id, name, status, stdout, stderr);
+      current.ms = Date.now() - started;
       error.jobs = [...runs(), current];
       return error;
     };
@@ -473,6 +487,7 @@ export async function runWorkflow(options: RunnerOptions, event: WorkflowEvent):
       record({ ...base, status: 'ran', script, env, stdout, stderr, traced: tracedCommands(stderr), outputs, gh });
     }
     current.outputs = stringMap(job.outputs, { ...context, steps: stepsContext });
+    current.ms = Date.now() - started;
     results.set(id, current);
     options.afterJob?.(id, current);
   }
