@@ -2,9 +2,10 @@
  * Issue 12: a plugin ecosystem released end to end — a core whose extras list its 12 plugins, every
  * plugin requiring the core, two plugins naming each other through extras, one plugin requiring
  * another. Every release target used to be refused as a task cycle. Here the generated workflow runs
- * for real (prepare → merge → release → publish → notify) against a bare remote, the GitHub fake and
- * a loopback pypiserver, and the upload order is checked: every runtime dependency is served before
- * its dependents start uploading. Then `nx release version` and `nx release publish --dry-run` run on
+ * for real (prepare → merge → release → build → provenance → publish → provenance-assets, smoke
+ * test, notify) against a bare remote, the GitHub fake and a loopback pypiserver, and the upload order
+ * is checked: every runtime dependency is served before its dependents start uploading; the smoke
+ * test installs all 13 released packages from the index and imports them. Then `nx release version` and `nx release publish --dry-run` run on
  * the same workspace.
  */
 import * as fs from 'node:fs';
@@ -22,10 +23,19 @@ import {
 import { startPypiServer, type PypiServer } from '../../../packages/nx-uv/src/testing/pypiserver';
 import { makeTempDir } from '../../../packages/nx-uv/src/testing/tools';
 import { createNxWorkspace, packPlugin, type NxWorkspace, type PackedPlugin } from './harness';
-import { assertJobLeftNothing, checkoutForJob, gitStatus as gitStatusOf, NX_RELEASE_CONFIG, nxReleaseToolEnv, workflowRunnerEnv } from './runner-env';
+import {
+  assertJobLeftNothing,
+  checkoutForJob,
+  gitStatus as gitStatusOf,
+  NX_RELEASE_CONFIG,
+  nxReleaseToolEnv,
+  workflowJobEnv,
+  workflowRunnerEnv,
+} from './runner-env';
 import { indexContents, requiresDist, uploadRequests, wheelMetadata } from './python-index';
+import { buildDigests, builtArtifact, buildJobCredentials, provenance, PROVENANCE_NAME, smokeTestImports } from './release-checks';
 import { createBareRemote, type BareRemote } from './release-remote';
-import { jobsThatRan, runWorkflow, type RunnerOptions, type WorkflowEvent } from './workflow-runner';
+import { jobsThatRan, runWorkflow, type JobRun, type RunnerOptions, type WorkflowEvent } from './workflow-runner';
 
 const REPOSITORY = 'acme/eco';
 const GITHUB_TOKEN = 'ghs_e2eEcoRunToken0123456789abcd';
@@ -46,6 +56,7 @@ let github: FakeGitHub;
 let index: PypiServer;
 let runner: RunnerOptions;
 let mergeCommit: string;
+let releaseJobs: JobRun[];
 
 const gitStatus = () => gitStatusOf(ws);
 
@@ -76,11 +87,13 @@ beforeAll(async () => {
   github = await startFakeGitHub({ repositories: [{ fullName: REPOSITORY, gitDir: remote.dir }], token: undefined });
   runner = {
     workflow: parseYaml(ws.readFile('.github/workflows/release-python.yml')) as Record<string, unknown>,
+    workflowFile: '.github/workflows/release-python.yml',
     workdir: ws.root,
     repository: REPOSITORY,
     token: GITHUB_TOKEN,
     secrets: { UV_PUBLISH_TOKEN: PUBLISH_TOKEN, TESTPYPI_TOKEN: '', NX_UV_DISPATCH_TOKEN: '' },
     env: workflowRunnerEnv(github.url, REPOSITORY),
+    jobEnv: workflowJobEnv,
     runnerTemp: path.join(tmp.dir, 'runner-temp'),
     checkout: (ref) => checkoutForJob(ws, ref),
     vars: { UV_PUBLISH_URL: index.url, UV_PUBLISH_CHECK_URL: index.simpleUrl },
@@ -123,13 +136,17 @@ describe('the generated workflow on a plugin ecosystem', () => {
     };
     const uploadsBefore = uploadRequests(index.logFile).length;
     const release = await runWorkflow(runner, event);
-    expect(jobsThatRan(release)).toEqual(['release', 'publish', 'notify']);
+    releaseJobs = release;
+    expect(jobsThatRan(release)).toEqual(['release', 'build', 'provenance', 'publish', 'provenance-assets', 'smoke-test', 'notify']);
     expect(uploadRequests(index.logFile).length - uploadsBefore).toBe(PACKAGES.length * 2);
     github.assertNoErrors();
   }, 600000);
 
   it('the sample ([tool.nx-uv] publish = false) was built, never versioned, tagged or uploaded', () => {
-    expect(fs.readdirSync(path.join(ws.root, 'samples/chat/dist')).filter((f) => f.endsWith('.whl'))).toEqual([`${dist(ECO_SAMPLE)}-1.0.0-py3-none-any.whl`]);
+    // Built by the build job (its files are in the artifact), not by publish, which builds nothing.
+    expect(builtArtifact(releaseJobs).files.filter((f) => f.startsWith('samples/') && f.endsWith('.whl'))).toEqual([
+      `samples/chat/dist/${dist(ECO_SAMPLE)}-1.0.0-py3-none-any.whl`,
+    ]);
     expect(Object.keys(indexContents(index.packagesDir)).filter((f) => f.startsWith(dist(ECO_SAMPLE)))).toEqual([]);
     expect(Object.keys(remote.tags()).filter((t) => t.startsWith(ECO_SAMPLE))).toEqual([]);
     expect(ws.readFile('samples/chat/pyproject.toml')).toContain('version = "1.0.0"');
@@ -160,6 +177,35 @@ describe('the generated workflow on a plugin ecosystem', () => {
       const first = Math.min(...uploadedAt(name));
       for (const dep of RUNTIME[name]) expect({ name, dep, before: Math.max(...uploadedAt(dep)) < first }).toEqual({ name, dep, before: true });
     }
+  });
+
+  it('build held no credential; the provenance names every built file and is on each GitHub Release', () => {
+    expect(buildJobCredentials(releaseJobs, [GITHUB_TOKEN, PUBLISH_TOKEN])).toEqual([]);
+    const digests = buildDigests(releaseJobs);
+    const { bytes, statement } = provenance(releaseJobs);
+    expect(statement.subject).toEqual(Object.entries(digests).map(([name, sha256]) => ({ name, digest: { sha256 } })));
+    // Every released file on the index is one the provenance names, byte for byte.
+    const served = indexContents(index.packagesDir);
+    for (const name of PACKAGES) {
+      for (const file of Object.keys(served).filter((f) => f.startsWith(`${dist(name)}-${NEXT[name]}`))) {
+        expect({ file, named: statement.subject.some((s) => path.basename(s.name) === file && s.digest.sha256 === served[file]) }).toEqual({
+          file,
+          named: true,
+        });
+      }
+    }
+    const releases = github.releases(REPOSITORY);
+    expect(releases).toHaveLength(PACKAGES.length);
+    for (const release of releases) {
+      expect({ tag: release.tagName, assets: release.assets.map((a) => [a.name, a.data.equals(bytes)]) }).toEqual({
+        tag: release.tagName,
+        assets: [[PROVENANCE_NAME, true]],
+      });
+    }
+  });
+
+  it('smoke test: every released package installed from the index and imported', () => {
+    expect(smokeTestImports(releaseJobs)).toEqual(Object.fromEntries(PACKAGES.map((name) => [`${name}==${NEXT[name]}`, [dist(name)]])));
   });
 
   it('the core wheel pins every plugin exactly inside its extra; a plugin pins the core', () => {

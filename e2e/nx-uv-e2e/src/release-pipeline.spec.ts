@@ -7,9 +7,13 @@
  * - the fake GitHub (OpenAPI-validated) in this process, backed by that bare repository,
  * - a real pypiserver on 127.0.0.1 that wants a token for uploads.
  * Push to main → prepare (release PR); merge it (on the remote, and in the fake); the merged PR's
- * event → release (tags, GitHub Releases) → publish (build, upload, wait) → notify (repository_dispatch).
- * Then the released packages are installed from the index into a fresh venv and imported. The second
- * delivery of the same events releases nothing, uploads nothing and builds from the Nx cache.
+ * event → release (tags, GitHub Releases) → build (no credentials; the files as an artifact, their
+ * digests as an output) → provenance (the SLSA generator, a stand-in) → publish (digests checked,
+ * upload, wait) → provenance-assets (on each GitHub Release), smoke-test (install from the index,
+ * import) and notify (repository_dispatch). Then the released packages are installed from the index
+ * into a fresh venv and used. The second delivery of the same events releases nothing, uploads
+ * nothing and builds from the Nx cache. A third, whose artifact is changed between build and
+ * publish, is refused before anything is uploaded.
  *
  * The workflow is generated with `--target=custom`: the loopback pypiserver is a private index, named by
  * the repository variables UV_PUBLISH_URL and UV_PUBLISH_CHECK_URL. Its scripts run unchanged.
@@ -32,10 +36,18 @@ import {
   releaseWorkspaceFiles,
 } from './fixtures/release-workspace';
 import { createNxWorkspace, packPlugin, type NxWorkspace, type PackedPlugin } from './harness';
-import { assertJobLeftNothing, checkoutForJob, gitStatus as gitStatusOf, journalEntries as journalEntriesOf, workflowRunnerEnv } from './runner-env';
+import {
+  assertJobLeftNothing,
+  checkoutForJob,
+  gitStatus as gitStatusOf,
+  journalEntries as journalEntriesOf,
+  workflowJobEnv,
+  workflowRunnerEnv,
+} from './runner-env';
 import { indexContents, installFromIndexAndRun, requiresDist, uploadRequests, wheelMetadata } from './python-index';
+import { buildDigests, builtArtifact, buildJobCredentials, DISTS_ARTIFACT, provenance, PROVENANCE_NAME, smokeTestImports } from './release-checks';
 import { createBareRemote, type BareRemote } from './release-remote';
-import { jobCommands, jobOutput, jobsThatRan, runWorkflow, type JobRun, type RunnerOptions, type WorkflowEvent } from './workflow-runner';
+import { jobCommands, jobOutput, jobsThatRan, runWorkflow, WorkflowStepError, type JobRun, type RunnerOptions, type WorkflowEvent } from './workflow-runner';
 
 const REPOSITORY = 'acme/py-monorepo';
 const DOWNSTREAM = 'acme/downstream';
@@ -45,6 +57,8 @@ const PUBLISH_TOKEN = 'pypi-e2e-upload-token-0123456789';
 const WORKFLOW_FILE = '.github/workflows/release-python.yml';
 const PENDING = 'autorelease: pending';
 const TAGGED = 'autorelease: tagged';
+/** The jobs a merged release PR runs, in order. */
+const RELEASE_JOBS = ['release', 'build', 'provenance', 'publish', 'provenance-assets', 'smoke-test', 'notify'];
 
 const tagOf = (name: string, version: string) => `${name}-v${version}`;
 const isMutating = (r: RecordedRequest) => !['GET', 'HEAD'].includes(r.method);
@@ -136,11 +150,13 @@ beforeAll(async () => {
   workflowText = ws.readFile(WORKFLOW_FILE);
   runner = {
     workflow: parseYaml(workflowText) as Record<string, unknown>,
+    workflowFile: WORKFLOW_FILE,
     workdir: ws.root,
     repository: REPOSITORY,
     token: GITHUB_TOKEN,
     secrets: { UV_PUBLISH_TOKEN: PUBLISH_TOKEN, TESTPYPI_TOKEN: '', NX_UV_DISPATCH_TOKEN: DISPATCH_TOKEN },
     env: runnerEnv(),
+    jobEnv: workflowJobEnv,
     runnerTemp: path.join(tmp.dir, 'runner-temp'),
     checkout: (ref) => checkoutForJob(ws, ref),
     // The index: a private one, named by repository variables, as a user of target `custom` sets them.
@@ -161,13 +177,14 @@ afterAll(async () => {
 });
 
 describe('the generated workflow', () => {
-  it('has the four jobs, and runs the nx commands the contract names', () => {
+  it('has its jobs, and runs the nx commands the contract names', () => {
     const jobs = Object.keys((runner.workflow.jobs ?? {}) as object);
-    expect(jobs).toEqual(['prepare', 'release', 'publish', 'notify']);
+    expect(jobs).toEqual(['prepare', ...RELEASE_JOBS.filter((j) => j !== 'notify'), 'notify']);
     expect(workflowText).toContain('npx nx run uv-workspace:release-pr -- "${args[@]}"');
     expect(workflowText).toContain('npx nx run-many -t tag --output-style=static -- "${args[@]}"');
     expect(workflowText).toContain('npx nx run-many -t build --output-style=static "${nx_args[@]}"');
-    expect(workflowText).toContain('npx nx run-many -t publish --output-style=static "${nx_args[@]}" -- "${args[@]}"');
+    // publish builds nothing: the build job did, and publish put its artifact in place.
+    expect(workflowText).toContain('npx nx run-many -t publish --excludeTaskDependencies --output-style=static "${nx_args[@]}" -- "${args[@]}"');
     expect(workflowText).toContain(`args=(--repositories=${DOWNSTREAM})`);
     expect(workflowText).toContain('npx nx run uv-workspace:notify -- "${args[@]}"');
   });
@@ -245,27 +262,111 @@ describe('first run', () => {
     github.assertNoErrors();
   });
 
-  it('the merged PR runs release, publish and notify — the commands in the YAML, nothing else', async () => {
+  it('the merged PR runs release, build, provenance, publish, provenance-assets, smoke-test and notify — the commands in the YAML, nothing else', async () => {
     github.clearRecords();
     const uploadsBefore = uploadRequests(index.logFile).length;
     const jobs = track(await runWorkflow(runner, state.mergeEvent!));
     state.releaseJobs = jobs;
-    expect(jobsThatRan(jobs)).toEqual(['release', 'publish', 'notify']);
-    expect(checkedJobs.slice(-3)).toEqual(['release', 'publish', 'notify']);
+    expect(jobsThatRan(jobs)).toEqual(RELEASE_JOBS);
+    expect(checkedJobs.slice(-RELEASE_JOBS.length)).toEqual(RELEASE_JOBS);
     expect(jobCommands(jobs, 'release')).toEqual(['npx nx run-many -t tag --output-style=static --']);
+    expect(jobCommands(jobs, 'build').filter((c) => c.startsWith('npx '))).toEqual(['npx nx run-many -t build --output-style=static']);
     expect(jobCommands(jobs, 'publish').filter((c) => c.startsWith('npx '))).toEqual([
-      'npx nx run-many -t build --output-style=static',
-      'npx nx run-many -t publish --output-style=static -- --target=custom',
+      'npx nx run-many -t publish --excludeTaskDependencies --output-style=static -- --target=custom',
     ]);
     expect(jobCommands(jobs, 'notify')).toEqual([`npx nx run uv-workspace:notify -- --repositories=${DOWNSTREAM}`]);
-    // The attestation and artifact steps are GitHub services: skipped, and said so.
-    const publishSteps = jobs.find((j) => j.id === 'publish')!.steps;
-    expect(publishSteps.filter((s) => s.status === 'skipped').map((s) => s.uses?.split('@')[0])).toEqual([
-      'actions/attest-build-provenance',
-      'actions/upload-artifact',
+    // The artifact actions are stand-ins (a store per run); the generator is called by its release tag.
+    const stepsOf = (id: string) => jobs.find((j) => j.id === id)!.steps;
+    const actions = (id: string) =>
+      stepsOf(id)
+        .filter((s) => s.uses && !/^actions\/(checkout|setup-node)@|^astral-sh\/setup-uv@/.test(s.uses))
+        .map((s) => [s.uses!.split('@')[0], s.status]);
+    expect(actions('build')).toEqual([['actions/upload-artifact', 'provided']]);
+    expect(actions('provenance-assets')).toEqual([['actions/download-artifact', 'provided']]);
+    // PEP 740 attestations: none with a token (PyPI would refuse them; a custom index is not assumed to take them).
+    expect(actions('publish')).toEqual([
+      ['actions/download-artifact', 'provided'],
+      ['astral-sh/attest-action', 'off'],
     ]);
+    expect(stepsOf('publish').find((s) => s.id === 'attest')!.outputs).toEqual({ mint: 'false' });
+    expect(jobs.find((j) => j.id === 'provenance')).toMatchObject({
+      uses: 'slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@v2.1.0',
+      with: { 'provenance-name': PROVENANCE_NAME, 'upload-assets': 'false' },
+    });
     expect(uploadRequests(index.logFile).length - uploadsBefore).toBe(RELEASED.length * 2);
     github.assertNoErrors();
+  });
+
+  it('build: no id-token, no secret, no token in any step; the files handed on as an artifact with their digests', () => {
+    const jobs = state.releaseJobs!;
+    expect(buildJobCredentials(jobs, [GITHUB_TOKEN, DISPATCH_TOKEN, PUBLISH_TOKEN])).toEqual([]);
+    const { files } = builtArtifact(jobs);
+    expect(files).toEqual(
+      PACKAGE_NAMES.flatMap((name) =>
+        distributionFiles(name, (NEXT_VERSIONS as Record<string, string>)[name] ?? PREVIOUS_VERSIONS[name]).map((f) => `${MEMBER_DIRS[name]}/dist/${f}`),
+      ).sort(),
+    );
+    expect(Object.keys(buildDigests(jobs)).sort()).toEqual(files);
+    expect(JSON.parse(jobs.find((j) => j.id === 'build')!.outputs.tags).sort()).toEqual(RELEASED.map((n) => tagOf(n, NEXT_VERSIONS[n])).sort());
+  });
+
+  it('publish: every file checked against the build digests before the upload (and after), nothing built', () => {
+    const publish = state.releaseJobs!.find((j) => j.id === 'publish')!;
+    const check = publish.steps.find((s) => /^Check the digests/.test(s.name))!;
+    const after = publish.steps.find((s) => /^Check that the published files are the built ones/.test(s.name))!;
+    const files = Object.keys(buildDigests(state.releaseJobs!));
+    for (const step of [check, after]) expect(step.status).toBe('ran');
+    // Once in the downloaded artifact, once in place; once more after the upload.
+    expect(
+      check
+        .stdout!.split('\n')
+        .filter((l) => l.endsWith(': OK'))
+        .sort(),
+    ).toEqual([...files, ...files].map((f) => `${f}: OK`).sort());
+    expect(
+      after
+        .stdout!.split('\n')
+        .filter((l) => l.endsWith(': OK'))
+        .sort(),
+    ).toEqual(files.map((f) => `${f}: OK`).sort());
+    expect(jobOutput(state.releaseJobs!, 'publish')).not.toMatch(/nx run [^ ]+:build/);
+  });
+
+  it('provenance: its subjects are the built files, and it is attached to each GitHub Release of the run', () => {
+    const jobs = state.releaseJobs!;
+    const { bytes, statement } = provenance(jobs);
+    expect(statement).toMatchObject({
+      _type: 'https://in-toto.io/Statement/v0.1',
+      predicateType: 'https://slsa.dev/provenance/v0.2',
+      predicate: { builder: { id: 'https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@refs/tags/v2.1.0' } },
+    });
+    expect(statement.subject).toEqual(Object.entries(buildDigests(jobs)).map(([name, sha256]) => ({ name, digest: { sha256 } })));
+    const releases = github.releases(REPOSITORY);
+    const releasedTags = RELEASED.map((n) => tagOf(n, NEXT_VERSIONS[n])).sort();
+    expect(
+      releases
+        .map((r) => ({ tag: r.tagName, assets: r.assets.map((a) => [a.name, a.contentType, a.data.equals(bytes)]) }))
+        .sort((a, b) => a.tag.localeCompare(b.tag)),
+    ).toEqual(releasedTags.map((tag) => ({ tag, assets: [[PROVENANCE_NAME, 'application/octet-stream', true]] })));
+    // gh looked each tag up and uploaded to it (the stand-in's calls: release view, then release upload).
+    const gh = jobs.find((j) => j.id === 'provenance-assets')!.steps.flatMap((s) => s.gh);
+    expect(gh.map((args) => args.slice(0, 2).join(' ')).sort()).toEqual([
+      ...releasedTags.map(() => 'release upload'),
+      ...releasedTags.map(() => 'release view'),
+    ]);
+    expect(
+      gh
+        .filter((args) => args[1] === 'upload')
+        .map((args) => args[4])
+        .sort(),
+    ).toEqual(releasedTags);
+  });
+
+  it('smoke test: each package this run released installed from the index and imported; acme-tools (released earlier) left out', () => {
+    const jobs = state.releaseJobs!;
+    expect(JSON.parse(jobs.find((j) => j.id === 'publish')!.outputs.released)).toEqual(['acme-api==0.4.1', 'acme-core==1.3.0']);
+    expect(smokeTestImports(jobs)).toEqual({ 'acme-api==0.4.1': ['acme_api'], 'acme-core==1.3.0': ['acme_core'] });
+    expect(jobOutput(jobs, 'publish')).toContain('acme-tools 2.0.0: no release tag at this commit names this version (released earlier); not smoke-tested');
   });
 
   it('release: annotated tags {name}-v{version} on the merge commit, on the remote; nothing for acme-tools', () => {
@@ -310,15 +411,18 @@ describe('first run', () => {
         .map(describeRequest)
         .filter((d) => !expectedFailures.test(d)),
     ).toEqual([]);
-    // What changed on GitHub, by operation (releases, labels, the dispatch).
+    // What changed on GitHub, by operation (releases, labels, the provenance, the dispatch).
     const mutating = requests.filter(isMutating).map((r) => r.operationId!);
     expect(mutating.filter((op) => op === 'repos/create-release')).toHaveLength(RELEASED.length);
     expect(mutating).toContain('issues/add-labels');
     expect(mutating).toContain('issues/remove-label');
+    expect(mutating.filter((op) => op === 'repos/upload-release-asset')).toHaveLength(RELEASED.length);
     expect(mutating.filter((op) => op === 'repos/create-dispatch-event')).toHaveLength(1);
-    expect(mutating.filter((op) => !/^(repos\/create-release|issues\/(add-labels|remove-label|create-label)|repos\/create-dispatch-event)$/.test(op))).toEqual(
-      [],
-    );
+    expect(
+      mutating.filter(
+        (op) => !/^(repos\/create-release|issues\/(add-labels|remove-label|create-label)|repos\/upload-release-asset|repos\/create-dispatch-event)$/.test(op),
+      ),
+    ).toEqual([]);
   });
 
   it('publish: the index holds exactly the last release plus a wheel and an sdist of each new version', () => {
@@ -327,10 +431,11 @@ describe('first run', () => {
     expect(Object.keys(now).sort()).toEqual(expected);
     // The last release's files are untouched (acme-tools 2.0.0 was rebuilt, found identical, not re-uploaded).
     for (const [file, sha] of Object.entries(seeded)) expect(now[file]).toBe(sha);
-    // The index serves what the build wrote.
+    // The index serves what the build job wrote (its artifact: the dist folders went with its runner).
+    const artifact = builtArtifact(state.releaseJobs!).dir;
     for (const name of RELEASED) {
       for (const file of distributionFiles(name, NEXT_VERSIONS[name])) {
-        const built = fs.readFileSync(path.join(ws.root, MEMBER_DIRS[name], 'dist', file));
+        const built = fs.readFileSync(path.join(artifact, MEMBER_DIRS[name], 'dist', file));
         expect(now[file]).toBe(crypto.createHash('sha256').update(built).digest('hex'));
       }
     }
@@ -400,10 +505,10 @@ describe('second run (the same events delivered again)', () => {
     github.assertNoErrors();
   });
 
-  it('release, publish, notify: no tag, no release, no label, no upload; the build comes from the Nx cache', async () => {
+  it('the release jobs: no tag, no release, no label, no upload; the build comes from the Nx cache', async () => {
     github.clearRecords();
     const jobs = track(await runWorkflow(runner, state.mergeEvent!));
-    expect(jobsThatRan(jobs)).toEqual(['release', 'publish', 'notify']);
+    expect(jobsThatRan(jobs)).toEqual(RELEASE_JOBS);
     expect(jobCommands(jobs, 'release')).toEqual(['npx nx run-many -t tag --output-style=static --']);
 
     // Tags and branches on the remote: as after the first run.
@@ -413,7 +518,7 @@ describe('second run (the same events delivered again)', () => {
 
     // The build: every build task read from the Nx cache.
     const publishOutput = jobOutput(jobs, 'publish');
-    expect(publishOutput).toMatch(
+    expect(jobOutput(jobs, 'build')).toMatch(
       new RegExp(`read the output from the cache instead of running the command for ${PACKAGE_NAMES.length} out of ${PACKAGE_NAMES.length} tasks`),
     );
 
@@ -435,10 +540,21 @@ describe('second run (the same events delivered again)', () => {
       );
     }
 
-    // GitHub: nothing changed. Only notify acts again: the tags are still at HEAD, so a re-run tells
-    // the downstream repository the same thing a second time (notify keeps no record of what it sent).
+    // The same files again: the smoke test imports the same packages (their files on the index are
+    // the ones this build recorded), and the new provenance replaces the old on the same releases.
+    expect(smokeTestImports(jobs)).toEqual(smokeTestImports(state.releaseJobs!));
+    expect(provenance(jobs).statement.subject).toEqual(provenance(state.releaseJobs!).statement.subject);
+    const releases = github.releases(REPOSITORY);
+    for (const release of releases) expect(release.assets.map((a) => [a.name, a.data.equals(provenance(jobs).bytes)])).toEqual([[PROVENANCE_NAME, true]]);
+
+    // GitHub: nothing else changed. The tags are still at HEAD, so the provenance is replaced
+    // (gh release upload --clobber: delete, upload) and notify tells the downstream repository the
+    // same thing a second time (notify keeps no record of what it sent).
     const mutating = github.requests.filter(isMutating);
-    expect(mutating.map((r) => r.operationId)).toEqual(['repos/create-dispatch-event']);
+    expect(mutating.map((r) => r.operationId)).toEqual([
+      ...RELEASED.flatMap(() => ['repos/delete-release-asset', 'repos/upload-release-asset']),
+      'repos/create-dispatch-event',
+    ]);
     const dispatches = github.dispatches(DOWNSTREAM);
     expect(dispatches).toHaveLength(state.afterRun1!.dispatches + 1);
     expect(dispatches[dispatches.length - 1]).toEqual(dispatches[0]);
@@ -447,8 +563,58 @@ describe('second run (the same events delivered again)', () => {
   });
 });
 
+describe('a changed artifact (the same events once more, a built file altered between build and publish)', () => {
+  it('publish refuses before anything is attested or uploaded; no provenance is attached, nobody notified', async () => {
+    // acme-core's wheel is taken off the index, so that publish would upload it again if it let the
+    // altered file through: the refusal, not an identical file, is what keeps the index clean.
+    const [wheel] = distributionFiles('acme-core', NEXT_VERSIONS['acme-core']);
+    const onIndex = path.join(index.packagesDir, wheel);
+    const kept = fs.readFileSync(onIndex);
+    fs.rmSync(onIndex);
+    github.clearRecords();
+    const uploads = uploadRequests(index.logFile).length;
+    const tampered = `${MEMBER_DIRS['acme-core']}/dist/${wheel}`;
+    let error: unknown;
+    try {
+      await runWorkflow(
+        {
+          ...runner,
+          afterJob(job, run) {
+            runner.afterJob!(job, run);
+            if (job === 'build') fs.appendFileSync(path.join(run.artifacts[DISTS_ARTIFACT], tampered), 'changed');
+          },
+        },
+        state.mergeEvent!,
+      );
+    } catch (e) {
+      error = e;
+    }
+    try {
+      expect(error).toBeInstanceOf(WorkflowStepError);
+      const failure = error as WorkflowStepError;
+      track(failure.jobs);
+      expect({ job: failure.job, step: failure.step }).toEqual({ job: 'publish', step: 'Check the digests of the built files and put them in place' });
+      expect(failure.stdout).toContain(`${tampered}: FAILED`);
+      expect(failure.jobs.map((j) => j.id)).toEqual(['prepare', 'release', 'build', 'provenance', 'publish']);
+      // Nothing after the check ran: no attestation step, no nx publish, no upload, no GitHub change.
+      expect(
+        failure.jobs
+          .find((j) => j.id === 'publish')!
+          .steps.map((s) => s.name)
+          .pop(),
+      ).toBe('Download the built files');
+      expect(uploadRequests(index.logFile)).toHaveLength(uploads);
+      expect(fs.existsSync(onIndex)).toBe(false);
+      expect(github.requests.filter(isMutating).map(describeRequest)).toEqual([]);
+      github.assertNoErrors();
+    } finally {
+      fs.writeFileSync(onIndex, kept);
+    }
+  });
+});
+
 describe('secrets', () => {
-  it('no token or password appears in any step log of either run', () => {
+  it('no token or password appears in any step log of any run', () => {
     const logs = allJobs.flatMap((j) => j.steps.map((st) => `${st.stdout ?? ''}${st.stderr ?? ''}`)).join('\n');
     expect(logs.length).toBeGreaterThan(1000);
     for (const secret of [GITHUB_TOKEN, DISPATCH_TOKEN, PUBLISH_TOKEN]) expect(logs).not.toContain(secret);

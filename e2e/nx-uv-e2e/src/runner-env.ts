@@ -38,12 +38,34 @@ export function journalEntries(ws: NxWorkspace): string[] {
 }
 
 /**
+ * The machine of one job (RunnerOptions.jobEnv). A job with a checkout builds and publishes with uv
+ * offline (build backends from the wheelhouse, as everywhere in the e2e). A job without one is a fresh
+ * runner with nothing but uv (the smoke test, the provenance upload): uv is online, without the
+ * wheelhouse and with an empty cache of its own, so what it installs can only come from the index the
+ * workflow names; everything beyond loopback is out of reach (a closed proxy), so a third-party
+ * dependency or a look-up on PyPI fails the job instead of passing by luck.
+ */
+export function workflowJobEnv(_job: string, env: NodeJS.ProcessEnv, runner: { temp: string; checkout: boolean }): NodeJS.ProcessEnv {
+  if (runner.checkout) return env;
+  const out: NodeJS.ProcessEnv = { ...env, UV_CACHE_DIR: path.join(runner.temp, 'uv-cache') };
+  delete out.UV_OFFLINE;
+  delete out.UV_FIND_LINKS;
+  for (const key of ['http_proxy', 'https_proxy', 'all_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY']) out[key] = 'http://127.0.0.1:9';
+  out.no_proxy = out.NO_PROXY = '127.0.0.1,localhost';
+  return out;
+}
+
+/**
  * What a fresh job's `actions/checkout` does to the workspace: fetch from origin, then `ref` detached
- * or main. A fresh job starts from a clean checkout, so whatever the last job left is an error here.
+ * or main. A fresh job starts from a clean checkout, so whatever the last job left is an error here;
+ * and it has none of the files earlier jobs built (`dist/` folders, `.nx-uv/`, `.venv/`): ignored
+ * files are removed too, except what stands in for `npm ci` (node_modules) and the Nx cache (`.nx/`,
+ * which the harness shares between jobs and runs as a remote cache would).
  */
 export function checkoutForJob(ws: NxWorkspace, ref?: string): void {
   const dirty = gitStatus(ws);
   if (dirty) throw new Error(`the previous job left the working tree dirty:\n${dirty}`);
+  ws.git(['clean', '-ffdxq', '-e', '/node_modules/', '-e', '/.nx/']);
   ws.git(['fetch', '--quiet', '--force', '--tags', '--prune', 'origin']);
   if (ref) ws.git(['checkout', '--quiet', '--force', '--detach', ref]);
   else ws.git(['checkout', '--quiet', '--force', '-B', 'main', 'refs/remotes/origin/main']);

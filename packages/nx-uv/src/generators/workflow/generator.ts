@@ -3,19 +3,20 @@ import type { GeneratorCallback, Tree } from '@nx/devkit';
 import { Document, isScalar, visit } from 'yaml';
 import { normalizeOptions, type WorkflowConfig } from './normalize-options';
 import type { WorkflowGeneratorSchema } from './schema';
-import { buildWorkflow, headerComment, pinnedVersionOf } from './workflow-document';
+import { buildWorkflow, headerComment, usesComments } from './workflow-document';
 
 /** The workflow file as text: header comment, then the document; same config, same bytes. */
 export function renderWorkflow(config: WorkflowConfig): string {
   // No anchors/aliases for shared objects: every job reads on its own.
   const doc = new Document(buildWorkflow(config), { aliasDuplicateObjects: false });
   doc.commentBefore = headerComment(config);
-  // The release of each SHA-pinned action, beside it.
+  // The release of each SHA-pinned action beside it; why the SLSA generator is pinned by tag, above it.
   visit(doc, {
     Pair(_, pair) {
       if (isScalar(pair.key) && pair.key.value === 'uses' && isScalar(pair.value)) {
-        const version = pinnedVersionOf(String(pair.value.value));
-        if (version) pair.value.comment = ` ${version}`;
+        const { comment, before } = usesComments(String(pair.value.value));
+        if (comment) pair.value.comment = comment;
+        if (before) pair.key.commentBefore = before;
       }
     },
   });

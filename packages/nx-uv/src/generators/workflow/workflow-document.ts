@@ -10,8 +10,9 @@ export const PINNED_ACTIONS = {
   checkout: { repo: 'actions/checkout', sha: '3d3c42e5aac5ba805825da76410c181273ba90b1', version: 'v7.0.1' },
   setupNode: { repo: 'actions/setup-node', sha: '820762786026740c76f36085b0efc47a31fe5020', version: 'v7.0.0' },
   setupUv: { repo: 'astral-sh/setup-uv', sha: '20cfd1bf945f4377ade1205e4dbc17946fc9a30d', version: 'v10.0.1' },
-  attest: { repo: 'actions/attest-build-provenance', sha: 'a2bbfa25375fe432b6a289bc6b6cd05ecd0c4c32', version: 'v4.1.0' },
   uploadArtifact: { repo: 'actions/upload-artifact', sha: 'bbbca2ddaa5d8feaa63e36b76fdaad77386f024f', version: 'v7.0.0' },
+  downloadArtifact: { repo: 'actions/download-artifact', sha: '3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c', version: 'v8.0.1' },
+  attestPep740: { repo: 'astral-sh/attest-action', sha: 'f589a42a7efb6fe400b4f400de60b4bc90390027', version: 'v0.0.6' },
 } as const;
 
 /** The `uses:` value of each action: `<repo>@<sha>`. */
@@ -20,9 +21,40 @@ export const ACTIONS = Object.fromEntries(Object.entries(PINNED_ACTIONS).map(([k
   string
 >;
 
+/**
+ * The SLSA project's generic generator: an isolated reusable workflow (SLSA Build L3) that signs the
+ * provenance of the digests it is given. The one reference not pinned to a SHA: the generator finds
+ * out which release of itself runs from the ref it was called with, and fails unless that is a release
+ * tag `vX.Y.Z` (its README: "MUST be referenced by a tag of the form @vX.Y.Z").
+ */
+export const SLSA_GENERATOR = {
+  repo: 'slsa-framework/slsa-github-generator',
+  workflow: '.github/workflows/generator_generic_slsa3.yml',
+  tag: 'v2.1.0',
+} as const;
+export const SLSA_GENERATOR_USES = `${SLSA_GENERATOR.repo}/${SLSA_GENERATOR.workflow}@${SLSA_GENERATOR.tag}`;
+
 /** The release a pinned `uses:` value stands for (for the comment beside it), or undefined. */
 export function pinnedVersionOf(uses: string): string | undefined {
   return Object.values(PINNED_ACTIONS).find((a) => uses === `${a.repo}@${a.sha}`)?.version;
+}
+
+/** The comments of a `uses:` line: beside it (`comment`) and above its key (`before`). */
+export function usesComments(uses: string): { comment?: string; before?: string } {
+  const version = pinnedVersionOf(uses);
+  if (version) return { comment: ` ${version}` };
+  if (uses === SLSA_GENERATOR_USES) {
+    return {
+      // zizmor reports every reference that is not a SHA; this one is on purpose, and only this one is accepted.
+      comment: ' zizmor: ignore[unpinned-uses] the SLSA generator must be called by its release tag',
+      before: [
+        ' Pinned by tag, not by SHA, on purpose: the SLSA generator verifies the ref it is called with',
+        ' and refuses anything but a release tag vX.Y.Z (a SHA makes it fail). Its provenance names the',
+        ' generator release that signed it, which slsa-verifier checks.',
+      ].join('\n'),
+    };
+  }
+  return {};
 }
 
 /** Repository secrets the workflow reads (all optional but the dispatch token for notify). */
@@ -200,17 +232,41 @@ function releaseLabelArgs(config: WorkflowConfig): string[] {
   return config.releaseLabel === RELEASE_LABEL_PENDING ? [] : [`--releaseLabel=${config.releaseLabel}`];
 }
 
-function publishJob(config: WorkflowConfig): Job {
+/** Where the build job stages the files it uploads, and where the publish job downloads them. */
+const STAGING = 'nx-uv-dists';
+/** `sha256sum` output of the built files (repository-relative paths), in RUNNER_TEMP. */
+const DIGESTS_FILE = '$RUNNER_TEMP/nx-uv-dists.sha256';
+
+/** The artifact of the built files. */
+export function distsArtifact(config: WorkflowConfig): string {
+  return `${config.name}-dists`;
+}
+
+/** The file name of the signed SLSA provenance (an artifact of the run, then a GitHub Release asset). */
+export function provenanceName(config: WorkflowConfig): string {
+  return `${config.name}.intoto.jsonl`;
+}
+
+/**
+ * Build: no `id-token`, no release token, no secret, only `contents: read`. What builds the files
+ * can neither publish them nor sign for them. It hands on three things: the files (an artifact), their
+ * sha256 digests (a job output, `sha256sum` output base64-encoded: what the SLSA generator takes as
+ * `base64-subjects`, and what the publish job checks the artifact against), and the tags at the built
+ * commit (the GitHub Releases the provenance is attached to).
+ */
+function buildJob(config: WorkflowConfig): Job {
   const distLines = config.distGlobs.join('\n');
-  const digests = '$RUNNER_TEMP/nx-uv-dists.sha256';
   return {
-    name: 'Build, attest and publish to the package index',
+    name: 'Build the sdists and wheels',
     needs: 'release',
     if: "needs.release.result == 'success'",
     'runs-on': 'ubuntu-latest',
     'timeout-minutes': 60,
-    permissions: { contents: 'read', 'id-token': 'write', attestations: 'write' },
-    environment: config.environment,
+    permissions: { contents: 'read' },
+    outputs: {
+      digests: '${{ steps.digests.outputs.digests }}',
+      tags: '${{ steps.tags.outputs.tags }}',
+    },
     steps: [
       ...setupSteps(config, { ref: RELEASE_COMMIT }),
       {
@@ -225,6 +281,7 @@ function publishJob(config: WorkflowConfig): Job {
       },
       {
         name: 'Record the digests of the built files',
+        id: 'digests',
         env: { WF_DIST_GLOBS: distLines },
         run: script([
           'shopt -s nullglob',
@@ -235,19 +292,266 @@ function publishJob(config: WorkflowConfig): Job {
           "  echo '::error::The build left no .whl or .tar.gz file in any member build output folder.'",
           '  exit 1',
           'fi',
-          `sha256sum "\${files[@]}" | tee "${digests}"`,
+          `sha256sum -- "\${files[@]}" | tee "${DIGESTS_FILE}"`,
+          '# The files, under their repository paths, are what the artifact holds.',
+          `staging="$RUNNER_TEMP/${STAGING}"`,
+          'rm -rf "$staging"',
+          'for f in "${files[@]}"; do',
+          '  mkdir -p -- "$staging/$(dirname -- "$f")"',
+          '  cp -- "$f" "$staging/$f"',
+          'done',
+          `digests=$(base64 -w0 < "${DIGESTS_FILE}")`,
+          'echo "digests=$digests" >> "$GITHUB_OUTPUT"',
         ]),
       },
       {
-        name: 'Attest build provenance',
-        if: REALLY_PUBLISHING,
-        uses: ACTIONS.attest,
-        with: { 'subject-path': distLines },
+        name: 'Record the release tags at the built commit',
+        id: 'tags',
+        run: script([`tags=$(git tag --points-at HEAD | jq -R -s -c 'split("\\n") | map(select(length > 0))')`, 'echo "tags=$tags" >> "$GITHUB_OUTPUT"']),
       },
       {
         name: 'Keep the built files as a workflow artifact',
         uses: ACTIONS.uploadArtifact,
-        with: { name: `${config.name}-dists`, path: distLines, 'if-no-files-found': 'error', 'retention-days': 14 },
+        with: {
+          name: distsArtifact(config),
+          path: `\${{ runner.temp }}/${STAGING}`,
+          'if-no-files-found': 'error',
+          'retention-days': 14,
+        },
+      },
+    ],
+  };
+}
+
+/** Repository variable that lets a private repository generate SLSA provenance (its name then reaches the public Rekor log). */
+export const SLSA_PRIVATE_VARIABLE = 'NX_UV_SLSA_PRIVATE_REPOSITORY';
+
+/**
+ * SLSA Build L3 provenance of the built files, signed in the SLSA generator's own isolated reusable
+ * workflow from the digests of the build job (never from files a job of this workflow could alter).
+ * Only for real uploads: a dry run writes nothing to the public transparency log. A private repository
+ * is skipped unless the variable opts in (the log entry names the repository).
+ */
+function provenanceJob(config: WorkflowConfig): Job {
+  return {
+    name: 'SLSA provenance of the built files',
+    needs: 'build',
+    if: `${REALLY_PUBLISHING} && (!github.event.repository.private || vars.${SLSA_PRIVATE_VARIABLE} == 'true')`,
+    // What the generator documents: actions: read to find its own run, id-token: write to sign,
+    // contents: write for its release upload job (GitHub checks a called workflow's permissions
+    // against these even when that job is skipped, as it is here: upload-assets is false).
+    permissions: { actions: 'read', 'id-token': 'write', contents: 'write' },
+    uses: SLSA_GENERATOR_USES,
+    with: {
+      'base64-subjects': '${{ needs.build.outputs.digests }}',
+      'provenance-name': provenanceName(config),
+      // The generator attaches to one GitHub Release per call; a run makes one release per package
+      // (or group), so the provenance-assets job attaches this one provenance to each of them.
+      'upload-assets': false,
+      // Reached only by public repositories, or private ones that opted in with the variable.
+      'private-repository': true,
+    },
+  };
+}
+
+/**
+ * The Python (stdlib only) that decides what the smoke test installs, in the publish job right after
+ * the upload (publish succeeds only once the index serves every uploaded file): each distribution the
+ * build job built whose version a release tag at the built commit names, and whose every file the
+ * index serves with the digest the build job recorded. Files of members that were not uploaded (out
+ * of the group, excluded, released earlier and rebuilt) fall out. Also: the workspace distributions
+ * these require (read from the wheels' metadata), so that they come from the same index.
+ */
+const LIST_RELEASED_PY = String.raw`import email.parser, html, json, os, re, urllib.error, urllib.parse, urllib.request, zipfile
+
+
+def normalize(name):
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def served_files(url):
+    """filename -> sha256 of what a simple index (PEP 691 JSON or PEP 503 HTML) lists for a project."""
+    accept = "application/vnd.pypi.simple.v1+json, text/html;q=0.1"
+    with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": accept}), timeout=60) as response:
+        kind = response.headers.get("Content-Type", "")
+        body = response.read().decode("utf-8")
+    if "json" in kind:
+        return {f["filename"]: (f.get("hashes") or {}).get("sha256") for f in json.loads(body).get("files", [])}
+    files = {}
+    for attributes, text in re.findall(r"<a\b([^>]*)>([^<]*)</a>", body):
+        href = re.search(r"href\s*=\s*[\"']([^\"']*)", attributes)
+        digest = re.search(r"#sha256=([0-9a-fA-F]{64})", href.group(1)) if href else None
+        files[html.unescape(text).strip()] = digest.group(1).lower() if digest else None
+    return files
+
+
+def tagged(version, tags):
+    """True when a release tag at the built commit names this version (pkg-v1.2.0, v1.2.0, ...)."""
+    pattern = re.compile(r"(?<![0-9.])" + re.escape(version) + r"(?![0-9A-Za-z.+])")
+    return any(pattern.search(tag) for tag in tags)
+
+
+def requirements(wheel):
+    """Names of what a wheel requires (not under an extra)."""
+    try:
+        with zipfile.ZipFile(wheel) as archive:
+            name = next(n for n in archive.namelist() if re.fullmatch(r"[^/]+\.dist-info/METADATA", n))
+            metadata = email.parser.Parser().parsestr(archive.read(name).decode("utf-8"))
+    except (OSError, StopIteration, UnicodeDecodeError, zipfile.BadZipFile) as error:
+        print(f"::warning::{wheel}: no metadata to read its requirements from ({error!r})")
+        return []
+    names = []
+    for requirement in metadata.get_all("Requires-Dist") or []:
+        spec, _, marker = requirement.partition(";")
+        match = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", spec)
+        if match and not re.search(r"\bextra\s*==", marker):
+            names.append(normalize(match.group(1)))
+    return names
+
+
+index = os.environ.get("WF_INDEX_URL", "")
+parts = urllib.parse.urlsplit(index)
+if index and (parts.scheme not in ("http", "https") or parts.username or parts.password):
+    print("::warning::The index URL is not an http(s) URL without credentials; no smoke test.")
+    index = ""
+tags = json.loads(os.environ.get("WF_TAGS") or "[]")
+built, wheels = {}, {}
+with open(os.path.join(os.environ["RUNNER_TEMP"], "nx-uv-dists.sha256")) as digests:
+    for line in digests:
+        sha256, path = line.rstrip("\n").split("  ", 1)
+        filename = path.rsplit("/", 1)[-1]
+        if filename.endswith(".whl"):
+            name, version = filename[: -len(".whl")].split("-")[:2]
+            wheels[normalize(name)] = path
+        elif filename.endswith(".tar.gz"):
+            name, version = filename[: -len(".tar.gz")].rsplit("-", 1)
+        else:
+            continue
+        built.setdefault((normalize(name), version), {})[filename] = sha256
+released = []
+if not index:
+    print("::warning::No simple index URL for this target (a custom index needs the variable UV_PUBLISH_CHECK_URL); no smoke test.")
+for (name, version), files in sorted(built.items()) if index else []:
+    if not tagged(version, tags):
+        print(f"{name} {version}: no release tag at this commit names this version (released earlier); not smoke-tested")
+        continue
+    url = index.rstrip("/") + "/" + name + "/"
+    try:
+        served = served_files(url)
+    except (urllib.error.URLError, OSError, ValueError, KeyError) as error:
+        print(f"::warning::{name} {version}: could not read {url} ({error}); not smoke-tested")
+        continue
+    differing = [f for f, sha256 in sorted(files.items()) if served.get(f) != sha256]
+    if differing:
+        print(f"{name} {version}: the index does not serve {', '.join(differing)} as built (not uploaded by this run); not smoke-tested")
+        continue
+    print(f"{name} {version}: released by this run, served by {index} as built")
+    released.append((name, version))
+# The workspace distributions the released ones require, transitively: from the same index too.
+members = {name for name, _ in built}
+names = {name for name, _ in released}
+requires, pending = set(), sorted(names)
+while pending:
+    wheel = wheels.get(pending.pop())
+    for dependency in requirements(wheel) if wheel else []:
+        if dependency in members and dependency not in names and dependency not in requires:
+            requires.add(dependency)
+            pending.append(dependency)
+with open(os.environ["GITHUB_OUTPUT"], "a") as output:
+    output.write(f"released={json.dumps([f'{name}=={version}' for name, version in released])}\n")
+    output.write(f"requires={json.dumps(sorted(requires))}\n")
+    output.write(f"index-url={index}\n")
+`;
+
+/**
+ * Publish: the only job with `id-token: write` (trusted publishing and PEP 740 attestations), in the
+ * deployment environment. It builds nothing: it downloads the build job's artifact, checks every file
+ * against the digests the build job output (and that nothing else came with them), mints the
+ * attestations, uploads with `--excludeTaskDependencies` (no build task runs here), checks the files
+ * once more, and lists the released packages the index now serves as built (for the smoke test).
+ */
+function publishJob(config: WorkflowConfig): Job {
+  return {
+    name: 'Publish the built files to the package index',
+    needs: ['build', 'provenance'],
+    // Runs when the provenance was made, or was not to be made (a dry run, a private repository
+    // without the opt-in): never for a real upload whose provenance failed.
+    if: "!cancelled() && needs.build.result == 'success' && (needs.provenance.result == 'success' || needs.provenance.result == 'skipped')",
+    'runs-on': 'ubuntu-latest',
+    'timeout-minutes': 60,
+    permissions: { contents: 'read', 'id-token': 'write' },
+    environment: config.environment,
+    outputs: {
+      released: '${{ steps.released.outputs.released }}',
+      requires: '${{ steps.released.outputs.requires }}',
+      'index-url': '${{ steps.released.outputs.index-url }}',
+    },
+    steps: [
+      ...setupSteps(config, { ref: RELEASE_COMMIT }),
+      {
+        name: 'Download the built files',
+        uses: ACTIONS.downloadArtifact,
+        with: { name: distsArtifact(config), path: `\${{ runner.temp }}/${STAGING}` },
+      },
+      {
+        name: 'Check the digests of the built files and put them in place',
+        env: { WF_DIGESTS: '${{ needs.build.outputs.digests }}' },
+        run: script([
+          `staging="$RUNNER_TEMP/${STAGING}"`,
+          `printf '%s' "$WF_DIGESTS" | base64 -d > "${DIGESTS_FILE}"`,
+          `if [ ! -s "${DIGESTS_FILE}" ]; then`,
+          "  echo '::error::The build job recorded no digests.'",
+          '  exit 1',
+          'fi',
+          '# Every file the build job recorded, byte for byte ...',
+          `(cd "$staging" && sha256sum --check --strict -- "${DIGESTS_FILE}")`,
+          '# ... and nothing else.',
+          `listed=$(sed -E 's/^[0-9a-f]{64}  //' "${DIGESTS_FILE}" | LC_ALL=C sort)`,
+          'found=$(cd "$staging" && find . -type f -printf \'%P\\n\' | LC_ALL=C sort)',
+          'if [ "$listed" != "$found" ]; then',
+          "  echo '::error::The artifact does not hold exactly the files the build job recorded.'",
+          '  diff <(printf \'%s\\n\' "$listed") <(printf \'%s\\n\' "$found") || true',
+          '  exit 1',
+          'fi',
+          'while IFS= read -r f; do',
+          '  case "/$f/" in',
+          '    //* | */../* | */./*) echo "::error::Not a path inside the repository: $f"; exit 1 ;;',
+          '  esac',
+          '  mkdir -p -- "$(dirname -- "$f")"',
+          '  cp -- "$staging/$f" "$f"',
+          'done <<< "$listed"',
+          `sha256sum --check --strict -- "${DIGESTS_FILE}"`,
+        ]),
+      },
+      {
+        name: 'Decide on PEP 740 attestations',
+        id: 'attest',
+        // Whether a token secret is set, never its value.
+        env: {
+          WF_TARGET: `\${{ inputs.target || ${exprString(config.target)} }}`,
+          WF_PYPI_TOKEN_SET: `\${{ secrets.${SECRETS.publishToken} != '' }}`,
+          WF_PYPI_PASSWORD_SET: `\${{ secrets.${SECRETS.publishPassword} != '' }}`,
+          WF_TESTPYPI_TOKEN_SET: `\${{ secrets.${SECRETS.testPypiToken} != '' }}`,
+        },
+        run: script([
+          '# PyPI and TestPyPI take attestations with trusted publishing only (an upload with a token and',
+          '# attestations is refused); a custom index is not assumed to understand them.',
+          'mint=false',
+          'case "$WF_TARGET" in',
+          '  pypi) if [ "$WF_PYPI_TOKEN_SET" != true ] && [ "$WF_PYPI_PASSWORD_SET" != true ]; then mint=true; fi ;;',
+          '  testpypi) if [ "$WF_TESTPYPI_TOKEN_SET" != true ]; then mint=true; fi ;;',
+          'esac',
+          'if [ "$mint" != true ]; then',
+          '  echo "::notice::No PEP 740 attestations for target $WF_TARGET: they need trusted publishing to PyPI or TestPyPI."',
+          'fi',
+          'echo "mint=$mint" >> "$GITHUB_OUTPUT"',
+        ]),
+      },
+      {
+        name: 'Mint PEP 740 attestations beside the built files',
+        if: `${REALLY_PUBLISHING} && steps.attest.outputs.mint == 'true'`,
+        uses: ACTIONS.attestPep740,
+        with: { paths: config.distGlobs.map(shlexWord).join('\n') },
       },
       {
         name: 'Publish in dependency order and wait for the index',
@@ -290,16 +594,235 @@ function publishJob(config: WorkflowConfig): Job {
           DRY_RUN_LINE,
           'if [ "$WF_SKIP_PUBLISH" = true ]; then args+=(--skipPublish); fi',
           'set -x',
+          // --excludeTaskDependencies: publish depends on build; here the build job's files are published, nothing is rebuilt.
           // Executor options go after `--`: `nx run-many` reads `--target` as its own `--targets`.
-          `npx nx run-many -t ${shellWord(config.targets.publish)} --output-style=static "\${nx_args[@]}" -- "\${args[@]}"`,
+          `npx nx run-many -t ${shellWord(config.targets.publish)} --excludeTaskDependencies --output-style=static "\${nx_args[@]}" -- "\${args[@]}"`,
         ]),
       },
       {
-        name: 'Check that the published files are the attested ones',
-        run: script([`sha256sum --check --strict "${digests}"`]),
+        name: 'Check that the published files are the built ones',
+        run: script([`sha256sum --check --strict -- "${DIGESTS_FILE}"`]),
+      },
+      {
+        name: 'List the released packages the index serves as built',
+        id: 'released',
+        if: REALLY_PUBLISHING,
+        env: {
+          WF_TARGET: `\${{ inputs.target || ${exprString(config.target)} }}`,
+          WF_TAGS: '${{ needs.build.outputs.tags }}',
+          UV_PUBLISH_URL: '${{ vars.UV_PUBLISH_URL }}',
+          UV_PUBLISH_CHECK_URL: '${{ vars.UV_PUBLISH_CHECK_URL }}',
+        },
+        run: script([
+          'case "$WF_TARGET" in',
+          '  pypi) index=https://pypi.org/simple/ ;;',
+          '  testpypi) index=https://test.pypi.org/simple/ ;;',
+          '  *)',
+          '    index="${UV_PUBLISH_CHECK_URL:-}"',
+          '    # pypiserver convention, as nx-uv publish: an upload URL that is a server root serves <root>/simple/.',
+          '    if [ -z "$index" ] && [[ "${UV_PUBLISH_URL:-}" =~ ^https?://[^/]+/?$ ]]; then index="${UV_PUBLISH_URL%/}/simple/"; fi ;;',
+          'esac',
+          'WF_INDEX_URL="$index" python3 - <<\'PY\'',
+          LIST_RELEASED_PY.trimEnd(),
+          'PY',
+        ]),
       },
     ],
   };
+}
+
+/**
+ * Attaches the signed provenance to every GitHub Release whose tag points at the built commit (one per
+ * released package or group), after the upload succeeded. Only `contents: write`: no checkout, no
+ * npm, no credential but the job's own token.
+ */
+function provenanceAssetsJob(config: WorkflowConfig): Job {
+  return {
+    name: 'Attach the provenance to the GitHub Releases',
+    needs: ['build', 'provenance', 'publish'],
+    if: "needs.build.outputs.tags != '[]'",
+    'runs-on': 'ubuntu-latest',
+    'timeout-minutes': 15,
+    permissions: { contents: 'write' },
+    steps: [
+      {
+        name: 'Download the provenance',
+        uses: ACTIONS.downloadArtifact,
+        with: { name: '${{ needs.provenance.outputs.provenance-name }}', path: '${{ runner.temp }}/nx-uv-provenance' },
+      },
+      {
+        name: 'Attach it to each GitHub Release of the built commit',
+        env: {
+          GH_TOKEN: '${{ github.token }}',
+          GH_REPO: '${{ github.repository }}',
+          WF_TAGS: '${{ needs.build.outputs.tags }}',
+          WF_PROVENANCE: provenanceName(config),
+        },
+        run: script([
+          'file="$RUNNER_TEMP/nx-uv-provenance/$WF_PROVENANCE"',
+          'if [ ! -f "$file" ]; then',
+          '  echo "::error::The provenance $WF_PROVENANCE was not downloaded."',
+          '  exit 1',
+          'fi',
+          'while IFS= read -r tag; do',
+          '  if gh release view -- "$tag" > /dev/null; then',
+          '    gh release upload --clobber -- "$tag" "$file"',
+          '    echo "Attached $WF_PROVENANCE to the GitHub Release $tag"',
+          '  else',
+          '    echo "::notice::No GitHub Release for tag $tag: the provenance is not attached there."',
+          '  fi',
+          'done < <(jq -r \'.[]\' <<< "$WF_TAGS")',
+        ]),
+      },
+    ],
+  };
+}
+
+/**
+ * The Python that writes the PEP 723 header of the smoke test script (to stdout): the released
+ * versions, and the workspace distributions they require, all from the index released to and only
+ * from there (`explicit`: on TestPyPI too); third-party dependencies come from PyPI, never from it.
+ */
+const SMOKE_HEADER_PY = String.raw`import json, os, re, sys
+
+released = json.loads(os.environ["WF_RELEASED"])
+requires = json.loads(os.environ["WF_REQUIRES"])
+index = os.environ["WF_INDEX_URL"]
+if not re.fullmatch(r"https?://[^\s\"'\\]+", index):
+    sys.exit(f"::error::Not an index URL: {index!r}")
+for item in released + requires:
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*(==[A-Za-z0-9.!+_-]+)?", item):
+        sys.exit(f"::error::Not a normalised distribution name (and version): {item!r}")
+print("# /// script")
+print("# dependencies = [")
+for requirement in released + requires:
+    print(f'#   "{requirement}",')
+print("# ]")
+print("#")
+print("# [[tool.uv.index]]")
+print('# name = "release-index"')
+print(f'# url = "{index}"')
+print("# explicit = true")
+print("#")
+print("# [tool.uv.sources]")
+for requirement in released + requires:
+    print(f'# {requirement.split("==")[0]} = {{ index = "release-index" }}')
+print("# ///")
+`;
+
+/**
+ * The smoke test proper: import every module each released distribution installed, found in its
+ * RECORD (no guess from the distribution name: `acme-tools` may install `acme.tools` or `tools`).
+ */
+const SMOKE_BODY_PY = String.raw`import importlib, importlib.metadata, json, os, sys, traceback
+
+
+def import_names(dist):
+    """Top-level modules and packages a distribution installed, and the packages inside a namespace
+    package (acme/tools/__init__.py -> acme.tools)."""
+    files = {str(f).replace("\\", "/") for f in dist.files or []}
+
+    def walk(prefix, dotted):
+        found, folders = [], set()
+        for f in files:
+            if not f.startswith(prefix):
+                continue
+            head, sep, _ = f[len(prefix):].partition("/")
+            if sep:
+                folders.add(head)
+            elif head.endswith(".py") and head != "__init__.py" and head[:-3].isidentifier():
+                found.append(dotted + head[:-3])
+            elif head.endswith((".so", ".pyd")) and head.split(".")[0].isidentifier():
+                found.append(dotted + head.split(".")[0])
+        for folder in sorted(folders):
+            if not folder.isidentifier() or folder == "__pycache__":
+                continue  # *.dist-info, *.data, ../bin
+            if f"{prefix}{folder}/__init__.py" in files:
+                found.append(dotted + folder)
+            else:
+                found.extend(walk(f"{prefix}{folder}/", f"{dotted}{folder}."))
+        return found
+
+    return sorted(set(walk("", "")))
+
+
+failed = False
+for requirement in json.loads(os.environ["WF_RELEASED"]):
+    name, version = requirement.split("==")
+    dist = importlib.metadata.distribution(name)
+    modules = import_names(dist)
+    if not modules:
+        print(f"{name} {dist.version}: installed; it has no module to import")
+    for module in modules:
+        try:
+            importlib.import_module(module)
+            print(f"{name} {dist.version}: import {module}: ok")
+        except Exception:
+            failed = True
+            print(f"::error::{name} {dist.version}: import {module} failed")
+            traceback.print_exc()
+sys.exit(1 if failed else 0)
+`;
+
+/** Attempts of the smoke test's install, and the pause before each retry (the index's propagation delay). */
+export const SMOKE_INSTALL_ATTEMPTS = 8;
+
+/**
+ * After a real upload: a fresh runner with nothing but uv installs every package this run released
+ * from the index it went to (retrying while the index propagates the upload) and imports each module
+ * it installed. No checkout, no npm, no credential: `contents: read`.
+ */
+function smokeTestJob(config: WorkflowConfig): Job {
+  const uvWith: Step = { 'enable-cache': false };
+  if (config.pythonVersion !== undefined) uvWith['python-version'] = config.pythonVersion;
+  return {
+    name: 'Install the released packages from the index and import them',
+    needs: 'publish',
+    if: `${REALLY_PUBLISHING} && needs.publish.outputs.released != '[]'`,
+    'runs-on': 'ubuntu-latest',
+    'timeout-minutes': 30,
+    permissions: { contents: 'read' },
+    steps: [
+      { name: 'Set up uv', uses: ACTIONS.setupUv, with: uvWith },
+      {
+        name: 'Install in a fresh environment and import',
+        env: {
+          WF_RELEASED: '${{ needs.publish.outputs.released }}',
+          WF_REQUIRES: '${{ needs.publish.outputs.requires }}',
+          WF_INDEX_URL: '${{ needs.publish.outputs.index-url }}',
+        },
+        run: script([
+          'smoke="$RUNNER_TEMP/nx-uv-smoke/smoke_test.py"',
+          'mkdir -p "$(dirname "$smoke")"',
+          'python3 - > "$smoke" <<\'PY\'',
+          SMOKE_HEADER_PY.trimEnd(),
+          'PY',
+          'cat >> "$smoke" <<\'PY\'',
+          SMOKE_BODY_PY.trimEnd(),
+          'PY',
+          'cat "$smoke"',
+          'attempt=1',
+          // --refresh: what the index said a moment ago is not what it serves now.
+          'until uv sync --refresh --script "$smoke"; do',
+          `  if [ "$attempt" -ge ${SMOKE_INSTALL_ATTEMPTS} ]; then`,
+          `    echo "::error::The released packages could not be installed from $WF_INDEX_URL after ${SMOKE_INSTALL_ATTEMPTS} attempts."`,
+          '    exit 1',
+          '  fi',
+          '  pause=$(( attempt < 4 ? attempt * 15 : 60 ))',
+          '  echo "Not installable yet (attempt $attempt); the index may still be propagating the upload: retrying in ${pause}s."',
+          '  sleep "$pause"',
+          '  attempt=$(( attempt + 1 ))',
+          'done',
+          'uv run --script "$smoke"',
+        ]),
+      },
+    ],
+  };
+}
+
+/** A word for Python's shlex.split (attest-action's `paths`): bare unless it holds blanks or quotes. */
+function shlexWord(value: string): string {
+  return /^[^\s'"\\#]+$/.test(value) ? value : `'${value.split("'").join(`'"'"'`)}'`;
 }
 
 function notifyJob(config: WorkflowConfig, notifyTarget: string): Job {
@@ -364,11 +887,14 @@ export function headerComment(config: WorkflowConfig): string {
   return [
     ` Generated by nx-uv. Do not edit: the generator owns this file and rewrites it. Regenerate with`,
     ...config.regenerateCommand.split('\n').map((line) => `   ${line}`),
-    ` Push to ${config.branch} -> prepare (release PR). Merged PR labelled "${config.releaseLabel}" -> release -> publish -> notify.`,
+    ` Push to ${config.branch} -> prepare (release PR). Merged PR labelled "${config.releaseLabel}" -> release (tags, GitHub Releases)`,
+    ' -> build (no credentials) -> provenance (SLSA Build L3) -> publish (digests checked, PEP 740 attestations)',
+    ' -> provenance-assets (provenance on each GitHub Release), smoke-test (install from the index, import), notify.',
     ' Manual runs (workflow_dispatch) do either stage and are dry runs unless dry_run is unticked.',
     ` Secrets: ${SECRETS.publishToken} (optional; trusted publishing otherwise), ${SECRETS.testPypiToken} (testpypi),`,
     ` ${SECRETS.dispatchToken} (notify; a token that may send repository_dispatch to the downstream repositories),`,
     ` ${SECRETS.releasePrToken} (optional; a PAT or App token so that the release PR runs your CI checks).`,
+    ` Variable ${SLSA_PRIVATE_VARIABLE}=true: provenance for a private repository too (its name reaches the public Rekor log).`,
   ].join('\n');
 }
 
@@ -379,7 +905,11 @@ export function buildWorkflow(config: WorkflowConfig): { [key: string]: Json } {
   const jobs: { [key: string]: Json } = {
     prepare: prepareJob(config),
     release: releaseJob(config),
+    build: buildJob(config),
+    provenance: provenanceJob(config),
     publish: publishJob(config),
+    'provenance-assets': provenanceAssetsJob(config),
+    'smoke-test': smokeTestJob(config),
   };
   if (config.targets.notify !== false) jobs.notify = notifyJob(config, config.targets.notify);
   return {

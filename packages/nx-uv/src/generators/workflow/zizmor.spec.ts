@@ -14,12 +14,13 @@ import type { WorkflowGeneratorSchema } from './schema';
 interface Finding {
   ident: string;
   determinations: { severity: string; confidence: string };
+  locations: { symbolic: { route: { route: ({ Key: string } | { Index: number })[] } } }[];
 }
 
-function audit(file: string): Finding[] {
+function audit(file: string, ...flags: string[]): Finding[] {
   try {
     return JSON.parse(
-      execFileSync(path.join(toolsBin, 'zizmor'), ['--offline', '--format', 'json', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }),
+      execFileSync(path.join(toolsBin, 'zizmor'), ['--offline', '--format', 'json', ...flags, file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }),
     );
   } catch (err) {
     // zizmor exits non-zero when it reports findings; its JSON is still on stdout.
@@ -33,19 +34,32 @@ describe('zizmor on the generated workflow', () => {
   const tmp = makeTempDir('nx-uv-zizmor-');
   afterAll(() => tmp.cleanup());
 
-  it.each<[string, WorkflowGeneratorSchema]>([
-    ['default', {}],
-    ['custom index', { target: 'custom' }],
-    ['notify repositories', { notifyRepositories: ['acme/app'] }],
-    ['testpypi, custom label and branch', { target: 'testpypi', releaseLabel: 'release: ready', branch: 'trunk' }],
-  ])('%s: no finding of medium or high severity', async (label, options) => {
+  async function generated(label: string, options: WorkflowGeneratorSchema): Promise<string> {
     const tree = uvTree();
     await workflowGenerator(tree, options);
     const file = path.join(tmp.dir, label.replace(/\W+/g, '-'), workflowPath(options.name ?? 'release-python'));
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, tree.read(workflowPath(options.name ?? 'release-python'), 'utf-8')!);
-    const serious = audit(file).filter((f) => ['Medium', 'High'].includes(f.determinations.severity));
-    expect(serious.map((f) => `${f.ident} (${f.determinations.severity})`)).toEqual([]);
+    return file;
+  }
+  const serious = (findings: Finding[]) => findings.filter((f) => ['Medium', 'High'].includes(f.determinations.severity));
+  const described = (f: Finding) =>
+    `${f.ident} (${f.determinations.severity}) at ${f.locations[0].symbolic.route.route.map((r) => ('Key' in r ? r.Key : r.Index)).join('.')}`;
+
+  it.each<[string, WorkflowGeneratorSchema]>([
+    ['default', {}],
+    ['custom index', { target: 'custom' }],
+    ['notify repositories', { notifyRepositories: ['acme/app'] }],
+    ['testpypi, custom label and branch', { target: 'testpypi', releaseLabel: 'release: ready', branch: 'trunk' }],
+    ['custom name and python', { name: 'ship-py', pythonVersion: '3.12' }],
+  ])('%s: no finding of medium or high severity', async (label, options) => {
+    const file = await generated(label, options);
+    expect(serious(audit(file)).map(described)).toEqual([]);
+  });
+
+  it('accepts exactly one finding, by a comment on its line: the SLSA generator called by its release tag', async () => {
+    const file = await generated('no-ignores', {});
+    expect(serious(audit(file, '--no-ignores')).map(described)).toEqual(['unpinned-uses (High) at jobs.provenance']);
   });
 
   it('would catch a persisted credential (the check can fail)', () => {

@@ -173,6 +173,54 @@ describe('fake GitHub server', () => {
     fake.assertNoErrors();
   });
 
+  it('keeps release assets: upload to upload_url (raw bytes), list, get, delete; refuses a duplicate name and uploads to the API', async () => {
+    const release = await octokit.repos.createRelease({ ...repoArgs, tag_name: 'pkg-a-v1.0.0' });
+    const uploadUrl = release.data.upload_url;
+    expect(uploadUrl).toBe(`${fake.url}/uploads/repos/${OWNER}/${REPO}/releases/${release.data.id}/assets{?name,label}`);
+    const data = Buffer.from('{"payloadType":"application/vnd.in-toto+json"}\n');
+    const uploaded = await octokit.repos.uploadReleaseAsset({
+      ...repoArgs,
+      release_id: release.data.id,
+      url: uploadUrl,
+      name: 'release.intoto.jsonl',
+      data: data as unknown as string,
+      headers: { 'content-type': 'application/octet-stream' },
+    });
+    expect(uploaded.status).toBe(201);
+    expect(uploaded.data).toMatchObject({ name: 'release.intoto.jsonl', size: data.length, state: 'uploaded', label: null });
+    expect(fake.releases()[0].assets.map((a) => [a.name, a.data.toString()])).toEqual([['release.intoto.jsonl', data.toString()]]);
+    expect(fake.requestsFor('repos/upload-release-asset')[0]).toMatchObject({
+      path: `/repos/${OWNER}/${REPO}/releases/${release.data.id}/assets`,
+      query: { name: 'release.intoto.jsonl' },
+    });
+    expect((await octokit.repos.getReleaseByTag({ ...repoArgs, tag: 'pkg-a-v1.0.0' })).data.assets.map((a) => a.name)).toEqual(['release.intoto.jsonl']);
+    expect((await octokit.repos.listReleaseAssets({ ...repoArgs, release_id: release.data.id })).data.map((a) => a.id)).toEqual([uploaded.data.id]);
+    expect(((await octokit.repos.getReleaseAsset({ ...repoArgs, asset_id: uploaded.data.id })).data as { digest?: string }).digest).toMatch(
+      /^sha256:[0-9a-f]{64}$/,
+    );
+    const again = {
+      ...repoArgs,
+      release_id: release.data.id,
+      url: uploadUrl,
+      name: 'release.intoto.jsonl',
+      data: 'x',
+      headers: { 'content-type': 'text/plain' },
+    };
+    await expect(octokit.repos.uploadReleaseAsset(again)).rejects.toMatchObject({ status: 422 });
+    await octokit.repos.deleteReleaseAsset({ ...repoArgs, asset_id: uploaded.data.id });
+    expect(fake.releases()[0].assets).toEqual([]);
+    expect((await octokit.repos.uploadReleaseAsset(again)).status).toBe(201);
+    fake.assertNoErrors();
+    // Uploads go to upload_url only: the same request to the API path is an error.
+    const apiPath = await fetch(`${fake.url}/repos/${OWNER}/${REPO}/releases/${release.data.id}/assets?name=b.txt`, {
+      method: 'POST',
+      headers: { authorization: 'token test-token', 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(apiPath.status).toBe(404);
+    expect(fake.errors.map((e) => e.message)).toEqual([expect.stringContaining("must go to the release's upload_url")]);
+  });
+
   it('keeps git refs and annotated tag objects', async () => {
     const sha = 'a'.repeat(40);
     const tag = await octokit.git.createTag({

@@ -3,8 +3,18 @@
  * `operationId`. Handlers answer like GitHub, including its 404/422 replies. Test-only.
  */
 import { branchSha, objectType, readRef, resolveCommitish, writeRef, writeTagObject } from './refs';
-import { fakeSha, renderLabel, renderPull, renderRef, renderRelease, renderRepository, renderTagObject, type RenderContext } from './render';
-import { fullName, type FakeLabel, type FakePull, type FakeRelease, type FakeRepository, type FakeUser } from './state';
+import {
+  fakeSha,
+  renderLabel,
+  renderPull,
+  renderRef,
+  renderRelease,
+  renderReleaseAsset,
+  renderRepository,
+  renderTagObject,
+  type RenderContext,
+} from './render';
+import { fullName, type FakeLabel, type FakePull, type FakeRelease, type FakeReleaseAsset, type FakeRepository, type FakeUser } from './state';
 
 export interface HandlerResult {
   status: number;
@@ -37,6 +47,10 @@ export interface HandlerContext {
   body: unknown;
   /** The request URL as the client sent it (absolute), for pagination links. */
   url: URL;
+  /** The body as sent (an asset upload's bytes; JSON bodies are also parsed into `body`). */
+  raw: Buffer;
+  /** Lower-case request headers, without `authorization`. */
+  headers: Record<string, string>;
 }
 
 type Handler = (ctx: HandlerContext) => Promise<HandlerResult> | HandlerResult;
@@ -138,6 +152,14 @@ function releaseOf(repo: FakeRepository, id: string): FakeRelease {
   const release = repo.releases.get(Number(id));
   if (!release) throw notFound();
   return release;
+}
+
+function assetOf(repo: FakeRepository, id: string): { release: FakeRelease; asset: FakeReleaseAsset } {
+  for (const release of repo.releases.values()) {
+    const asset = release.assets.find((a) => a.id === Number(id));
+    if (asset) return { release, asset };
+  }
+  throw notFound();
 }
 
 const handlers: Record<string, Handler> = {
@@ -390,6 +412,7 @@ const handlers: Record<string, Handler> = {
       createdAt: now,
       publishedAt: draft ? null : now,
       author: ctx.env.viewer,
+      assets: [],
     };
     repo.releases.set(release.id, release);
     return {
@@ -443,6 +466,50 @@ const handlers: Record<string, Handler> = {
       }
     }
     return { status: 200, body: renderRelease(ctx.env.render, repo, release) };
+  },
+
+  // Release assets. Uploads reach the fake on its uploads base (`upload_url`), as on GitHub; the server
+  // refuses them anywhere else.
+  'repos/upload-release-asset': (ctx) => {
+    const repo = repoOf(ctx);
+    const release = releaseOf(repo, ctx.params.release_id);
+    const name = str(ctx.query.name) ?? '';
+    const contentType = ctx.headers['content-type'];
+    if (!contentType)
+      throw validationFailed([{ resource: 'ReleaseAsset', code: 'missing_field', field: 'content_type' }], 'Validation Failed: Content-Type is required');
+    if (ctx.raw.length === 0) throw validationFailed([{ resource: 'ReleaseAsset', code: 'invalid', field: 'size' }], 'Bad Content-Length');
+    if (release.assets.some((a) => a.name === name)) throw validationFailed([{ resource: 'ReleaseAsset', code: 'already_exists', field: 'name' }]);
+    const label = str(ctx.query.label);
+    const asset: FakeReleaseAsset = {
+      id: ctx.env.nextId(),
+      name,
+      label: label === undefined || label === '' ? null : label,
+      contentType,
+      data: Buffer.from(ctx.raw),
+      createdAt: ctx.env.now(),
+      uploader: ctx.env.viewer,
+    };
+    release.assets.push(asset);
+    return { status: 201, body: renderReleaseAsset(ctx.env.render, repo, release, asset) };
+  },
+
+  'repos/list-release-assets': (ctx) => {
+    const repo = repoOf(ctx);
+    const release = releaseOf(repo, ctx.params.release_id);
+    return paginate(ctx, release.assets, (a) => renderReleaseAsset(ctx.env.render, repo, release, a));
+  },
+
+  'repos/get-release-asset': (ctx) => {
+    const repo = repoOf(ctx);
+    const found = assetOf(repo, ctx.params.asset_id);
+    return { status: 200, body: renderReleaseAsset(ctx.env.render, repo, found.release, found.asset) };
+  },
+
+  'repos/delete-release-asset': (ctx) => {
+    const repo = repoOf(ctx);
+    const found = assetOf(repo, ctx.params.asset_id);
+    found.release.assets.splice(found.release.assets.indexOf(found.asset), 1);
+    return { status: 204 };
   },
 
   'repos/create-dispatch-event': (ctx) => {

@@ -1,15 +1,29 @@
 /**
  * GitHub-shaped JSON for the fake's state: every field the description marks as required for users,
- * repositories, pull requests, labels, releases, refs and tag objects. Test-only.
+ * repositories, pull requests, labels, releases and their assets, refs and tag objects. Test-only.
  */
 import { createHash } from 'node:crypto';
-import { fullName, type FakeLabel, type FakePull, type FakeRelease, type FakeRepository, type FakeTagObject, type FakeUser } from './state';
+import {
+  fullName,
+  type FakeLabel,
+  type FakePull,
+  type FakeRelease,
+  type FakeReleaseAsset,
+  type FakeRepository,
+  type FakeTagObject,
+  type FakeUser,
+} from './state';
 
 export interface RenderContext {
   /** API base URL, no trailing slash (`http://127.0.0.1:1234` or `.../api/v3`). */
   api: string;
   /** Web base URL, no trailing slash (`https://github.com`). */
   html: string;
+  /**
+   * Base URL of release asset uploads, no trailing slash: GitHub's `https://uploads.github.com`; the
+   * fake serves them on its own port under `/uploads` (GitHub Enterprise's `/api/uploads`).
+   */
+  uploads: string;
 }
 
 export function nodeId(kind: string, id: number | string): string {
@@ -235,13 +249,12 @@ export function renderPull(ctx: RenderContext, repo: FakeRepository, pull: FakeP
 export function renderRelease(ctx: RenderContext, repo: FakeRepository, release: FakeRelease): Record<string, unknown> {
   const name = fullName(repo);
   const url = `${ctx.api}/repos/${name}/releases/${release.id}`;
-  const uploadHost = ctx.api.replace('://', '://uploads.');
   const tag = encodeURIComponent(release.tagName);
   return {
     url,
     html_url: release.draft ? `${ctx.html}/${name}/releases/tag/untagged-${release.id}` : `${ctx.html}/${name}/releases/tag/${tag}`,
     assets_url: `${url}/assets`,
-    upload_url: `${uploadHost}/repos/${name}/releases/${release.id}/assets{?name,label}`,
+    upload_url: `${ctx.uploads}/repos/${name}/releases/${release.id}/assets{?name,label}`,
     tarball_url: release.draft ? null : `${ctx.api}/repos/${name}/tarball/${tag}`,
     zipball_url: release.draft ? null : `${ctx.api}/repos/${name}/zipball/${tag}`,
     id: release.id,
@@ -257,7 +270,27 @@ export function renderRelease(ctx: RenderContext, repo: FakeRepository, release:
     published_at: release.publishedAt,
     updated_at: release.publishedAt ?? release.createdAt,
     author: renderUser(ctx, release.author),
-    assets: [],
+    assets: release.assets.map((asset) => renderReleaseAsset(ctx, repo, release, asset)),
+  };
+}
+
+export function renderReleaseAsset(ctx: RenderContext, repo: FakeRepository, release: FakeRelease, asset: FakeReleaseAsset): Record<string, unknown> {
+  const name = fullName(repo);
+  return {
+    url: `${ctx.api}/repos/${name}/releases/assets/${asset.id}`,
+    browser_download_url: `${ctx.html}/${name}/releases/download/${encodeURIComponent(release.tagName)}/${encodeURIComponent(asset.name)}`,
+    id: asset.id,
+    node_id: nodeId('ReleaseAsset', asset.id),
+    name: asset.name,
+    label: asset.label,
+    state: 'uploaded',
+    content_type: asset.contentType,
+    size: asset.data.length,
+    digest: `sha256:${createHash('sha256').update(asset.data).digest('hex')}`,
+    download_count: 0,
+    created_at: asset.createdAt,
+    updated_at: asset.createdAt,
+    uploader: renderUser(ctx, asset.uploader),
   };
 }
 

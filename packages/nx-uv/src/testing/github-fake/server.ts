@@ -3,7 +3,9 @@
  * of GitHub's published OpenAPI description and validated against it (path parameters, query, JSON
  * body); a request that matches nothing or does not conform is answered 404/422 *and* recorded in
  * `errors`, so `assertNoErrors()` fails the test. Responses can be validated too (default on) so the
- * fake's bodies stay realistic. Test-only.
+ * fake's bodies stay realistic. Release asset uploads go to the release's `upload_url`, which the fake
+ * serves on its own port under `/uploads` (GitHub.com has a host of its own for them, GitHub Enterprise
+ * `/api/uploads`); an upload sent to the API path, or anything else sent there, is an error. Test-only.
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -96,6 +98,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   const validator = sharedValidator(spec, options.strict ?? true);
   const validateResponses = options.validateResponses ?? true;
   const prefix = (options.pathPrefix ?? '').replace(/\/+$/, '');
+  const uploadsPrefix = /\/v3$/.test(prefix) ? prefix.replace(/\/v3$/, '/uploads') : `${prefix}/uploads`;
   const requests: RecordedRequest[] = [];
   const failures: Array<{ operationId: string; status: number; times: number; message: string; headers?: Record<string, string> }> = [];
   const errors: FakeGitHubError[] = [];
@@ -106,7 +109,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   const users = new Map<string, FakeUser>([[viewer.login.toLowerCase(), viewer]]);
 
   const env: FakeEnvironment = {
-    render: { api: '', html: (options.htmlUrl ?? 'https://github.com').replace(/\/+$/, '') },
+    render: { api: '', uploads: '', html: (options.htmlUrl ?? 'https://github.com').replace(/\/+$/, '') },
     viewer,
     nextId: () => nextId++,
     // A clock that moves one second per reading, so ordering by time is deterministic.
@@ -199,14 +202,16 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       return { record, result: { status, body: { message, documentation_url: 'https://docs.github.com/rest', status: String(status) } } };
     };
 
-    if (prefix && !(rawPathWithPrefix === prefix || rawPathWithPrefix.startsWith(`${prefix}/`))) {
+    const upload = rawPathWithPrefix.startsWith(`${uploadsPrefix}/`);
+    if (!upload && prefix && !(rawPathWithPrefix === prefix || rawPathWithPrefix.startsWith(`${prefix}/`))) {
       return fail(404, `no operation of the GitHub description matches ${method} ${record.path}: the path lacks the prefix ${prefix}`, true);
     }
-    const rawPath = rawPathWithPrefix.slice(prefix.length) || '/';
+    const rawPath = rawPathWithPrefix.slice(upload ? uploadsPrefix.length : prefix.length) || '/';
     record.path = safeDecode(rawPath);
     record.rawPath = rawPath;
 
-    if (raw.length > 0) {
+    // An upload's body is the asset's bytes, whatever they are; every other body is JSON.
+    if (raw.length > 0 && !upload) {
       try {
         record.body = JSON.parse(raw.toString('utf8'));
       } catch {
@@ -218,6 +223,15 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     if (!match) return fail(404, `no operation of the GitHub description matches ${method} ${record.path}`, true);
     record.operationId = match.entry.operation.operationId;
     record.params = match.params;
+    if (upload !== (record.operationId === 'repos/upload-release-asset')) {
+      return fail(
+        404,
+        upload
+          ? `${method} ${record.path} (${record.operationId}) was sent to the uploads base ${uploadsPrefix}, which serves asset uploads only`
+          : `${method} ${record.path} (upload-release-asset) must go to the release's upload_url (${uploadsPrefix}/...), not to the API`,
+        true,
+      );
+    }
 
     const auth = req.headers.authorization ?? '';
     const token = /^(?:token|bearer)\s+(\S+)$/i.exec(auth)?.[1];
@@ -225,7 +239,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       return fail(401, token ? 'Bad credentials' : 'Requires authentication', false);
     }
 
-    const problems = validator.validateRequest(match.entry, { params: match.params, query, body: record.body });
+    const problems = validator.validateRequest(match.entry, { params: match.params, query, body: upload ? (raw.length > 0 ? raw : undefined) : record.body });
     if (problems.length > 0) {
       return fail(422, `Invalid request to ${match.entry.operation.operationId} (${method} ${match.entry.template}):\n  ${problems.join('\n  ')}`, true);
     }
@@ -243,9 +257,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     if (!handler) return fail(501, `the fake GitHub does not implement ${match.entry.operation.operationId} (${method} ${match.entry.template})`, true);
 
     env.render.api = `${base}${prefix}`;
+    env.render.uploads = `${base}${uploadsPrefix}`;
     let result: HandlerResult;
     try {
-      result = await handler({ env, params: match.params, query, body: record.body, url });
+      result = await handler({ env, params: match.params, query, body: record.body, url, raw, headers });
     } catch (error) {
       if (error instanceof HttpError) return { record, result: { status: error.status, body: error.body } };
       return fail(500, `the fake GitHub failed on ${match.entry.operation.operationId}: ${(error as Error).stack ?? error}`, true);
@@ -293,6 +308,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   const port = (server.address() as AddressInfo).port;
   const apiUrl = `http://127.0.0.1:${port}${prefix}`;
   env.render.api = apiUrl;
+  env.render.uploads = `http://127.0.0.1:${port}${uploadsPrefix}`;
 
   return {
     url: apiUrl,

@@ -48,6 +48,19 @@ export interface FakeRelease {
   createdAt: string;
   publishedAt: string | null;
   author: FakeUser;
+  /** Uploaded assets, in upload order. */
+  assets: FakeReleaseAsset[];
+}
+
+export interface FakeReleaseAsset {
+  id: number;
+  name: string;
+  label: string | null;
+  contentType: string;
+  /** The uploaded bytes. */
+  data: Buffer;
+  createdAt: string;
+  uploader: FakeUser;
 }
 
 export interface FakeTagObject {

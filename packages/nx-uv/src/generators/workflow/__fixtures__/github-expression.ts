@@ -1,7 +1,9 @@
 /**
  * Test-only evaluator of the GitHub Actions expression language, enough of it to run the generated
  * workflow's `if:` conditions and `${{ }}` values: literals, context paths (`a.b`, `a['b']`, `a.*.b`),
- * `! == != < <= > >= && ||`, parentheses and the functions contains/startsWith/endsWith/format/success/always.
+ * `! == != < <= > >= && ||`, parentheses and the functions contains/startsWith/endsWith/format and the
+ * status functions success/failure/cancelled/always (from the context's `__status`: whether the job's
+ * needs all succeeded, whether one failed; nothing is ever cancelled here).
  * Semantics follow GitHub's documentation: loose equality (numbers when types differ, strings compared
  * case-insensitively), `&&`/`||` return an operand, missing properties are null. Anything else throws,
  * so a workflow that starts using more of the language fails the tests instead of passing silently.
@@ -202,11 +204,21 @@ class Parser {
       case 'format':
         return toText(args[0]).replace(/\{(\d+)\}/g, (_, n: string) => toText(args[Number(n) + 1]));
       case 'success':
+        return this.status('success', true);
+      case 'failure':
+        return this.status('failure', false);
+      case 'cancelled':
+        return false;
       case 'always':
         return true;
       default:
         throw new Error(`function ${name}() is not supported by the test evaluator: ${this.source}`);
     }
+  }
+  private status(kind: 'success' | 'failure', otherwise: boolean): boolean {
+    const status = this.context.__status;
+    if (status === null || typeof status !== 'object' || Array.isArray(status)) return otherwise;
+    return status[kind] === true;
   }
   private property(v: Inner, key: string): Inner {
     const get = (o: Value): Value => (o !== null && typeof o === 'object' && !Array.isArray(o) && key in o ? o[key] : null);
@@ -237,6 +249,11 @@ class Parser {
 /** Evaluates one expression (the text inside `${{ }}`, or a bare `if:` condition). */
 export function evaluate(expression: string, context: { [key: string]: Value }): Value {
   return new Parser(tokenize(expression), context, expression).parse();
+}
+
+/** True when a condition calls a status function (then GitHub does not add its implicit `success() &&`). */
+export function hasStatusFunction(condition: string): boolean {
+  return /\b(success|failure|cancelled|always)\s*\(/.test(condition);
 }
 
 /** Evaluates an `if:` value the way GitHub does: bare expression or a single `${{ }}`. */

