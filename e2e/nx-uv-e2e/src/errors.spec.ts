@@ -51,3 +51,23 @@ it('an invalid requirement fails with an error naming the file and the requireme
   expect(output).toContain('core-lib >>> 1.0');
   expect(projectsAfterFix()).toEqual([...memberNames, 'uv-workspace'].sort());
 });
+
+describe('exit status of ordinary failures (issue 14: 130 reads as "cancelled" in CI)', () => {
+  const env = { UV_PUBLISH_TOKEN: '', UV_PUBLISH_USERNAME: '', UV_PUBLISH_PASSWORD: '', UV_PUBLISH_URL: '' };
+
+  it('version and publish failing on bad input exit 1 in batch mode (the default), dependents reported failed, not skipped', () => {
+    // No credentials: every publish task fails before contacting an index; its dependents are not run.
+    const publish = ws.runNxExpectingFailure(['run-many', '-t', 'publish', '--exclude-task-dependencies', '--batch'], env);
+    expect(publish.status).toBe(1);
+    expect(`${publish.stdout}${publish.stderr}`).toContain('api-client:publish skipped, nothing uploaded: its dependency');
+    // An exact version below the current one: the plan refuses, naming the package.
+    const version = ws.runNxExpectingFailure(['run-many', '-t', 'version', '--batch', '--', '--releaseAs=core-lib=0.0.1'], env);
+    expect(version.status).toBe(1);
+    expect(`${version.stdout}${version.stderr}`).toMatch(/core-lib/);
+  });
+
+  it('one task failing exits 1; with --batch=false Nx itself exits 130 once it skips a dependent (any executor: its didCommandComplete)', () => {
+    expect(ws.runNxExpectingFailure(['run', 'scripts:publish', '--exclude-task-dependencies'], env).status).toBe(1);
+    expect(ws.runNxExpectingFailure(['run-many', '-t', 'publish', '--exclude-task-dependencies', '--batch=false'], env).status).toBe(130);
+  });
+});

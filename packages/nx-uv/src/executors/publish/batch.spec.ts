@@ -133,7 +133,7 @@ describe('publish batch implementation (real uv, real pypiserver)', () => {
     );
     expect(results[ID('pkg-c')]).toEqual({
       success: false,
-      status: 'skipped',
+      status: 'failure',
       terminalOutput: 'nx-uv publish: pkg-c:publish skipped, nothing uploaded: its dependency pkg-b:publish failed.\n',
     });
     expect(out.text('warn')).toContain('pkg-c:publish skipped'); // on the batch's own output too
@@ -149,10 +149,10 @@ describe('publish batch implementation (real uv, real pypiserver)', () => {
       const second = await run();
       expect(second[ID('pkg-a')]).toMatchObject({ success: false, status: 'failure' });
       expect(second[ID('pkg-a')].terminalOutput).toMatch(/pkg_a-1\.2\.0-py3-none-any\.whl: index has sha256 [0-9a-f]{64}, local .* has [0-9a-f]{64}/);
-      expect(second[ID('pkg-b')]).toMatchObject({ success: false, status: 'skipped' });
+      expect(second[ID('pkg-b')]).toMatchObject({ success: false, status: 'failure' });
       expect(second[ID('pkg-b')].terminalOutput).toContain('its dependency pkg-a:publish failed');
       expect(second[ID('pkg-c')].terminalOutput).toContain('its dependency pkg-b:publish was not published either (pkg-a:publish failed)');
-      expect(second[ID('scripts')].status).toBe('skipped');
+      expect(second[ID('scripts')].status).toBe('failure');
       // Reported as they are known: the failure before what it blocks.
       expect(outcomes.map((o) => o.task).indexOf(ID('pkg-a'))).toBeLessThan(outcomes.map((o) => o.task).indexOf(ID('pkg-c')));
     } finally {

@@ -2,8 +2,8 @@
  * Nx batch implementations (executors.json `batchImplementation`): Nx hands every task of a run that
  * it can batch to ONE process instead of one Node process per task. `runBatch` runs each task as soon
  * as all its dependencies in the batch succeeded, at most `limit` at a time, each with a log of its
- * own (its terminalOutput); a task whose dependency failed is not run and is reported `skipped`,
- * naming the dependency and the task that failed. Results are yielded as tasks finish.
+ * own (its terminalOutput); a task whose dependency failed is not run and is reported failed, its
+ * output naming the dependency and the task that failed. Results are yielded as tasks finish.
  */
 import { logger, type ExecutorContext, type Task, type TaskGraph } from '@nx/devkit';
 import { runInDependencyOrder } from './dependency-order';
@@ -12,8 +12,8 @@ import type { ExecutorLogger } from './run-executor';
 /** What Nx expects per task from a batch executor (nx's TaskResult, which @nx/devkit does not export). */
 export interface BatchTaskResult {
   success: boolean;
-  /** Explicit status; Nx prefers it to `success` (`skipped`: never ran because a dependency failed). */
-  status: 'success' | 'failure' | 'skipped';
+  /** Explicit status; Nx prefers it to `success`. */
+  status: 'success' | 'failure';
   terminalOutput: string;
   startTime?: number;
   endTime?: number;
@@ -108,8 +108,9 @@ export async function* runBatch(taskGraph: TaskGraph, options: RunBatchOptions):
           ? `its dependency ${outcome.dependency} failed`
           : `its dependency ${outcome.dependency} ${options.notDone ?? 'did not run either'} (${outcome.failed} failed)`;
     const message = clean(`nx-uv ${options.name}: ${id} skipped, ${options.skipped}: ${why}.`);
-    // Nx does not print a skipped task's output, so say it on the batch's own output too.
     logger.warn(message);
-    yield { task: id, result: { success: false, status: 'skipped', terminalOutput: `${message}\n` } };
+    // Reported as a failure, not `skipped`: Nx gives a skipped batch task no result, takes the run for
+    // an interrupted one and exits 130, which CI shows as "cancelled" (Nx 23's didCommandComplete).
+    yield { task: id, result: { success: false, status: 'failure', terminalOutput: `${message}\n` } };
   }
 }
