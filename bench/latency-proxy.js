@@ -5,7 +5,8 @@
 //   - a file uploaded through the proxy is hidden from every listing (HTML anchors of the simple pages
 //     and /packages/, entries with that `filename` in JSON answers: PEP 691 pages and /pypi/<p>/json)
 //     until `visibilityDelayMs` after its upload completed, as a CDN-fronted index shows it late.
-// Everything else is relayed unchanged. `uploads` records each upload's file name and times.
+// Everything else is relayed unchanged. `uploads` records each upload's file name and times,
+// `requests` every request's method, URL and arrival time.
 'use strict';
 
 const http = require('node:http');
@@ -37,6 +38,7 @@ function startLatencyProxy(upstream, { uploadLatencyMs, visibilityDelayMs }) {
   const target = new URL(upstream);
   const visibleAt = new Map(); // filename → time (Date.now()) from which listings show it
   const uploads = [];
+  const requests = []; // { method, url, at } of every request, for diagnostics
   const hidden = (filename) => {
     const at = visibleAt.get(filename);
     return at !== undefined && Date.now() < at;
@@ -55,6 +57,7 @@ function startLatencyProxy(upstream, { uploadLatencyMs, visibilityDelayMs }) {
       up.end(body);
     });
   const server = http.createServer(async (req, res) => {
+    requests.push({ method: req.method, url: req.url, at: Date.now() });
     try {
       const chunks = [];
       for await (const c of req) chunks.push(c);
@@ -102,6 +105,7 @@ function startLatencyProxy(upstream, { uploadLatencyMs, visibilityDelayMs }) {
         url,
         simpleUrl: `${url}simple/`,
         uploads,
+        requests,
         stop: () => new Promise((r) => (server.closeAllConnections?.(), server.close(() => r()))),
       });
     });
