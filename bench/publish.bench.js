@@ -4,8 +4,18 @@
 // `uv publish` + poll loop and against the critical path, all measured in the same run.
 //
 //   npm run bench:publish                     # = npm run build && node bench/publish.bench.js
+//   npm run bench:publish:latency             # the same with --upload-latency=1000 --visibility-delay=5000
 //   node bench/publish.bench.js --levels=6 --width=10 --parallel=10 [--build=uv|nx] [--server=threaded|wsgiref]
 //        [--overhead=0] [--keep] [--json=out.json] [--dist=<built nx-uv>]
+//        [--upload-latency=<ms> --visibility-delay=<ms>]
+//
+// Latency mode (--upload-latency or --visibility-delay above 0): every index sits behind
+// bench/latency-proxy.js, which makes each upload take the latency and shows a new file in the simple
+// API (and JSON answers) only the visibility delay after its upload — a remote index, not loopback.
+// The variants are then different (see runLatency below): one plain `uv publish` of all files, nx-uv at
+// its DEFAULT settings (what a user gets: Nx 22+ runs the batch implementation, preferBatch), and
+// nx-uv with --parallel=P plus NX_UV_PUBLISH_CONCURRENCY=P, against the critical path
+// levels × (latency + visibility). UV_CACHE_DIR in the caller's environment replaces .tools/uv-cache.
 //
 // Setup (timed apart, not measured): a fresh Nx workspace with the packed plugin installed offline
 // (nx and @nx/devkit from the npm cache through a lockfile, as the e2e harness does it), a uv workspace
@@ -46,6 +56,7 @@ const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const { now, prng } = require('./lib');
+const { startLatencyProxy } = require('./latency-proxy');
 
 const repoRoot = path.resolve(__dirname, '..');
 let distDir = path.join(repoRoot, 'dist', 'packages', 'nx-uv');
@@ -68,6 +79,9 @@ function parseArgs(argv) {
     server: 'threaded',
     overhead: 1,
     'build-parallel': 2,
+    'upload-latency': 0,
+    'visibility-delay': 0,
+    'plain-uv': 1,
     keep: false,
     json: undefined,
     dist: distDir,
@@ -81,7 +95,8 @@ function parseArgs(argv) {
     else if (key === 'json' || key === 'dist') args[key] = value;
     else if (key === 'build' && (value === 'uv' || value === 'nx')) args.build = value;
     else if (key === 'server' && (value === 'threaded' || value === 'wsgiref')) args.server = value;
-    else if (key === 'overhead' && (value === '0' || value === '1')) args.overhead = Number(value);
+    else if ((key === 'overhead' || key === 'plain-uv') && (value === '0' || value === '1')) args[key] = Number(value);
+    else if ((key === 'upload-latency' || key === 'visibility-delay') && /^\d+$/.test(value ?? '')) args[key] = Number(value);
     else if (key in args && value !== undefined && Number.isInteger(Number(value)) && Number(value) > 0) args[key] = Number(value);
     else throw new Error(`unknown or bad argument ${arg}`);
   }
@@ -409,6 +424,185 @@ function printTable(rows) {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Latency mode (--upload-latency / --visibility-delay): every variant goes through a latency proxy
+
+/**
+ * Each variant against a FRESH pypiserver behind bench/latency-proxy.js (an upload takes
+ * `upload-latency` ms; a new file shows in the listings `visibility-delay` ms after its upload):
+ *   (A) plain uv: ONE `uv publish` of all 2 × N files in dependency order (uv uploads them one after
+ *       the other), then polling the proxy every 100 ms until the last file is listed (a dependent
+ *       installs only then), both timed;
+ *   (B) nx-uv at its DEFAULT settings: `nx run-many -t publish` (no --parallel, no variable, no
+ *       executor option: Nx 22+ runs the batch implementation, preferBatch);
+ *   (C) context: `--parallel=P` with NX_UV_PUBLISH_CONCURRENCY=P (Nx does not hand --parallel to a
+ *       batch, so --parallel alone changes nothing);
+ *   critical path: levels × (upload latency + visibility delay) — a level's packages can go up only
+ *   once the previous level is served; also shown: levels × (2 × latency + visibility), the path
+ *   when a package's two files go up one after the other (the issue's 42 s).
+ */
+async function runLatency({ args, ws, tmp, packages, files, byLevel, newIndex, nx, baseEnv, auth, secrets, servers, tStart }) {
+  const latency = args['upload-latency'];
+  const visibility = args['visibility-delay'];
+  const proxied = async (label) => {
+    const index = await newIndex(label);
+    const proxy = await startLatencyProxy(index.url, { uploadLatencyMs: latency, visibilityDelayMs: visibility });
+    servers.push(proxy);
+    return { index, proxy };
+  };
+  const total = packages.length * 2;
+  const critMs = args.levels * (latency + visibility);
+  const critSerialMs = args.levels * (2 * latency + visibility);
+
+  // (A) one plain `uv publish` of every file, then wait until the last one is listed (--plain-uv=0
+  // skips it while trying out nx-uv: every ratio to (A) is then NaN).
+  let uvUploadMs = NaN;
+  let uvMs = NaN;
+  if (args['plain-uv']) ({ uvUploadMs, uvMs } = await plainUv());
+  async function plainUv() {
+    const a = await proxied('uv');
+    const uvEnv = { ...baseEnv, UV_PUBLISH_USERNAME: auth.username, UV_PUBLISH_PASSWORD: auth.password };
+    delete uvEnv.UV_OFFLINE;
+    const ordered = packages.flatMap((p) => files.get(p.name));
+    const tA = now();
+    await runAsync(uvBin, ['publish', '--publish-url', a.proxy.url, '--trusted-publishing', 'never', ...ordered], ws, uvEnv, secrets);
+    const uvUploadMs = now() - tA;
+    const last = packages[packages.length - 1];
+    for (;;) {
+      const names = await listed(a.proxy.simpleUrl, last.name);
+      if (files.get(last.name).every((f) => names.includes(path.basename(f)))) break;
+      if (now() - tA > uvUploadMs + visibility + 60000) throw new Error(`(A) ${last.name} not listed ${visibility + 60000} ms after the upload`);
+      await sleep(100);
+    }
+    const uvMs = now() - tA;
+    await verifyIndex(a.index, packages, files, '(A) plain uv publish');
+    if (a.proxy.uploads.length !== total) throw new Error(`(A) the proxy saw ${a.proxy.uploads.length} uploads, expected ${total}`);
+    return { uvUploadMs, uvMs };
+  }
+
+  // (B) and (C): nx-uv through Nx.
+  const nxVariant = async (label, nxExtra, envExtra) => {
+    const { index, proxy } = await proxied(label);
+    const env = {
+      ...baseEnv,
+      ...envExtra,
+      UV_PUBLISH_URL: proxy.url,
+      UV_PUBLISH_CHECK_URL: proxy.simpleUrl,
+      UV_PUBLISH_USERNAME: auth.username,
+      UV_PUBLISH_PASSWORD: auth.password,
+    };
+    const tNxStart = Date.now();
+    const run = await nx(['run-many', '-t', 'publish', ...nxExtra, ...(args.build === 'uv' ? ['--exclude-task-dependencies'] : [])], env);
+    const checked = await checkNxRun(run, index, packages, files, byLevel, tNxStart, auth, `(${label}) nx-uv`);
+    if (proxy.uploads.length !== total) throw new Error(`(${label}) the proxy saw ${proxy.uploads.length} uploads, expected ${total}`);
+    // How the two files of a package went up: overlapping (concurrent) or one after the other.
+    let overlapping = 0;
+    for (const p of packages) {
+      const [x, y] = files.get(p.name).map((f) => proxy.uploads.find((u) => u.filename === path.basename(f)));
+      if (x.start < y.done && y.start < x.done) overlapping++;
+    }
+    // Lag: from the moment the proxy shows a package's last dependency to its first upload arriving
+    // (the wait's poll interval, the task's start, uv's start and its --check-url request).
+    const shownAt = (name) => Math.max(...files.get(name).map((f) => proxy.uploads.find((u) => u.filename === path.basename(f)).done + visibility));
+    const lags = packages
+      .filter((p) => p.deps.length > 0)
+      .map(
+        (p) => Math.min(...files.get(p.name).map((f) => proxy.uploads.find((u) => u.filename === path.basename(f)).start)) - Math.max(...p.deps.map(shownAt)),
+      );
+    lags.sort((m, n) => m - n);
+    const lag = { mean: lags.reduce((n, l) => n + l, 0) / lags.length, median: lags[lags.length >> 1], max: lags[lags.length - 1] };
+    return { ms: run.ms, overlapping, lag, ...checked };
+  };
+  const b = await nxVariant('default', [], {});
+  const c = await nxVariant(`concurrency-${args.parallel}`, [`--parallel=${args.parallel}`], { NX_UV_PUBLISH_CONCURRENCY: String(args.parallel) });
+
+  const verdict = (ok) => (ok ? 'met' : 'MISSED');
+  const x = (n) => `${n.toFixed(2)}x`;
+  console.log('');
+  printTable([
+    ['', 'wall time', 'vs critical path', `vs (A)`],
+    [`(A) plain uv publish: ${total} files in one command`, fmt(uvUploadMs), x(uvUploadMs / critMs), ''],
+    [`    … until the last file is listed (+ the visibility wait)`, fmt(uvMs), x(uvMs / critMs), '1.00x'],
+    [`(B) nx-uv, default settings: nx run-many -t publish`, fmt(b.ms), x(b.ms / critMs), x(b.ms / uvMs)],
+    [`(C) nx-uv --parallel=${args.parallel}, NX_UV_PUBLISH_CONCURRENCY=${args.parallel}`, fmt(c.ms), x(c.ms / critMs), x(c.ms / uvMs)],
+    [`critical path: ${args.levels} levels × (${fmt(latency)} upload + ${fmt(visibility)} visibility)`, fmt(critMs), '1.00x', ''],
+    [`  the same, a package's 2 files one after the other (${args.levels} × (2 × upload + visibility))`, fmt(critSerialMs), x(critSerialMs / critMs), ''],
+  ]);
+  console.log('');
+  printTable([
+    ['level', '(B) first file landed', '(B) level done', '(B) since previous', '(C) first file landed', '(C) level done', '(C) since previous'],
+    ...byLevel.map((_, i) => [
+      String(i),
+      `+${fmt(b.levelFirst[i])}`,
+      `+${fmt(b.levelDone[i])}`,
+      fmt(b.levelDone[i] - (i === 0 ? 0 : b.levelDone[i - 1])),
+      `+${fmt(c.levelFirst[i])}`,
+      `+${fmt(c.levelDone[i])}`,
+      fmt(c.levelDone[i] - (i === 0 ? 0 : c.levelDone[i - 1])),
+    ]),
+  ]);
+  for (const [label, v] of [
+    ['(B)', b],
+    ['(C)', c],
+  ]) {
+    console.log(
+      `${label}: ${v.overlapping} of ${packages.length} packages uploaded their 2 files at the same time; nx-uv polled ${v.meanPolls.toFixed(2)} times per package, ` +
+        `waiting ${fmt(v.meanWaitMs)} on average after its upload (the index shows a file ${fmt(visibility)} after its upload).`,
+    );
+  }
+  for (const [label, v] of [
+    ['(B)', b],
+    ['(C)', c],
+  ]) {
+    console.log(
+      `${label}: from its last dependency shown to its first upload arriving, a package took ${fmt(v.lag.mean)} on average (median ${fmt(v.lag.median)}, max ${fmt(v.lag.max)}).`,
+    );
+  }
+  console.log(`every index held all ${total} files after its variant; in (B) and (C) no package landed before its dependencies.`);
+  console.log(
+    `node ${process.version}, uv ${run(uvBin, ['--version'], tmp, baseEnv).stdout.trim().replace(/^uv /, '')}, nx ${rootPackageJson.devDependencies.nx}, ${os.cpus().length}× ${os.cpus()[0]?.model ?? 'cpu'}`,
+  );
+  const targetCrit = b.ms <= 1.2 * critMs;
+  const targetUv = b.ms < uvMs;
+  console.log(
+    `target (B) ≤ 1.2x the critical path (${fmt(1.2 * critMs)}): ${verdict(targetCrit)} (${x(b.ms / critMs)}; ${x(b.ms / critSerialMs)} of ${fmt(critSerialMs)})`,
+  );
+  console.log(
+    `target (B) faster than (A) plain uv publish: ${args['plain-uv'] ? `${verdict(targetUv)} (${x(b.ms / uvMs)})` : 'not measured (--plain-uv=0)'}; whole benchmark ${fmt(now() - tStart)}`,
+  );
+  if (args.json) {
+    fs.writeFileSync(
+      args.json,
+      JSON.stringify(
+        { args, uvUploadMs, uvMs, criticalPathMs: critMs, criticalPathSerialMs: critSerialMs, default: b, concurrency: c, targetCrit, targetUv },
+        null,
+        2,
+      ),
+    );
+  }
+}
+
+/** The checks of an nx-uv publish run: N uploads reported, no password, the index exact, dependency order; level times. */
+async function checkNxRun(nxRun, index, packages, files, byLevel, tNxStart, auth, label) {
+  if (nxRun.stdout.includes(auth.password) || nxRun.stderr.includes(auth.password)) throw new Error(`${label}: the upload password appeared in the Nx output`);
+  const uploadedLines = nxRun.stdout.split('\n').filter((l) => /nx-uv publish: \S+ \S+: uploaded /.test(l));
+  if (uploadedLines.length !== packages.length)
+    throw new Error(`${label}: reported ${uploadedLines.length} uploads, expected ${packages.length}\n${nxRun.stdout}`);
+  await verifyIndex(index, packages, files, label);
+  const firstAt = firstLandedAt(index, packages, files);
+  const lastAt = landedAt(index, packages, files);
+  for (const p of packages) {
+    for (const d of p.deps) if (firstAt.get(p.name) < lastAt.get(d)) throw new Error(`${label}: ${p.name} landed on the index before its dependency ${d}`);
+  }
+  const polls = [...nxRun.stdout.matchAll(/after (\d+) poll\(s\), ([\d.]+) s\./g)].map((m) => [Number(m[1]), Number(m[2])]);
+  return {
+    levelDone: byLevel.map((ps) => Math.max(...ps.map((p) => lastAt.get(p.name))) - tNxStart),
+    levelFirst: byLevel.map((ps) => Math.min(...ps.map((p) => firstAt.get(p.name))) - tNxStart),
+    meanPolls: polls.length ? polls.reduce((n, [k]) => n + k, 0) / polls.length : NaN,
+    meanWaitMs: polls.length ? (polls.reduce((n, [, s]) => n + s, 0) / polls.length) * 1000 : NaN,
+  };
+}
+
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   distDir = path.resolve(args.dist);
@@ -444,7 +638,8 @@ async function main() {
       UV_OFFLINE: '1',
       UV_PYTHON_DOWNLOADS: 'never',
       UV_NO_PROGRESS: '1',
-      UV_CACHE_DIR: path.join(toolsDir, 'uv-cache'),
+      // UV_CACHE_DIR from the caller's environment wins (.tools may be shared and read-only).
+      UV_CACHE_DIR: process.env.UV_CACHE_DIR || path.join(toolsDir, 'uv-cache'),
     });
 
     // Setup: packed plugin, offline install, the uv workspace, a git commit, one build.
@@ -497,6 +692,10 @@ async function main() {
       servers.push(index);
       return index;
     };
+    if (args['upload-latency'] > 0 || args['visibility-delay'] > 0) {
+      await runLatency({ args, ws, tmp, packages, files, byLevel, newIndex, nx, baseEnv, auth, secrets, servers, tStart });
+      return;
+    }
 
     // (1) Sequential loop: uv publish + poll, one package at a time, in dependency order.
     const seqIndex = await newIndex('sequential');

@@ -8,7 +8,7 @@ const files = [
   { filename: 'p-1.0.tar.gz', sha256: H('2') },
 ];
 
-/** A fake clock: sleep advances time; list answers from a script, one entry per poll. */
+/** A fake clock: sleep advances time; list answers from a script, one entry per poll; no jitter (random 0.5). */
 function fakeIndex(script: (RemoteDistribution[] | Error)[]) {
   let t = 0;
   const sleeps: number[] = [];
@@ -17,6 +17,7 @@ function fakeIndex(script: (RemoteDistribution[] | Error)[]) {
     sleeps,
     polls: () => poll,
     options: {
+      random: () => 0.5,
       now: () => t,
       sleep: async (ms: number) => {
         sleeps.push(ms);
@@ -39,10 +40,39 @@ describe('waitUntilServed', () => {
       ...idx.options,
       initialDelayMs: 100,
       maxDelayMs: 250,
+      steadyMs: 0,
       timeoutMs: 10000,
     });
     expect(result).toEqual({ polls: 4, elapsedMs: 100 + 200 + 250 });
     expect(idx.sleeps).toEqual([100, 200, 250]);
+  });
+
+  it('by default polls every 500 ms for the first 30 s, then backs off to 15 s', async () => {
+    const idx = fakeIndex([[]]);
+    const err = await waitUntilServed('http://i/simple/', 'P', files, { ...idx.options, timeoutMs: 60000 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ServeTimeoutError);
+    // 60 waits of 500 ms fill the first 30 s; then 500, 1000, 2000, 4000, 8000, and the rest of the minute.
+    expect(idx.sleeps).toEqual([...Array(60).fill(500), 500, 1000, 2000, 4000, 8000, 14500]);
+  });
+
+  it('keeps on backing off up to maxDelayMs after the steady phase', async () => {
+    const idx = fakeIndex([[]]);
+    await waitUntilServed('http://i/simple/', 'P', files, { ...idx.options, initialDelayMs: 100, steadyMs: 300, maxDelayMs: 1000, timeoutMs: 4000 }).catch(
+      () => undefined,
+    );
+    expect(idx.sleeps).toEqual([100, 100, 100, 100, 200, 400, 800, 1000, 1000, 200]);
+  });
+
+  it('jitters each wait by ±20 % by default', async () => {
+    for (const [r, wait] of [
+      [0, 400],
+      [0.999999, 600],
+      [0.75, 550],
+    ] as const) {
+      const idx = fakeIndex([[], served(2)]);
+      await waitUntilServed('http://i/simple/', 'P', files, { ...idx.options, random: () => r, timeoutMs: 60000 });
+      expect(idx.sleeps).toEqual([wait]);
+    }
   });
 
   it('times out with a list of what is missing and why', async () => {

@@ -1,22 +1,35 @@
 /**
  * Polls a simple index until every given file is listed with the expected sha256.
- * Exponential backoff between polls (initialDelayMs, doubling, capped at maxDelayMs), bounded by
- * timeoutMs overall. Transient failures of a poll (5xx, connection errors) are tolerated until the
- * time-out; a non-retryable failure (e.g. 401/403 on the index) or a file listed with a different
- * sha256 ends the wait at once — it would never come right.
+ * The schedule: the first poll at once; then every initialDelayMs (default 500 ms) for the first
+ * steadyMs (default 30 s), when a file usually shows up; after that the wait doubles up to
+ * maxDelayMs (default 15 s). Each wait is jittered by ±jitter (default 20 %), so the tasks of a
+ * batch do not poll in step. All bounded by timeoutMs overall. Transient failures of a poll (5xx,
+ * connection errors) are tolerated until the time-out; a non-retryable failure (e.g. 401/403 on the
+ * index) or a file listed with a different sha256 ends the wait at once — it would never come right.
  * A poll against a deadline, not a retry of a failure, so no retry library fits it.
  */
 import { ServeTimeoutError, UploadConflictError } from './errors';
 import { defaultSleep, isRetryable } from './retry';
 import { listDistributionFiles, projectPageUrl, type RemoteDistribution, type SimpleRequestOptions } from './simple-api';
 
+/** Default wait between polls during the first steady phase. */
+export const DEFAULT_POLL_INTERVAL_MS = 500;
+/** Default length of the steady phase. */
+export const DEFAULT_STEADY_POLL_MS = 30000;
+
 export interface WaitOptions {
   /** Overall budget. Default 300000 ms. */
   timeoutMs?: number;
-  /** Wait before the second poll (the first is immediate). Default 1000 ms. */
+  /** Wait between polls while steadyMs lasts, and the first wait of the backoff after it (the first poll is immediate). Default 500 ms. */
   initialDelayMs?: number;
+  /** How long (since the wait began) to poll every initialDelayMs before backing off. Default 30000 ms; 0: back off from the start. */
+  steadyMs?: number;
   /** Cap of the wait between polls. Default 15000 ms. */
   maxDelayMs?: number;
+  /** Each wait is multiplied by a random factor in [1 - jitter, 1 + jitter]. Default 0.2; 0: none. */
+  jitter?: number;
+  /** Random numbers in [0, 1) for the jitter (tests). Default Math.random. */
+  random?: () => number;
   /** Options of the index requests (auth, format, fetch). */
   request?: SimpleRequestOptions;
   /** Injectables for tests. */
@@ -38,8 +51,12 @@ export async function waitUntilServed(
   options: WaitOptions = {},
 ): Promise<WaitResult> {
   const timeoutMs = options.timeoutMs ?? 300000;
-  let delay = options.initialDelayMs ?? 1000;
+  const initialDelay = options.initialDelayMs ?? DEFAULT_POLL_INTERVAL_MS;
+  let delay = initialDelay;
   const maxDelay = options.maxDelayMs ?? 15000;
+  const steadyMs = options.steadyMs ?? DEFAULT_STEADY_POLL_MS;
+  const jitter = Math.min(1, Math.max(0, options.jitter ?? 0.2));
+  const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? defaultSleep;
   const list = options.list ?? ((u: string, p: string) => listDistributionFiles(u, p, options.request));
@@ -83,7 +100,10 @@ export async function waitUntilServed(
         missing,
       );
     }
-    await sleep(Math.min(delay, Math.max(0, timeoutMs - elapsed)));
-    delay = Math.min(maxDelay, delay * 2);
+    // Steady polling while a file is most likely to show up, then exponential backoff.
+    const base = elapsed < steadyMs ? Math.min(initialDelay, maxDelay) : delay;
+    const wait = Math.round(base * (1 + jitter * (2 * random() - 1)));
+    await sleep(Math.min(wait, Math.max(0, timeoutMs - elapsed)));
+    if (elapsed >= steadyMs) delay = Math.min(maxDelay, delay * 2);
   }
 }

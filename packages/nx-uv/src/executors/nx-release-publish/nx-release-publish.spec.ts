@@ -124,8 +124,8 @@ describe('nx-release-publish executor (real uv, real pypiserver)', () => {
     );
     expect(out.text('error')).toBe('');
     expect(r).toEqual({ success: true });
-    expect(uv.invocations()).toHaveLength(1);
-    expect(uv.invocations()[0].argv[0]).toBe('publish');
+    expect(uv.invocations()).toHaveLength(2); // one uv publish per file, at once
+    for (const call of uv.invocations()) expect(call.argv[0]).toBe('publish');
     expect(stored()).toEqual(EXPECTED_FILES['pkg-a']);
     expect(out.text('info')).toMatch(/serves all 2 file\(s\) with the right sha256/);
   });

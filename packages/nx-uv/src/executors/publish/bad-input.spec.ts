@@ -237,17 +237,20 @@ describe('publish executor, bad input (real uv, real pypiserver)', () => {
       expect((await listDistributionFiles(server.simpleUrl, 'pkg-a')).map((f) => f.filename).sort()).toEqual(EXPECTED_FILES['pkg-a']);
 
       const calls = shim.calls();
-      expect(calls).toHaveLength(1);
-      const [call] = calls;
-      expect(call.argv[0]).toBe('publish');
-      // The token reached uv, through its environment only.
-      expect(call.tokenSha).toBe(sha256(TOKEN));
-      expect(call.uvEnvNames).toContain('UV_PUBLISH_TOKEN');
-      for (const form of leakForms(TOKEN, '__token__')) expect(call.argv.join('\n')).not.toContain(form);
-      // The snapshot really saw uv running (frozen mid-publish), and no process showed the token.
-      expect(call.processes.some((p) => p.startsWith(`${uvBin} publish `))).toBe(true);
-      expect(call.processes.length).toBeGreaterThan(3);
-      for (const form of leakForms(TOKEN, '__token__')) expect(call.processes.filter((p) => p.includes(form))).toEqual([]);
+      // One uv publish per file (the sdist and the wheel go up at once).
+      expect(calls).toHaveLength(2);
+      expect(calls.map((c) => path.basename(c.argv[c.argv.length - 1])).sort()).toEqual(EXPECTED_FILES['pkg-a']);
+      for (const call of calls) {
+        expect(call.argv[0]).toBe('publish');
+        // The token reached uv, through its environment only.
+        expect(call.tokenSha).toBe(sha256(TOKEN));
+        expect(call.uvEnvNames).toContain('UV_PUBLISH_TOKEN');
+        for (const form of leakForms(TOKEN, '__token__')) expect(call.argv.join('\n')).not.toContain(form);
+        // The snapshot really saw uv running (frozen mid-publish), and no process showed the token.
+        expect(call.processes.some((p) => p.startsWith(`${uvBin} publish `))).toBe(true);
+        expect(call.processes.length).toBeGreaterThan(3);
+        for (const form of leakForms(TOKEN, '__token__')) expect(call.processes.filter((p) => p.includes(form))).toEqual([]);
+      }
 
       const printed = everythingPrinted();
       expect(printed).toContain('credentials from UV_PUBLISH_TOKEN');
@@ -265,15 +268,16 @@ describe('publish executor, bad input (real uv, real pypiserver)', () => {
       expect(error).toMatch(/The index refused the credentials from UV_PUBLISH_USERNAME\/UV_PUBLISH_PASSWORD/);
 
       const calls = shim.calls();
-      expect(calls).toHaveLength(1); // a refusal is not retried
-      const [call] = calls;
-      expect(call.passwordSha).toBe(sha256(WRONG_PASSWORD));
-      expect(call.uvEnvNames).toEqual(expect.arrayContaining(['UV_PUBLISH_USERNAME', 'UV_PUBLISH_PASSWORD']));
-      expect(call.processes.some((p) => p.startsWith(`${uvBin} publish `))).toBe(true);
-      for (const form of leakForms(WRONG_PASSWORD, USER)) {
-        expect(call.argv.join('\n')).not.toContain(form);
-        expect(call.processes.filter((p) => p.includes(form))).toEqual([]);
-        expect(everythingPrinted()).not.toContain(form);
+      expect(calls).toHaveLength(2); // one per file (at once); a refusal is not retried
+      for (const call of calls) {
+        expect(call.passwordSha).toBe(sha256(WRONG_PASSWORD));
+        expect(call.uvEnvNames).toEqual(expect.arrayContaining(['UV_PUBLISH_USERNAME', 'UV_PUBLISH_PASSWORD']));
+        expect(call.processes.some((p) => p.startsWith(`${uvBin} publish `))).toBe(true);
+        for (const form of leakForms(WRONG_PASSWORD, USER)) {
+          expect(call.argv.join('\n')).not.toContain(form);
+          expect(call.processes.filter((p) => p.includes(form))).toEqual([]);
+          expect(everythingPrinted()).not.toContain(form);
+        }
       }
       expect(stored()).toEqual(EXPECTED_FILES['pkg-a']); // nothing of Pkg_B
     });

@@ -223,11 +223,12 @@ describe('publish batch implementation (real uv, real pypiserver)', () => {
 });
 
 describe('batchConcurrency', () => {
-  it('NX_UV_PUBLISH_CONCURRENCY, else NX_PARALLEL, else max(4, CPUs)', () => {
-    expect(batchConcurrency({ NX_UV_PUBLISH_CONCURRENCY: '7', NX_PARALLEL: '3' }, 2)).toBe(7);
-    expect(batchConcurrency({ NX_PARALLEL: '3' }, 2)).toBe(3);
-    expect(batchConcurrency({ NX_PARALLEL: '50%' }, 2)).toBe(4);
-    expect(batchConcurrency({ NX_UV_PUBLISH_CONCURRENCY: '0' }, 16)).toBe(16);
-    expect(batchConcurrency({}, 2)).toBe(4);
+  it('NX_UV_PUBLISH_CONCURRENCY, else NX_PARALLEL, else 16 whatever the CPUs (publishing waits on the network)', () => {
+    expect(batchConcurrency({ NX_UV_PUBLISH_CONCURRENCY: '7', NX_PARALLEL: '3' })).toBe(7);
+    expect(batchConcurrency({ NX_PARALLEL: '3' })).toBe(3);
+    expect(batchConcurrency({ NX_UV_PUBLISH_CONCURRENCY: '2', NX_PARALLEL: '30' })).toBe(2);
+    expect(batchConcurrency({ NX_PARALLEL: '50%' })).toBe(16);
+    expect(batchConcurrency({ NX_UV_PUBLISH_CONCURRENCY: '0' })).toBe(16);
+    expect(batchConcurrency({})).toBe(16);
   });
 });

@@ -10,10 +10,10 @@
  * Nx reports each one when it completes.
  *
  * Concurrency: Nx does not give a batch its `--parallel`, so it is NX_UV_PUBLISH_CONCURRENCY, else
- * NX_PARALLEL (Nx's own variable for `--parallel`), else the larger of 4 and the number of CPUs.
+ * NX_PARALLEL (Nx's own variable for `--parallel`), else 16. Not the CPU count: a publish task waits
+ * on the index (its upload, then until the index serves the files), not on this machine.
  */
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
-import { availableParallelism } from 'node:os';
 import { redact, secretsFromEnv } from '../../uv';
 import { loadUvWorkspace, type UvWorkspace } from '../../workspace';
 import { runBatch, taskContext, type BatchTaskOutcome } from '../shared/batch';
@@ -29,13 +29,16 @@ export interface PublishBatchDependencies extends Omit<PublishDependencies, 'log
   loadWorkspace?: (uvRoot: string) => UvWorkspace;
 }
 
-/** NX_UV_PUBLISH_CONCURRENCY, else NX_PARALLEL, else max(4, CPUs). Pure but for the CPU count. */
-export function batchConcurrency(env: NodeJS.ProcessEnv, cpus: number = availableParallelism()): number {
+/** Publish tasks at once when no variable says otherwise (network-bound: more than the CPUs). */
+export const DEFAULT_PUBLISH_CONCURRENCY = 16;
+
+/** NX_UV_PUBLISH_CONCURRENCY, else NX_PARALLEL, else DEFAULT_PUBLISH_CONCURRENCY (16). Pure. */
+export function batchConcurrency(env: NodeJS.ProcessEnv): number {
   for (const name of ['NX_UV_PUBLISH_CONCURRENCY', 'NX_PARALLEL']) {
     const raw = env[name]?.trim();
     if (raw && /^\d+$/.test(raw) && Number(raw) > 0) return Number(raw);
   }
-  return Math.max(4, cpus);
+  return DEFAULT_PUBLISH_CONCURRENCY;
 }
 
 /** The batch with its dependencies injectable (tests give the environment, short backoffs, a limit). */

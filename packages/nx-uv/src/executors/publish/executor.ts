@@ -9,8 +9,9 @@
  * folder (other versions are ignored); a dry run lists them (with what the index already has, when it
  * can be read) and never runs uv; a real run hands them to publishDistributions: list what the index
  * has, skip identical files, stop on a changed file under an existing name, upload the rest with
- * `uv publish` (credentials only in its environment), retry transient failures (re-listing first, so
- * nothing is uploaded twice), then poll until served.
+ * `uv publish` (credentials only in its environment; one call per file, all at once, unless
+ * parallelUploads is false), retry transient failures (re-listing first, so nothing is uploaded
+ * twice), then poll until served.
  * Everything printed, and every failure message, is redacted of the credentials and secret variables.
  */
 import { logger, type ExecutorContext } from '@nx/devkit';
@@ -18,6 +19,7 @@ import {
   listDistributionFiles,
   publishDistributions,
   resolveIndexTarget,
+  isRetryable,
   withRetries,
   UploadConflictError,
   type IndexTarget,
@@ -59,6 +61,17 @@ export interface PublishDependencies {
   logger?: ExecutorLogger;
   /** Reads the uv workspace at a uv root (default: from disk; a batch reads it once for all its tasks). */
   loadWorkspace?: (uvRoot: string) => UvWorkspace;
+}
+
+/**
+ * Waits for every upload of a package's files (one `uv publish` each: uv uploads the files of one
+ * call one after the other, and an upload mostly waits on the network). If any failed, throws one of
+ * the failures once all have settled — a non-retryable one first, since that is what
+ * publishDistributions must see to re-read the index and retry only what did not land.
+ */
+export async function allUploads(uploads: Promise<void>[]): Promise<void> {
+  const failures = (await Promise.allSettled(uploads)).flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+  if (failures.length > 0) throw failures.find((e) => !isRetryable(e)) ?? failures[0];
 }
 
 /** A failure whose message (and stack) were redacted. */
@@ -233,16 +246,13 @@ async function publish(
       files,
       checkUrl: index.checkUrl,
       upload: async (batch) => {
-        const r = await uvPublish({
-          files: batch.map((f) => f.path),
-          publishUrl: index.publishUrl,
-          checkUrl: index.checkUrl,
-          credentials: creds,
-          cwd: absProjectRoot,
-          env,
-        });
-        if (r.skipped.length > 0) info(`nx-uv publish: uv found ${r.skipped.join(', ')} already on the index (identical) and skipped it`);
-        if (context.isVerbose && r.stderr.trim()) info(r.stderr.trim());
+        const uploadFiles = async (paths: string[]) => {
+          const r = await uvPublish({ files: paths, publishUrl: index.publishUrl, checkUrl: index.checkUrl, credentials: creds, cwd: absProjectRoot, env });
+          if (r.skipped.length > 0) info(`nx-uv publish: uv found ${r.skipped.join(', ')} already on the index (identical) and skipped it`);
+          if (context.isVerbose && r.stderr.trim()) info(r.stderr.trim());
+        };
+        if (options.parallelUploads === false || batch.length < 2) return uploadFiles(batch.map((f) => f.path));
+        await allUploads(batch.map((f) => uploadFiles([f.path])));
       },
       retry: { ...deps.retry, maxRetries: options.maxRetries },
       wait: { ...deps.wait, timeoutMs: options.pollTimeoutMs },

@@ -40,6 +40,14 @@ describe('normalizePublishOptions', () => {
     expect(normalizePublishOptions({ dryRun: false }, { NX_DRY_RUN: 'true' }).dryRun).toBe(false);
   });
 
+  it('parallelUploads: absent means the default (one uv publish per file, at once); true/false as given', () => {
+    expect(normalizePublishOptions({}, {}).parallelUploads).toBeUndefined();
+    expect(normalizePublishOptions({ parallelUploads: false }, {}).parallelUploads).toBe(false);
+    expect(normalizePublishOptions({ parallelUploads: 'false' } as unknown as PublishExecutorOptions, {}).parallelUploads).toBe(false);
+    expect(normalizePublishOptions({ parallelUploads: true }, {}).parallelUploads).toBe(true);
+    expect(() => normalizePublishOptions({ parallelUploads: 'no' } as unknown as PublishExecutorOptions, {})).toThrow(/parallelUploads must be true or false/);
+  });
+
   it('accepts numbers and booleans given as strings (CLI flags)', () => {
     const raw = { maxRetries: '3', pollTimeoutSeconds: '10', dryRun: 'true' } as unknown as PublishExecutorOptions;
     expect(normalizePublishOptions(raw, {})).toMatchObject({ maxRetries: 3, pollTimeoutMs: 10000, dryRun: true });

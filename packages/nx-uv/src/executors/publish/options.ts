@@ -21,6 +21,8 @@ export interface NormalizedPublishOptions {
   maxRetries: number;
   pollTimeoutMs: number;
   distPath?: string;
+  /** Given only when set; undefined means the default, true (one `uv publish` per file, all at once). */
+  parallelUploads?: boolean;
 }
 
 function optionalString(options: Record<string, unknown>, key: string): string | undefined {
@@ -92,5 +94,6 @@ export function normalizePublishOptions(options: PublishExecutorOptions, env: No
   if (distPath) out.distPath = distPath;
   const group = optionalString(raw, 'group');
   if (group) out.group = group;
+  if (raw.parallelUploads !== undefined && raw.parallelUploads !== null) out.parallelUploads = flag(raw, 'parallelUploads', true);
   return out;
 }

@@ -193,11 +193,13 @@ describe('publish executor (real uv, real pypiserver)', () => {
     expect(error).toMatch(/The index refused the credentials from UV_PUBLISH_USERNAME\/UV_PUBLISH_PASSWORD/);
     expect(error).not.toMatch(/\n\s+at /);
     expect(out.text()).not.toContain(WRONG_PASSWORD);
-    expect(posts().length - postsBefore).toBe(1);
-    expect(uv.invocations()).toHaveLength(1);
-    const [call] = uv.invocations();
-    expect(call.argv.join('\n')).not.toContain(WRONG_PASSWORD);
-    expect(call.uvEnvNames).toEqual(expect.arrayContaining(['UV_PUBLISH_USERNAME', 'UV_PUBLISH_PASSWORD']));
+    // One POST per file (its sdist and wheel go up at once, one uv publish each), none retried.
+    expect(posts().length - postsBefore).toBe(2);
+    expect(uv.invocations()).toHaveLength(2);
+    for (const call of uv.invocations()) {
+      expect(call.argv.join('\n')).not.toContain(WRONG_PASSWORD);
+      expect(call.uvEnvNames).toEqual(expect.arrayContaining(['UV_PUBLISH_USERNAME', 'UV_PUBLISH_PASSWORD']));
+    }
     expect(stored()).toEqual([]);
   });
 
@@ -224,7 +226,8 @@ describe('publish executor (real uv, real pypiserver)', () => {
 
   it('publishes a, b, c in order: every file served with the right sha256, one POST per file, stale files ignored', async () => {
     for (const p of PACKAGES) {
-      const r = await run(p);
+      // pkg-c with parallelUploads: false, to see both ways of calling uv below.
+      const r = await run(p, p === 'pkg-c' ? { parallelUploads: false } : {});
       expect([p, r]).toEqual([p, { success: true }]);
     }
     expect(out.text('error')).toBe('');
@@ -248,7 +251,17 @@ describe('publish executor (real uv, real pypiserver)', () => {
     expect(posts().every((u) => u.hadAuthorization)).toBe(true);
     // The token reached uv only through its environment.
     const calls = uv.invocations();
-    expect(calls).toHaveLength(3);
+    // By default one `uv publish` per file (both at once): 2 for pkg-a, 2 for pkg-b; with
+    // parallelUploads: false one for both files of pkg-c.
+    const filesOf = (argv: string[]) =>
+      argv
+        .slice(argv.indexOf('--') + 1)
+        .map((f) => path.basename(f))
+        .sort();
+    expect(calls.map((c) => filesOf(c.argv)).sort()).toEqual(
+      [...EXPECTED_FILES['pkg-a'].map((f) => [f]), ...EXPECTED_FILES['pkg-b'].map((f) => [f]), [...EXPECTED_FILES['pkg-c']].sort()].sort(),
+    );
+    expect(calls).toHaveLength(5);
     for (const c of calls) {
       expect(c.argv.join('\n')).not.toContain(TOKEN);
       expect(c.uvEnvNames).toContain('UV_PUBLISH_TOKEN');
@@ -313,7 +326,13 @@ describe('publish executor (real uv, real pypiserver)', () => {
   });
 });
 
-describe('publish executor through a faulty network (503s, dropped connections, lost answers)', () => {
+// parallelUploads: false uploads a package's files with one uv publish, so the requests come in a
+// fixed order and the seeded schedule hits every kind of fault; by default its two files go up at
+// once, the order of the requests varies, and only the outcome is checked.
+describe.each([
+  ['one uv publish per package', { parallelUploads: false }],
+  ['one uv publish per file, at once (the default)', {}],
+] as [string, PublishExecutorOptions][])('publish executor through a faulty network (503s, dropped connections, lost answers): %s', (_label, uploads) => {
   let tmp: ReturnType<typeof makeTempDir>;
   let root: string;
   let server: PypiServer;
@@ -345,7 +364,7 @@ describe('publish executor through a faulty network (503s, dropped connections, 
         { method: 'POST', share: 0.5, fault: faults[p], maxConsecutive: 2 },
         { method: 'GET', path: '/simple/', share: 0.25, fault: p === 'pkg-b' ? '503' : 'drop', maxConsecutive: 1 },
       ]);
-      const r = await runPublishExecutor({ maxRetries: 12 }, executorContext(root, p), {
+      const r = await runPublishExecutor({ maxRetries: 12, ...uploads }, executorContext(root, p), {
         env,
         retry: { baseDelayMs: 20, maxDelayMs: 100 },
         wait: { initialDelayMs: 20, maxDelayMs: 100 },
@@ -361,9 +380,13 @@ describe('publish executor through a faulty network (503s, dropped connections, 
     expect(successful).toEqual(ALL_FILES); // each exactly once
     // The schedule really hit every kind of fault, on uploads and on listings.
     const outcomes = (method: string) => new Set(proxy.requests.filter((r) => r.method === method).map((r) => r.outcome));
-    expect([...outcomes('POST')].sort()).toEqual(['503', 'drop', 'drop-after', 'forwarded']);
-    expect([...outcomes('GET')].sort()).toEqual(['503', 'drop', 'forwarded']);
-    expect(out.text('info')).toMatch(/attempt \d+ failed .*retrying in \d+ ms/);
+    if (uploads.parallelUploads === false) {
+      expect([...outcomes('POST')].sort()).toEqual(['503', 'drop', 'drop-after', 'forwarded']);
+      expect([...outcomes('GET')].sort()).toEqual(['503', 'drop', 'forwarded']);
+      expect(out.text('info')).toMatch(/attempt \d+ failed .*retrying in \d+ ms/);
+    } else {
+      for (const method of ['POST', 'GET']) for (const o of outcomes(method)) expect(['503', 'drop', 'drop-after', 'forwarded']).toContain(o);
+    }
     for (const p of PACKAGES) {
       const listed = await listDistributionFiles(server.simpleUrl, p);
       for (const f of listed) {

@@ -21,4 +21,6 @@ export interface PublishExecutorOptions {
   pollTimeoutSeconds?: number;
   /** Folder of the built files, relative to the project root. Default: build target outputPath, plugin buildOutputPath, 'dist'. */
   distPath?: string;
+  /** Upload a package's files (sdist, wheels) at the same time, one `uv publish` each. Default true; false: one `uv publish` of them all, one after the other. */
+  parallelUploads?: boolean;
 }
