@@ -79,7 +79,8 @@ export type BuildStep = BuildPlan | { kind: 'not-a-package'; member: Member };
 /** The versions of a uv workspace as build sees them (releaseVersions); a batch reads them once. */
 export type ReleasesOf = (ws: UvWorkspace, context: ExecutorContext, env: NodeJS.ProcessEnv) => Promise<{ versions: ReadonlyMap<string, string>; vcs: ReadonlyMap<string, VcsRelease> }>;
 
-const defaultReleasesOf: ReleasesOf = (ws, context, env) => releaseVersions(ws, tagSchemeOf(context, ws), env);
+/** The versions as the executor reads them: in the members' files, or from git tags (releaseVersions). */
+export const releaseVersionsOf: ReleasesOf = (ws, context, env) => releaseVersions(ws, tagSchemeOf(context, ws), env);
 
 /**
  * Plans the build of `project`'s member: its output folder, pins and what the built files must pin.
@@ -91,7 +92,7 @@ export async function planBuild(
   options: BuildExecutorOptions,
   context: ExecutorContext,
   env: NodeJS.ProcessEnv,
-  releasesOf: ReleasesOf = defaultReleasesOf,
+  releasesOf: ReleasesOf = releaseVersionsOf,
 ): Promise<BuildStep> {
   const { workspace: ws, member, workspaceRoot } = project;
   const name = member.distributionName;
