@@ -10,7 +10,7 @@
 //   nx run-many -t build, fully cached  ≤ 1.5x `nx show projects`
 //
 //   npm run bench:release                       # = npm run build && node bench/release.bench.js
-//   node bench/release.bench.js [--levels=6] [--width=10] [--repeat=3] [--before=0] [--keep] [--json=out.json] [--dist=<built nx-uv>]
+//   node bench/release.bench.js [--levels=6] [--width=10] [--repeat=3] [--build-repeat=1] [--before=0] [--keep] [--json=out.json] [--dist=<built nx-uv>]
 //
 // Setup (not measured): a fresh Nx workspace with the packed plugin installed offline (as
 // bench:publish does), the uv workspace (lib.js generatePackages: every member of level k > 0 depends
@@ -20,15 +20,18 @@
 //
 // Every nx command runs with NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false and uv offline with the
 // wheelhouse of .tools/wheels. The nx-uv figures are Nx's default, batch mode (the executors that have
-// a batch implementation run as one process); unless --before=0, each is also measured with
-// NX_BATCH_MODE=false (one process per task), the way it ran before the batch implementations, and
-// both must leave the same files. Cheap commands (release-plan, show projects, pin, restore) take the
-// median of --repeat runs; version, uv lock and the builds run once per variant (version --repeat
-// times, on a reset tree). Checks: the version run bumps every member and both variants write the same
-// bytes; `uv lock` is timed on the lock as it was before the release, against the released tree, and
-// must write the very lock the version run wrote; pin leaves the same pins in both variants and
-// --restore a clean tree; every build leaves one sdist and one wheel of the new version per member,
-// and the cached rerun reports a cache hit for every member.
+// a batch implementation run in one process). The machine's load drifts, so each baseline is measured
+// next to what it is compared with, in --repeat rounds on the same tree (reset to before the release):
+// show projects, release-plan, version, the release's `uv lock`, pin, pin --restore; then
+// --build-repeat pairs of `uv build --all-packages` and a cold `nx run-many -t build` (a fresh cache
+// folder, no dist/), then --repeat pairs of show projects and the fully cached rerun; every figure is
+// the median of its runs. Unless --before=0, version, pin, --restore and the cold build also run once
+// with NX_BATCH_MODE=false (one process per task, as before the batch implementations).
+// Checks: version bumps every member, and the batch writes the same bytes as the per-task run; `uv lock`
+// is timed on the lock as it was before the release, against the released tree, and must write the
+// very lock the version run wrote; pin leaves the same pins in both modes (one changed pyproject per
+// member with internal requirements) and --restore a clean tree; every build leaves one sdist and one
+// wheel of the new version per member; the cached rerun reports a cache hit for every member.
 'use strict';
 
 const fs = require('node:fs');
@@ -43,7 +46,7 @@ const uvBin = path.join(toolsBin, 'uv');
 const rootPackageJson = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
 
 function parseArgs(argv) {
-  const args = { levels: 6, width: 10, repeat: 3, before: 1, keep: false, json: undefined, dist: path.join(repoRoot, 'dist', 'packages', 'nx-uv') };
+  const args = { levels: 6, width: 10, repeat: 3, 'build-repeat': 1, before: 1, keep: false, json: undefined, dist: path.join(repoRoot, 'dist', 'packages', 'nx-uv') };
   for (const arg of argv) {
     const body = arg.replace(/^--/, '');
     const eq = body.indexOf('=');
@@ -127,15 +130,6 @@ async function main() {
     // Nx options go before `--`; static output shows every task's log.
     const nx = (nxArgs, runEnv = env, executorArgs = []) =>
       runAsync('npx', ['--no-install', 'nx', ...nxArgs, '--output-style=static', ...(executorArgs.length ? ['--', ...executorArgs] : [])], ws, runEnv);
-    const medianOf = async (times, fn) => {
-      const ms = [];
-      let last;
-      for (let i = 0; i < times; i++) {
-        last = await fn(i);
-        ms.push(last.ms);
-      }
-      return { ms: median(ms), all: ms, last };
-    };
     const status = () => git(['status', '--porcelain']);
     /** Every change against HEAD, new files' contents included. */
     const diff = () => {
@@ -147,15 +141,6 @@ async function main() {
       git(['clean', '-q', '-fd']);
     };
 
-    // Baselines on the tree before the release.
-    const showProjects = await medianOf(args.repeat, () => nx(['show', 'projects']));
-    const projectCount = showProjects.last.stdout.split('\n').filter((l) => l.trim()).length;
-    if (projectCount !== packages.length + 1) throw new Error(`nx show projects listed ${projectCount} projects, expected ${packages.length + 1}\n${showProjects.last.stdout}`);
-    const plan = await medianOf(args.repeat, () => nx(['run', 'uv-workspace:release-plan']));
-    const planned = packages.filter((p) => new RegExp(`\\b${p.name}\\b`).test(plan.last.stdout)).length;
-    if (planned !== packages.length) throw new Error(`release-plan names ${planned} of the ${packages.length} members\n${plan.last.stdout}`);
-
-    // version: per task (before), then batch; both must write the same bytes.
     const expectVersions = (label) => {
       for (const p of packages) {
         const text = fs.readFileSync(path.join(ws, 'packages', p.name, 'pyproject.toml'), 'utf8');
@@ -163,33 +148,6 @@ async function main() {
         if (version === firstVersion(p)) throw new Error(`${label}: ${p.name} is still ${version}`);
       }
     };
-    let versionBefore;
-    let releasedBefore;
-    if (args.before) {
-      versionBefore = await nx(['run-many', '-t', 'version'], perTaskEnv);
-      expectVersions('version (one process per task)');
-      releasedBefore = diff();
-      resetTo(preRelease);
-    }
-    const version = await medianOf(args.repeat, async (i) => {
-      if (i > 0) resetTo(preRelease);
-      return nx(['run-many', '-t', 'version']);
-    });
-    expectVersions('version (batch)');
-    if (releasedBefore !== undefined && diff() !== releasedBefore) throw new Error('version: the batch run wrote other bytes than the per-task run');
-    const versions = new Map(packages.map((p) => [p.name, /^version = "([^"]+)"/m.exec(fs.readFileSync(path.join(ws, 'packages', p.name, 'pyproject.toml'), 'utf8'))[1]]));
-
-    // One `uv lock`: the lock as it was before the release, against the released tree.
-    const lockFile = path.join(ws, 'uv.lock');
-    const releasedLock = fs.readFileSync(lockFile);
-    fs.writeFileSync(lockFile, run('git', ['show', `${preRelease}:uv.lock`], ws, env).stdout);
-    if (fs.readFileSync(lockFile).equals(releasedLock)) throw new Error('the version run did not change uv.lock');
-    const uvLock = await runAsync(uvBin, ['lock', '--quiet'], ws, env);
-    if (!fs.readFileSync(lockFile).equals(releasedLock)) throw new Error('uv lock wrote another uv.lock than the version run');
-    git(['add', '-A']);
-    git(['commit', '-q', '--no-verify', '-m', 'chore: release']);
-
-    // pin and --restore: per task (before), then batch; the same pins, and a clean tree after --restore.
     const pinnedCount = packages.filter((p) => p.deps.length > 0).length;
     const checkPinned = (label) => {
       const changed = status().split('\n').filter((l) => l.trim()).length;
@@ -199,26 +157,63 @@ async function main() {
     const checkClean = (label) => {
       if (status() !== '') throw new Error(`${label}: the tree is not clean\n${status()}`);
     };
-    let pinBefore;
-    let restoreBefore;
-    let pinnedBefore;
+    const lockFile = path.join(ws, 'uv.lock');
+    const preReleaseLock = run('git', ['show', `${preRelease}:uv.lock`], ws, env).stdout;
+
+    // One process per task (NX_BATCH_MODE=false), the way these ran before the batch implementations;
+    // the batch runs below must leave the same bytes.
+    let before;
     if (args.before) {
-      pinBefore = await nx(['run-many', '-t', 'pin'], perTaskEnv);
-      pinnedBefore = checkPinned('pin (one process per task)');
-      restoreBefore = await nx(['run-many', '-t', 'pin'], perTaskEnv, ['--restore']);
+      const version = await nx(['run-many', '-t', 'version'], perTaskEnv);
+      expectVersions('version (one process per task)');
+      const released = diff();
+      git(['add', '-A']);
+      git(['commit', '-q', '--no-verify', '-m', 'chore: release']);
+      const pin = await nx(['run-many', '-t', 'pin'], perTaskEnv);
+      const pinned = checkPinned('pin (one process per task)');
+      const restore = await nx(['run-many', '-t', 'pin'], perTaskEnv, ['--restore']);
       checkClean('pin --restore (one process per task)');
+      before = { version, released, pin, pinned, restore };
     }
-    const pinMs = [];
-    const restoreMs = [];
-    for (let i = 0; i < args.repeat; i++) {
-      pinMs.push((await nx(['run-many', '-t', 'pin'])).ms);
+
+    // Rounds on the same tree, each baseline next to what it is compared with (the machine's load drifts):
+    // show projects, release-plan, version, the release's uv lock, pin, pin --restore.
+    const times = { showProjects: [], releasePlan: [], version: [], uvLock: [], pin: [], restore: [], uvBuild: [], build: [], cached: [], showProjectsCached: [] };
+    let versions;
+    for (let round = 0; round < args.repeat; round++) {
+      resetTo(preRelease);
+      const shown = await nx(['show', 'projects']);
+      times.showProjects.push(shown.ms);
+      const projectCount = shown.stdout.split('\n').filter((l) => l.trim()).length;
+      if (projectCount !== packages.length + 1) throw new Error(`nx show projects listed ${projectCount} projects, expected ${packages.length + 1}\n${shown.stdout}`);
+      const plan = await nx(['run', 'uv-workspace:release-plan']);
+      times.releasePlan.push(plan.ms);
+      const planned = packages.filter((p) => new RegExp(`\\b${p.name}\\b`).test(plan.stdout)).length;
+      if (planned !== packages.length) throw new Error(`release-plan names ${planned} of the ${packages.length} members\n${plan.stdout}`);
+
+      times.version.push((await nx(['run-many', '-t', 'version'])).ms);
+      expectVersions('version (batch)');
+      if (before && diff() !== before.released) throw new Error('version: the batch run wrote other bytes than the per-task run');
+      versions = new Map(packages.map((p) => [p.name, /^version = "([^"]+)"/m.exec(fs.readFileSync(path.join(ws, 'packages', p.name, 'pyproject.toml'), 'utf8'))[1]]));
+
+      // One `uv lock`: the lock as it was before the release, against the released tree; it must write the version run's lock.
+      const releasedLock = fs.readFileSync(lockFile);
+      fs.writeFileSync(lockFile, preReleaseLock);
+      if (fs.readFileSync(lockFile).equals(releasedLock)) throw new Error('the version run did not change uv.lock');
+      times.uvLock.push((await runAsync(uvBin, ['lock', '--quiet'], ws, env)).ms);
+      if (!fs.readFileSync(lockFile).equals(releasedLock)) throw new Error('uv lock wrote another uv.lock than the version run');
+      git(['add', '-A']);
+      git(['commit', '-q', '--no-verify', '-m', 'chore: release']);
+
+      times.pin.push((await nx(['run-many', '-t', 'pin'])).ms);
       const pinned = checkPinned('pin (batch)');
-      if (pinnedBefore !== undefined && pinned !== pinnedBefore) throw new Error('pin: the batch run pinned otherwise than the per-task run');
-      restoreMs.push((await nx(['run-many', '-t', 'pin'], env, ['--restore'])).ms);
+      if (before && pinned !== before.pinned) throw new Error('pin: the batch run pinned otherwise than the per-task run');
+      times.restore.push((await nx(['run-many', '-t', 'pin'], env, ['--restore'])).ms);
       checkClean('pin --restore (batch)');
     }
 
-    // build: uv build --all-packages, then nx cold (fresh cache folder, no dist/) and the cached rerun.
+    // build: uv build --all-packages next to nx cold (a fresh cache folder, no dist/), --build-repeat
+    // times; then the fully cached rerun next to nx show projects, --repeat times.
     const expectBuilt = (label) => {
       for (const p of packages) {
         const dir = path.join(ws, 'packages', p.name, 'dist');
@@ -232,9 +227,14 @@ async function main() {
     const removeDists = () => {
       for (const p of packages) fs.rmSync(path.join(ws, 'packages', p.name, 'dist'), { recursive: true, force: true });
     };
-    const uvOut = path.join(tmp, 'uv-built');
-    const uvBuild = await runAsync(uvBin, ['build', '--all-packages', '--no-sources', '--out-dir', uvOut, '--quiet'], ws, env);
-    if (fs.readdirSync(uvOut).filter((n) => n.endsWith('.whl')).length !== packages.length) throw new Error(`uv build --all-packages built ${fs.readdirSync(uvOut).length} files`);
+    const uvBuildOnce = async () => {
+      const uvOut = fs.mkdtempSync(path.join(tmp, 'uv-built-'));
+      const r = await runAsync(uvBin, ['build', '--all-packages', '--no-sources', '--out-dir', uvOut, '--quiet'], ws, env);
+      const wheels = fs.readdirSync(uvOut).filter((n) => n.endsWith('.whl')).length;
+      if (wheels !== packages.length) throw new Error(`uv build --all-packages built ${wheels} wheels`);
+      fs.rmSync(uvOut, { recursive: true, force: true });
+      return r;
+    };
     const coldBuild = async (runEnv, label) => {
       removeDists();
       const cache = fs.mkdtempSync(path.join(tmp, 'nx-cache-'));
@@ -243,15 +243,30 @@ async function main() {
       checkClean(label);
       return { ...r, cache };
     };
-    let buildBefore;
-    if (args.before) buildBefore = await coldBuild(perTaskEnv, 'build (one process per task)');
-    const build = await coldBuild(env, 'build');
-    const cached = await medianOf(args.repeat, () => nx(['run-many', '-t', 'build'], { ...env, NX_CACHE_DIRECTORY: build.cache }));
-    const hits = (cached.last.stdout.match(/nx run \S+:build\s+\[(existing outputs match the cache, left as is|local cache)\]/g) ?? []).length;
-    if (hits !== packages.length) throw new Error(`the cached rerun had ${hits} cache hits, expected ${packages.length}\n${cached.last.stdout}`);
-    expectBuilt('build (cached rerun)');
+    if (before) {
+      before.uvBuild = await uvBuildOnce();
+      before.build = await coldBuild(perTaskEnv, 'build (one process per task)');
+    }
+    let cache;
+    for (let round = 0; round < args['build-repeat']; round++) {
+      times.uvBuild.push((await uvBuildOnce()).ms);
+      const build = await coldBuild(env, 'build');
+      times.build.push(build.ms);
+      cache = build.cache;
+    }
+    for (let round = 0; round < args.repeat; round++) {
+      times.showProjectsCached.push((await nx(['show', 'projects'])).ms);
+      const cached = await nx(['run-many', '-t', 'build'], { ...env, NX_CACHE_DIRECTORY: cache });
+      times.cached.push(cached.ms);
+      const hits = (cached.stdout.match(/nx run \S+:build\s+\[(existing outputs match the cache, left as is|local cache)\]/g) ?? []).length;
+      if (hits !== packages.length) throw new Error(`the cached rerun had ${hits} cache hits, expected ${packages.length}\n${cached.stdout}`);
+      expectBuilt('build (cached rerun)');
+    }
+    const m = Object.fromEntries(Object.entries(times).map(([k, xs]) => [k, median(xs)]));
 
     // The table.
+    const R = args.repeat;
+    const B = args['build-repeat'];
     const rows = [['', 'wall time', 'ratio', 'target', 'verdict']];
     const ratios = {};
     const verdict = (key, label, ms, baseMs, target, baseLabel) => {
@@ -259,32 +274,30 @@ async function main() {
       ratios[key] = { ms, baseMs, ratio, target, met: ratio <= target };
       rows.push([`${label} / ${baseLabel}`, fmt(ms), `${ratio.toFixed(2)}x`, `≤ ${target}x`, ratio <= target ? 'met' : 'MISSED']);
     };
-    const baseRows = [
-      ['', 'wall time'],
-      [`nx run uv-workspace:release-plan (median of ${args.repeat})`, fmt(plan.ms)],
-      ['uv lock (the release relock)', fmt(uvLock.ms)],
-      ['release-plan + uv lock', fmt(plan.ms + uvLock.ms)],
-      ['uv build --all-packages --no-sources', fmt(uvBuild.ms)],
-      [`nx show projects (median of ${args.repeat})`, fmt(showProjects.ms)],
-    ];
     console.log('');
-    printTable(baseRows);
+    printTable([
+      ['baselines (medians)', 'wall time'],
+      [`nx show projects (${R} + ${R} runs)`, `${fmt(m.showProjects)}, ${fmt(m.showProjectsCached)}`],
+      [`nx run uv-workspace:release-plan (${R})`, fmt(m.releasePlan)],
+      [`uv lock, the release's relock (${R})`, fmt(m.uvLock)],
+      [`uv build --all-packages --no-sources (${B})`, fmt(m.uvBuild)],
+    ]);
     console.log('');
-    verdict('version', `nx run-many -t version (median of ${args.repeat})`, version.ms, plan.ms + uvLock.ms, 1.5, '(release-plan + uv lock)');
-    verdict('pin', `nx run-many -t pin (median of ${args.repeat})`, median(pinMs), plan.ms, 1.5, 'release-plan');
-    verdict('restore', `nx run-many -t pin -- --restore (median of ${args.repeat})`, median(restoreMs), plan.ms, 1.5, 'release-plan');
-    verdict('build', 'nx run-many -t build, cold', build.ms, uvBuild.ms, 1.2, 'uv build --all-packages');
-    verdict('cached', `nx run-many -t build, all cached (median of ${args.repeat})`, cached.ms, showProjects.ms, 1.5, 'nx show projects');
-    if (args.before) {
-      rows.push(['one process per task (NX_BATCH_MODE=false), as before the batch implementations:', '', '', '', '']);
-      const before = (key, label, ms, baseMs, target) => {
+    verdict('version', `nx run-many -t version (${R})`, m.version, m.releasePlan + m.uvLock, 1.5, '(release-plan + uv lock)');
+    verdict('pin', `nx run-many -t pin (${R})`, m.pin, m.releasePlan, 1.5, 'release-plan');
+    verdict('restore', `nx run-many -t pin -- --restore (${R})`, m.restore, m.releasePlan, 1.5, 'release-plan');
+    verdict('build', `nx run-many -t build, cold (${B})`, m.build, m.uvBuild, 1.2, 'uv build --all-packages');
+    verdict('cached', `nx run-many -t build, all cached (${R})`, m.cached, m.showProjectsCached, 1.5, 'nx show projects');
+    if (before) {
+      rows.push(['one process per task (NX_BATCH_MODE=false), as before the batch implementations (1 run each):', '', '', '', '']);
+      const row = (key, label, ms, baseMs, target) => {
         ratios[`${key}PerTask`] = { ms, baseMs, ratio: ms / baseMs, target, met: ms / baseMs <= target };
         rows.push([`  ${label}`, fmt(ms), `${(ms / baseMs).toFixed(2)}x`, `≤ ${target}x`, ms / baseMs <= target ? 'met' : 'MISSED']);
       };
-      before('version', 'nx run-many -t version', versionBefore.ms, plan.ms + uvLock.ms, 1.5);
-      before('pin', 'nx run-many -t pin', pinBefore.ms, plan.ms, 1.5);
-      before('restore', 'nx run-many -t pin -- --restore', restoreBefore.ms, plan.ms, 1.5);
-      before('build', 'nx run-many -t build, cold', buildBefore.ms, uvBuild.ms, 1.2);
+      row('version', 'nx run-many -t version', before.version.ms, m.releasePlan + m.uvLock, 1.5);
+      row('pin', 'nx run-many -t pin', before.pin.ms, m.releasePlan, 1.5);
+      row('restore', 'nx run-many -t pin -- --restore', before.restore.ms, m.releasePlan, 1.5);
+      row('build', 'nx run-many -t build, cold (against the uv build next to it)', before.build.ms, before.uvBuild.ms, 1.2);
     }
     printTable(rows);
     console.log(
@@ -299,8 +312,9 @@ async function main() {
         JSON.stringify(
           {
             args,
-            baselines: { releasePlanMs: plan.ms, uvLockMs: uvLock.ms, uvBuildMs: uvBuild.ms, showProjectsMs: showProjects.ms },
-            runs: { releasePlan: plan.all, showProjects: showProjects.all, version: version.all, pin: pinMs, restore: restoreMs, cached: cached.all },
+            medians: m,
+            runs: times,
+            perTask: before && { version: before.version.ms, pin: before.pin.ms, restore: before.restore.ms, build: before.build.ms, uvBuildNextToIt: before.uvBuild.ms },
             ratios,
           },
           null,
