@@ -29,7 +29,7 @@ import { parseDistributionFilename } from '../../registry/dist-files';
 import { runUv } from '../../uv';
 import { loadUvWorkspace, type UvWorkspace } from '../../workspace';
 import { reportExecutorError, resolveUvProject, runNxUvExecutor } from '../shared';
-import { runBatch, TaskLog, taskContext, type BatchTaskOutcome } from '../shared/batch';
+import { oncePerKey, runBatch, TaskLog, taskContext, type BatchTaskOutcome } from '../shared/batch';
 import { runInDependencyOrder } from '../shared/dependency-order';
 import {
   finishBuild,
@@ -75,15 +75,6 @@ function separateBuildConcurrency(env: NodeJS.ProcessEnv): number {
   return raw && /^\d+$/.test(raw) && Number(raw) > 0 ? Number(raw) : Math.max(1, availableParallelism());
 }
 
-/** Memoises a function of one key. */
-function once<K, V>(fn: (key: K) => V): (key: K) => V {
-  const memo = new Map<K, V>();
-  return (key) => {
-    if (!memo.has(key)) memo.set(key, fn(key));
-    return memo.get(key)!;
-  };
-}
-
 interface TaskState {
   id: string;
   context: ExecutorContext;
@@ -104,12 +95,10 @@ export async function* runBuildBatch(
   deps: BuildBatchDependencies = {},
 ): AsyncGenerator<BatchTaskOutcome> {
   const env = deps.env ?? process.env;
-  const loadWorkspace = once(deps.loadWorkspace ?? loadUvWorkspace);
-  const releases = new Map<UvWorkspace, ReturnType<ReleasesOf>>();
-  const releasesOf: ReleasesOf = (ws, ctx, e) => {
-    if (!releases.has(ws)) releases.set(ws, releaseVersionsOf(ws, ctx, e));
-    return releases.get(ws)!;
-  };
+  const loadWorkspace = oncePerKey(deps.loadWorkspace ?? loadUvWorkspace);
+  // The versions as the executor reads them, once per uv workspace (the plugin options are the batch's).
+  const releases = oncePerKey((ws: UvWorkspace) => releaseVersionsOf(ws, context, env));
+  const releasesOf: ReleasesOf = (ws) => releases(ws);
   const fail = (task: TaskState, err: unknown) => {
     task.ok = false;
     reportExecutorError('build', task.context, err, task.log);

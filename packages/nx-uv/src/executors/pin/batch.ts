@@ -8,21 +8,12 @@
  */
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { loadUvWorkspace, type UvWorkspace } from '../../workspace';
-import { runBatch, taskContext, type BatchTaskOutcome } from '../shared/batch';
+import { oncePerKey, runBatch, taskContext, type BatchTaskOutcome } from '../shared/batch';
 import { pinVersions, runPinExecutor, type PinDependencies, type PinExecutorOptions } from './executor';
 
 export interface PinBatchDependencies {
   /** Reads a uv workspace (default: from disk); called once per uv root for the whole batch. */
   loadWorkspace?: (uvRoot: string) => UvWorkspace;
-}
-
-/** Memoises a function of one key. */
-function once<K, V>(fn: (key: K) => V): (key: K) => V {
-  const memo = new Map<K, V>();
-  return (key) => {
-    if (!memo.has(key)) memo.set(key, fn(key));
-    return memo.get(key)!;
-  };
 }
 
 /** The batch with its dependencies injectable (tests count the workspace reads). */
@@ -32,17 +23,10 @@ export async function* runPinBatch(
   context: ExecutorContext,
   deps: PinBatchDependencies = {},
 ): AsyncGenerator<BatchTaskOutcome> {
-  const loadWorkspace = once(deps.loadWorkspace ?? loadUvWorkspace);
-  // The versions as the executor reads them, once per uv workspace.
-  const versionsByWorkspace = new Map<UvWorkspace, Promise<ReadonlyMap<string, string>>>();
-  const versionsOf: PinDependencies['versionsOf'] = (workspace, ctx) => {
-    let versions = versionsByWorkspace.get(workspace);
-    if (!versions) {
-      versions = pinVersions(workspace, ctx);
-      versionsByWorkspace.set(workspace, versions);
-    }
-    return versions;
-  };
+  const loadWorkspace = oncePerKey(deps.loadWorkspace ?? loadUvWorkspace);
+  // The versions as the executor reads them, once per uv workspace (the plugin options are the batch's).
+  const versions = oncePerKey((workspace: UvWorkspace) => pinVersions(workspace, context));
+  const versionsOf: PinDependencies['versionsOf'] = (workspace) => versions(workspace);
   yield* runBatch(taskGraph, {
     name: 'pin',
     limit: 1,

@@ -41,6 +41,15 @@ export class TaskLog implements ExecutorLogger {
   }
 }
 
+/** `fn` called once per key, its value kept (a batch reads each uv workspace, and its versions, once for all its tasks). */
+export function oncePerKey<K, V>(fn: (key: K) => V): (key: K) => V {
+  const memo = new Map<K, V>();
+  return (key) => {
+    if (!memo.has(key)) memo.set(key, fn(key));
+    return memo.get(key)!;
+  };
+}
+
 /** The ExecutorContext of one task of the batch (Nx gives the batch one context, without a project). */
 export function taskContext(context: ExecutorContext, task: Task): ExecutorContext {
   const { project, target, configuration } = task.target;

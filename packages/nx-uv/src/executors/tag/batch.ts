@@ -19,7 +19,7 @@ import { pushTags } from '../../git';
 import type { GitHubClient } from '../../forge';
 import { loadUvWorkspace, type UvWorkspace } from '../../workspace';
 import { reportExecutorError, resolveUvProject, runNxUvExecutor } from '../shared';
-import { runBatch, TaskLog, taskContext, type BatchTaskOutcome } from '../shared/batch';
+import { oncePerKey, runBatch, TaskLog, taskContext, type BatchTaskOutcome } from '../shared/batch';
 import {
   assertRemoteTagsFree,
   createPlannedTags,
@@ -59,12 +59,7 @@ export async function* runTagBatch(
   context: ExecutorContext,
   deps: TagBatchDependencies = {},
 ): AsyncGenerator<BatchTaskOutcome> {
-  const load = deps.loadWorkspace ?? loadUvWorkspace;
-  const workspaces = new Map<string, UvWorkspace>();
-  const loadWorkspace = (uvRoot: string) => {
-    if (!workspaces.has(uvRoot)) workspaces.set(uvRoot, load(uvRoot));
-    return workspaces.get(uvRoot)!;
-  };
+  const loadWorkspace = oncePerKey(deps.loadWorkspace ?? loadUvWorkspace);
   const fail = (task: TaskState, err: unknown) => {
     task.ok = false;
     reportExecutorError(inputs[task.id]?.dryRun ? 'tag --dryRun' : 'tag', task.context, err, task.log);
