@@ -2,6 +2,7 @@ export { pinRequirement, splitRequirement, type RequirementParts } from './requi
 export { applyPins, currentVersions, lockedRequirementNotice, planPins, planWorkspacePins, type PinPlan, type RequirementPin } from './plan';
 export {
   JOURNAL_FORMAT,
+  checkPins,
   PinRestoreError,
   defaultJournalDir,
   hasJournal,

@@ -357,6 +357,59 @@ export function restorePins(journalDir: string, options: RestoreOptions = {}): R
 // pinning
 
 /**
+ * What pinFiles would write for `changes` (the files whose pinned text differs), and the journal it
+ * read. Throws, as pinFiles does, when a transform fails or a file to change is in another entry.
+ * Call under the lock.
+ */
+function filesToPin(journalDir: string, changes: readonly FileChange[]) {
+  const files: { file: string; original: Buffer; pinned: Buffer; mode: number }[] = [];
+  const requested = new Set<string>();
+  for (const change of changes) {
+    const file = path.resolve(change.path);
+    let original: Buffer;
+    let mode: number;
+    try {
+      original = fs.readFileSync(file);
+      mode = fs.statSync(file).mode & 0o7777;
+    } catch (err) {
+      throw new Error(`${file}: cannot read the file to pin: ${(err as Error).message}`);
+    }
+    const text = original.toString('utf8');
+    if (!Buffer.from(text, 'utf8').equals(original)) throw new Error(`${file}: not valid UTF-8; nx-uv will not pin it`);
+    const pinned = Buffer.from(change.transform(text), 'utf8');
+    if (requested.has(file)) throw new Error(`${file}: listed twice in one pin request`);
+    requested.add(file);
+    if (!pinned.equals(original)) files.push({ file, original, pinned, mode });
+  }
+
+  const existing = readJournal(journalDir);
+  for (const entry of existing) {
+    // A file already pinned as wanted by a persistent entry (`nx-uv pin`) needs nothing more; any
+    // other file held by another entry is refused.
+    const overlap = entry.files.find((jf) => requested.has(jf.file) && (!entry.persistent || files.some((f) => f.file === jf.file)));
+    if (!overlap) continue;
+    const who = entry.persistent
+      ? 'kept pinned by `nx-uv pin`'
+      : isAbandoned(entry)
+        ? `left pinned by process ${entry.pid}, which is gone`
+        : `being pinned by running process ${entry.pid}`;
+    throw new Error(
+      `${overlap.file} is ${who} since ${entry.startedAt} (${entryPath(journalDir, entry.id)}); ` +
+        'restore those pins first (the pin target with --restore), or wait for that process',
+    );
+  }
+  return { files, existing };
+}
+
+/**
+ * Throws what pinFiles(journalDir, changes) would throw now, writing nothing: a batch asks this of each
+ * member first, so that one member's refusal fails only that member.
+ */
+export function checkPins(journalDir: string, changes: readonly FileChange[]): void {
+  withLock(journalDir, () => filesToPin(journalDir, changes));
+}
+
+/**
  * Pins files: computes every pinned text first (any error → nothing written), records the originals in
  * a journal entry (durably), then replaces each file atomically. Returns the entry, or undefined when no
  * file needed a change. Throws, writing nothing, when a file to change is in another entry (pinned by a
@@ -367,42 +420,7 @@ export function pinFiles(journalDir: string, changes: readonly FileChange[], opt
   const id = options.id ?? defaultId(changes.map((c) => c.path));
   if (!/^[A-Za-z0-9._-]+$/.test(id)) throw new Error(`invalid pin journal id ${JSON.stringify(id)}`);
   return withLock(journalDir, () => {
-    const files: { file: string; original: Buffer; pinned: Buffer; mode: number }[] = [];
-    const requested = new Set<string>();
-    for (const change of changes) {
-      const file = path.resolve(change.path);
-      let original: Buffer;
-      let mode: number;
-      try {
-        original = fs.readFileSync(file);
-        mode = fs.statSync(file).mode & 0o7777;
-      } catch (err) {
-        throw new Error(`${file}: cannot read the file to pin: ${(err as Error).message}`);
-      }
-      const text = original.toString('utf8');
-      if (!Buffer.from(text, 'utf8').equals(original)) throw new Error(`${file}: not valid UTF-8; nx-uv will not pin it`);
-      const pinned = Buffer.from(change.transform(text), 'utf8');
-      if (requested.has(file)) throw new Error(`${file}: listed twice in one pin request`);
-      requested.add(file);
-      if (!pinned.equals(original)) files.push({ file, original, pinned, mode });
-    }
-
-    const existing = readJournal(journalDir);
-    for (const entry of existing) {
-      // A file already pinned as wanted by a persistent entry (`nx-uv pin`) needs nothing more; any
-      // other file held by another entry is refused.
-      const overlap = entry.files.find((jf) => requested.has(jf.file) && (!entry.persistent || files.some((f) => f.file === jf.file)));
-      if (!overlap) continue;
-      const who = entry.persistent
-        ? 'kept pinned by `nx-uv pin`'
-        : isAbandoned(entry)
-          ? `left pinned by process ${entry.pid}, which is gone`
-          : `being pinned by running process ${entry.pid}`;
-      throw new Error(
-        `${overlap.file} is ${who} since ${entry.startedAt} (${entryPath(journalDir, entry.id)}); ` +
-          'restore those pins first (the pin target with --restore), or wait for that process',
-      );
-    }
+    const { files, existing } = filesToPin(journalDir, changes);
     if (files.length === 0) return undefined;
     if (existing.some((e) => e.id === id)) {
       throw new Error(`${entryPath(journalDir, id)} exists already: restore those pins first (the pin target with --restore)`);

@@ -99,7 +99,7 @@ export function currentVersions(ws: UvWorkspace): Map<string, string> {
  * Pin plans for the packages of a workspace (only `names`, normalised, when given); members with
  * nothing to pin are left out.
  */
-export function planWorkspacePins(ws: UvWorkspace, names?: readonly string[], versionsByName = currentVersions(ws)): PinPlan[] {
+export function planWorkspacePins(ws: UvWorkspace, names?: readonly string[], versionsByName: ReadonlyMap<string, string> = currentVersions(ws)): PinPlan[] {
   const wanted = names ? new Set(names) : undefined;
   return ws.members
     .filter((m) => m.isPackage && (!wanted || wanted.has(m.name)))

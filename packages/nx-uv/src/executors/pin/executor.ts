@@ -2,12 +2,35 @@
  * `nx-uv:pin`: pins the project's internal requirements (runtime and every extra) to the exact current
  * versions of the members they name, as a persistent journal entry that stays until `--restore`.
  * `--restore` puts back every journalled file that no running nx-uv process is using. Both idempotent.
+ *
+ * planMemberPin (pure: workspace + versions → what to pin) and applyMemberPin (the journal and the
+ * files) are shared by this executor and the batch implementation (batch.ts).
  */
 import { logger, type ExecutorContext } from '@nx/devkit';
 import * as path from 'node:path';
-import { defaultJournalDir, lockedRequirementNotice, pinChanges, pinFiles, planWorkspacePins, readJournal, restorePins } from '../../pin';
+import {
+  defaultJournalDir,
+  lockedRequirementNotice,
+  pinChanges,
+  pinFiles,
+  planWorkspacePins,
+  readJournal,
+  restorePins,
+  type PinPlan,
+  type RequirementPin,
+} from '../../pin';
 import { formatKeyPath } from '../../toml';
-import { displayPath, releaseVersions, resolveUvProject, runNxUvExecutor, tagSchemeOf, type ExecutorResult } from '../shared';
+import type { Member, UvWorkspace } from '../../workspace';
+import {
+  displayPath,
+  releaseVersions,
+  resolveUvProject,
+  runNxUvExecutor,
+  tagSchemeOf,
+  type ExecutorLogger,
+  type ExecutorResult,
+  type UvProject,
+} from '../shared';
 
 /** Options of the executor (schema.json). */
 export interface PinExecutorOptions {
@@ -15,46 +38,76 @@ export interface PinExecutorOptions {
   restore?: boolean;
 }
 
+export interface PinDependencies {
+  /** Where this run's lines go (default @nx/devkit's logger; a batch gives each task its own log). */
+  logger?: ExecutorLogger;
+  /** Reads the uv workspace at a uv root (default: from disk; a batch reads it once for all its tasks). */
+  loadWorkspace?: (uvRoot: string) => UvWorkspace;
+  /** The version of every member as pin sees it (default pinVersions; a batch computes it once per workspace). */
+  versionsOf?: (workspace: UvWorkspace, context: ExecutorContext) => Promise<ReadonlyMap<string, string>>;
+}
+
 /** The persistent journal entry of `nx-uv pin` for a member. */
 export function persistentPinId(memberName: string): string {
   return `pin-${memberName}`;
 }
 
-async function pin(context: ExecutorContext): Promise<boolean> {
-  const { workspace, member, workspaceRoot } = resolveUvProject(context);
-  const journalDir = defaultJournalDir(workspaceRoot);
-  if (!member.isPackage) {
-    logger.info(`nx-uv pin: ${member.distributionName || member.root} is not a package (uv does not build it); nothing to pin.`);
-    return true;
-  }
-  const { versions } = await releaseVersions(workspace, tagSchemeOf(context, workspace));
+/** What `pin` does for one member. */
+export type MemberPinPlan =
+  { kind: 'not-a-package'; member: Member } | { kind: 'pin'; member: Member; notice?: string; plans: PinPlan[]; pins: (RequirementPin & { file: string })[] };
+
+/** The plan of `pin` for `member` (pure): its pins to the `versions` of the members they name. */
+export function planMemberPin(workspace: UvWorkspace, member: Member, versions: ReadonlyMap<string, string>): MemberPinPlan {
+  if (!member.isPackage) return { kind: 'not-a-package', member };
   const plans = planWorkspacePins(workspace, [member.name], versions);
-  const notice = lockedRequirementNotice(member);
-  if (notice) logger.warn(`nx-uv pin: ${notice}.`);
   const pins = plans.flatMap((plan) => plan.pins.map((p) => ({ file: plan.file, ...p })));
-  if (pins.length === 0) {
-    logger.info(`nx-uv pin: ${member.distributionName} has no internal runtime or optional requirements; nothing to pin.`);
+  return { kind: 'pin', member, notice: lockedRequirementNotice(member), plans, pins };
+}
+
+/** Carries out a plan of planMemberPin: a persistent journal entry and the pinned files; says what it did. */
+export function applyMemberPin(plan: MemberPinPlan, workspace: UvWorkspace, workspaceRoot: string, log: ExecutorLogger): boolean {
+  const { member } = plan;
+  if (plan.kind === 'not-a-package') {
+    log.info(`nx-uv pin: ${member.distributionName || member.root} is not a package (uv does not build it); nothing to pin.`);
     return true;
   }
-  const entry = pinFiles(journalDir, pinChanges(workspace.absRoot, plans), { persistent: true, id: persistentPinId(member.name) });
-  const changed = pins.filter((p) => p.from !== p.to);
+  if (plan.notice) log.warn(`nx-uv pin: ${plan.notice}.`);
+  if (plan.pins.length === 0) {
+    log.info(`nx-uv pin: ${member.distributionName} has no internal runtime or optional requirements; nothing to pin.`);
+    return true;
+  }
+  const journalDir = defaultJournalDir(workspaceRoot);
+  const entry = pinFiles(journalDir, pinChanges(workspace.absRoot, plan.plans), { persistent: true, id: persistentPinId(member.name) });
+  const changed = plan.pins.filter((p) => p.from !== p.to);
   if (!entry || changed.length === 0) {
-    logger.info(`nx-uv pin: ${member.distributionName}: all ${pins.length} internal requirement(s) already pinned.`);
+    log.info(`nx-uv pin: ${member.distributionName}: all ${plan.pins.length} internal requirement(s) already pinned.`);
     return true;
   }
-  logger.info(`nx-uv pin: pinned ${changed.length} internal requirement(s) of ${member.distributionName} (until \`--restore\`):`);
+  log.info(`nx-uv pin: pinned ${changed.length} internal requirement(s) of ${member.distributionName} (until \`--restore\`):`);
   for (const p of changed) {
-    logger.info(
+    log.info(
       `  ${displayPath(workspaceRoot, path.join(workspace.absRoot, p.file))} [${formatKeyPath(p.keyPath)}] ${JSON.stringify(p.from)} -> ${JSON.stringify(p.to)}`,
     );
   }
-  logger.info(`  journal: ${displayPath(workspaceRoot, path.join(journalDir, `${entry.id}.json`))}`);
+  log.info(`  journal: ${displayPath(workspaceRoot, path.join(journalDir, `${entry.id}.json`))}`);
   return true;
 }
 
-function restore(context: ExecutorContext): boolean {
-  const journalDir = defaultJournalDir(context.root);
-  // Persistent entries (nx-uv pin) and leftovers of dead processes; never the pins of a running build.
+/** The version of every member as pin sees it: in its files, or from git tags (releaseVersions). */
+export async function pinVersions(workspace: UvWorkspace, context: ExecutorContext): Promise<ReadonlyMap<string, string>> {
+  return (await releaseVersions(workspace, tagSchemeOf(context, workspace))).versions;
+}
+
+async function pin(project: UvProject, context: ExecutorContext, deps: PinDependencies, log: ExecutorLogger): Promise<boolean> {
+  const { workspace, member, workspaceRoot } = project;
+  // The versions are needed (and read, git included) only for a package.
+  const versions = member.isPackage ? await (deps.versionsOf ?? pinVersions)(workspace, context) : new Map<string, string>();
+  return applyMemberPin(planMemberPin(workspace, member, versions), workspace, workspaceRoot, log);
+}
+
+/** `--restore`: every persistent entry and the leftovers of dead processes; never the pins of a running build. */
+export function restoreAllPins(workspaceRoot: string, log: ExecutorLogger): boolean {
+  const journalDir = defaultJournalDir(workspaceRoot);
   const restored: string[] = [];
   const unchanged: string[] = [];
   for (const entry of readJournal(journalDir)) {
@@ -67,19 +120,30 @@ function restore(context: ExecutorContext): boolean {
   restored.push(...leftovers.restored);
   unchanged.push(...leftovers.unchanged);
 
-  if (restored.length === 0 && unchanged.length === 0) logger.info('nx-uv pin --restore: no files are pinned; nothing to restore.');
-  for (const file of restored) logger.info(`nx-uv pin --restore: restored ${displayPath(context.root, file)}`);
-  for (const file of unchanged) logger.info(`nx-uv pin --restore: ${displayPath(context.root, file)} was already original`);
+  if (restored.length === 0 && unchanged.length === 0) log.info('nx-uv pin --restore: no files are pinned; nothing to restore.');
+  for (const file of restored) log.info(`nx-uv pin --restore: restored ${displayPath(workspaceRoot, file)}`);
+  for (const file of unchanged) log.info(`nx-uv pin --restore: ${displayPath(workspaceRoot, file)} was already original`);
   const busy = readJournal(journalDir);
   for (const entry of busy) {
-    logger.warn(
-      `nx-uv pin --restore: left ${entry.files.map((f) => displayPath(context.root, f.file)).join(', ')} pinned: ` +
+    log.warn(
+      `nx-uv pin --restore: left ${entry.files.map((f) => displayPath(workspaceRoot, f.file)).join(', ')} pinned: ` +
         `running process ${entry.pid} (since ${entry.startedAt}) is using those pins and restores them itself when it ends.`,
     );
   }
   return true;
 }
 
+/** The executor with its dependencies injectable (the batch gives each task its log and shares the reads). */
+export async function runPinExecutor(options: PinExecutorOptions, context: ExecutorContext, deps: PinDependencies = {}): Promise<ExecutorResult> {
+  const log = deps.logger ?? logger;
+  return runNxUvExecutor(
+    options.restore ? 'pin --restore' : 'pin',
+    context,
+    async () => (options.restore ? restoreAllPins(context.root, log) : pin(resolveUvProject(context, deps.loadWorkspace), context, deps, log)),
+    log,
+  );
+}
+
 export default async function pinExecutor(options: PinExecutorOptions, context: ExecutorContext): Promise<ExecutorResult> {
-  return runNxUvExecutor(options.restore ? 'pin --restore' : 'pin', context, async () => (options.restore ? restore(context) : pin(context)));
+  return runPinExecutor(options, context);
 }

@@ -41,6 +41,15 @@ export class TaskLog implements ExecutorLogger {
   }
 }
 
+/** `fn` called once per key, its value kept (a batch reads each uv workspace, and its versions, once for all its tasks). */
+export function oncePerKey<K, V>(fn: (key: K) => V): (key: K) => V {
+  const memo = new Map<K, V>();
+  return (key) => {
+    if (!memo.has(key)) memo.set(key, fn(key));
+    return memo.get(key)!;
+  };
+}
+
 /** The ExecutorContext of one task of the batch (Nx gives the batch one context, without a project). */
 export function taskContext(context: ExecutorContext, task: Task): ExecutorContext {
   const { project, target, configuration } = task.target;
@@ -67,6 +76,10 @@ export interface RunBatchOptions {
   skipped: string;
   /** How a blocked dependency is described (`was not published either`). */
   notDone?: string;
+  /** The log a task starts with (a batch that worked on its tasks before runBatch passes what they said). */
+  logOf?: (id: string) => TaskLog | undefined;
+  /** When a task's work started, if before runBatch ran it. */
+  startTimeOf?: (id: string) => number | undefined;
 }
 
 export async function* runBatch(taskGraph: TaskGraph, options: RunBatchOptions): AsyncGenerator<BatchTaskOutcome> {
@@ -76,9 +89,9 @@ export async function* runBatch(taskGraph: TaskGraph, options: RunBatchOptions):
   const logs = new Map<string, TaskLog>();
   const times = new Map<string, { startTime: number; endTime?: number }>();
   const runTask = async (id: string): Promise<boolean> => {
-    const log = new TaskLog();
+    const log = options.logOf?.(id) ?? new TaskLog();
     logs.set(id, log);
-    const time: { startTime: number; endTime?: number } = { startTime: Date.now() };
+    const time: { startTime: number; endTime?: number } = { startTime: options.startTimeOf?.(id) ?? Date.now() };
     times.set(id, time);
     try {
       return await options.run(id, log);

@@ -26,10 +26,15 @@ export async function runNxUvExecutor(
     restoreLeftoverPins(context.root);
     return { success: await body() };
   } catch (err) {
-    const error = err instanceof Error ? err : new Error(String(err));
-    const where = context.projectName ? ` (${context.projectName})` : '';
-    log.error(`nx-uv ${executorName}${where} failed: ${error.message.replace(/^nx-uv: /, '')}`);
-    if (context.isVerbose && error.stack) log.error(error.stack);
+    reportExecutorError(executorName, context, err, log);
     return { success: false };
   }
+}
+
+/** How an executor reports its failure: `nx-uv <name> (<project>) failed: <message>` (the stack with --verbose). */
+export function reportExecutorError(executorName: string, context: ExecutorContext, err: unknown, log: ExecutorLogger): void {
+  const error = err instanceof Error ? err : new Error(String(err));
+  const where = context.projectName ? ` (${context.projectName})` : '';
+  log.error(`nx-uv ${executorName}${where} failed: ${error.message.replace(/^nx-uv: /, '')}`);
+  if (context.isVerbose && error.stack) log.error(error.stack);
 }

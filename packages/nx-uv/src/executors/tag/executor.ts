@@ -14,7 +14,18 @@ import { assertRemote, createAnnotatedTag, currentBranch, currentCommit, deleteL
 import { loadUvWorkspace, type Member, type UvWorkspace } from '../../workspace';
 import { tagUmbrella, umbrellaFormatFor } from './umbrella';
 import { isPrereleaseVersion, normalizeVersion, parseVersion } from '../../versioning';
-import { displayPath, outsideGroup, publishExclusion, releaseLabelOf, resolveUvProject, runNxUvExecutor, tagSchemeOf, type ExecutorResult } from '../shared';
+import {
+  displayPath,
+  outsideGroup,
+  publishExclusion,
+  releaseLabelOf,
+  resolveUvProject,
+  runNxUvExecutor,
+  tagSchemeOf,
+  type ExecutorLogger,
+  type ExecutorResult,
+  type UvProject,
+} from '../shared';
 import { tagScheme, type TagScheme } from '../../release/tag-scheme';
 import { vcsReleases } from '../../release/vcs-version';
 
@@ -86,32 +97,56 @@ export function releaseSpec(workspace: UvWorkspace, member: Member, version: str
   return { tag, version, name: `${member.distributionName} ${version}`, body: section ?? `Release ${member.distributionName} ${version}.\n`, prerelease };
 }
 
-async function relabelReleasePullRequest(client: GitHubClient, cwd: string, head: string, label: string): Promise<void> {
+async function relabelReleasePullRequest(client: GitHubClient, cwd: string, head: string, label: string, log: ExecutorLogger): Promise<void> {
   const base = (await currentBranch(cwd)) ?? (await client.getDefaultBranch());
   const pr = await client.findMergedReleasePullRequest({ base, mergeCommitSha: head, label });
   if (!pr) {
-    logger.info(`nx-uv tag: no merged release pull request labelled "${label}" for ${head.slice(0, 12)}; no label to move`);
+    log.info(`nx-uv tag: no merged release pull request labelled "${label}" for ${head.slice(0, 12)}; no label to move`);
     return;
   }
   await client.relabel(pr.number, label, RELEASE_LABEL_TAGGED);
-  logger.info(`nx-uv tag: labelled release pull request #${pr.number} "${RELEASE_LABEL_TAGGED}"`);
+  log.info(`nx-uv tag: labelled release pull request #${pr.number} "${RELEASE_LABEL_TAGGED}"`);
 }
 
-async function tag(options: TagExecutorOptions, context: ExecutorContext): Promise<boolean> {
-  const { workspace, member, workspaceRoot } = resolveUvProject(context);
+/** What `tag` makes for one member, worked out (and checked against the local tags) before anything is created. */
+export interface TagPlan {
+  member: Member;
+  version: string;
+  spec: ReleaseSpec;
+  /** The commit to tag (HEAD). */
+  head: string;
+  /** The release's tag, then a fixed group's per-package tags. */
+  allTags: string[];
+  /** Whether the release's tag is at HEAD already. */
+  existing: boolean;
+  /** Per-package tags still to create. */
+  missingExtra: string[];
+  remote: string;
+  releaseLabel: string;
+  /** Where git runs (the Nx workspace root). */
+  cwd: string;
+}
+
+/**
+ * Plans the tag of the project's member. Undefined when there is nothing to create (not a package,
+ * outside the group, excluded, no release, released by its group's lead or on an older commit, a dry
+ * run): it said why in `log`. Throws, creating nothing, when a per-package tag sits on another commit.
+ */
+export async function planTag(options: TagExecutorOptions, context: ExecutorContext, project: UvProject, log: ExecutorLogger): Promise<TagPlan | undefined> {
+  const { workspace, member, workspaceRoot } = project;
   if (!member.isPackage) {
-    logger.info(`nx-uv tag: ${member.distributionName || member.root} is not a package (uv does not build it); nothing to tag.`);
-    return true;
+    log.info(`nx-uv tag: ${member.distributionName || member.root} is not a package (uv does not build it); nothing to tag.`);
+    return undefined;
   }
   const outside = outsideGroup(context, workspace, member, options.group);
   if (outside) {
-    logger.info(`nx-uv tag: ${member.distributionName} is ${outside}: nothing to tag in this run.`);
-    return true;
+    log.info(`nx-uv tag: ${member.distributionName} is ${outside}: nothing to tag in this run.`);
+    return undefined;
   }
   const excluded = publishExclusion(context, workspace, member);
   if (excluded) {
-    logger.info(`nx-uv tag: ${member.distributionName} is excluded from publishing (${excluded}): no tag, no GitHub Release.`);
-    return true;
+    log.info(`nx-uv tag: ${member.distributionName} is excluded from publishing (${excluded}): no tag, no GitHub Release.`);
+    return undefined;
   }
   const remote = options.remote ?? 'origin';
   assertRemote(remote);
@@ -123,11 +158,11 @@ async function tag(options: TagExecutorOptions, context: ExecutorContext): Promi
     // The tag makes the version: the one `version` recorded in CHANGELOG.md.
     const release = (await vcsReleases(workspace, [member], scheme)).get(member.name);
     if (!release) {
-      logger.info(
+      log.info(
         `nx-uv tag: ${member.distributionName} takes its version from git tags (${member.version.plugin}) and has no release to tag: ` +
           'no release tag, and no version in its CHANGELOG.md (the version target writes one when it releases it).',
       );
-      return true;
+      return undefined;
     }
     version = release.version;
   } else {
@@ -135,11 +170,11 @@ async function tag(options: TagExecutorOptions, context: ExecutorContext): Promi
   }
   const group = scheme.groupOf(member.name);
   if (group && group.lead !== member.name) {
-    logger.info(
+    log.info(
       `nx-uv tag: ${member.distributionName} ${version} is released with fixed group ${group.name}: its tag ` +
         `${scheme.tagOf(member.name, version)} and GitHub Release are made by the tag target of ${group.lead}.`,
     );
-    return true;
+    return undefined;
   }
   const spec = releaseSpec(workspace, member, version, scheme);
   const head = await currentCommit(cwd);
@@ -160,83 +195,127 @@ async function tag(options: TagExecutorOptions, context: ExecutorContext): Promi
   const missingExtra = extraTags.filter((t) => !local.has(t));
 
   if (existing && existing.commit !== head) {
-    logger.info(
+    log.info(
       `nx-uv tag: ${member.distributionName} ${version} already released at ${spec.tag} (commit ${existing.commit.slice(0, 12)}); nothing new to release.`,
     );
-    return true;
+    return undefined;
   }
 
   if (options.dryRun) {
     const changelog = displayPath(workspaceRoot, path.join(workspace.absRoot, member.root, 'CHANGELOG.md'));
-    logger.info(
+    log.info(
       `nx-uv tag (dry run): ${existing ? `tag ${spec.tag} already at HEAD; would ensure` : `would create annotated tag ${spec.tag} at ${head.slice(0, 12)}, push it to ${remote}, and create`} the GitHub Release:`,
     );
-    logger.info(`  name: ${spec.name}${spec.prerelease ? ' (prerelease)' : ''}`);
-    logger.info(`  body (from ${changelog} or a fallback line):`);
-    for (const line of spec.body.trimEnd().split('\n')) logger.info(`    ${line}`);
-    if (extraTags.length > 0) logger.info(`  with the per-package tags ${extraTags.join(', ')}`);
-    logger.info(`  then move the merged release PR's label "${releaseLabel}" to "${RELEASE_LABEL_TAGGED}"`);
-    return true;
+    log.info(`  name: ${spec.name}${spec.prerelease ? ' (prerelease)' : ''}`);
+    log.info(`  body (from ${changelog} or a fallback line):`);
+    for (const line of spec.body.trimEnd().split('\n')) log.info(`    ${line}`);
+    if (extraTags.length > 0) log.info(`  with the per-package tags ${extraTags.join(', ')}`);
+    log.info(`  then move the merged release PR's label "${releaseLabel}" to "${RELEASE_LABEL_TAGGED}"`);
+    return undefined;
   }
+  return { member, version, spec, head, allTags, existing: existing !== undefined, missingExtra, remote, releaseLabel, cwd };
+}
 
-  // Settings and token first: nothing is created when the release could not be made.
-  const client = await gitHubClientFromEnv({
-    cwd,
-    remote,
-    log: { debug: () => undefined, info: () => undefined, warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
-  });
+/** The GitHub client of a run (settings and token checked: nothing is created when the release could not be made). */
+export function tagGitHubClient(cwd: string, remote: string, log: ExecutorLogger): Promise<GitHubClient> {
+  return gitHubClientFromEnv({ cwd, remote, log: { debug: () => undefined, info: () => undefined, warn: (m) => log.warn(m), error: (m) => log.error(m) } });
+}
 
-  // A tag the remote already has on another commit would make the push fail: say why, create nothing.
-  // Credentials for the network commands in their environment only (the workflow checks out without persisting any).
-  const auth = { env: await remoteAuthEnv(cwd, remote) };
-  for (const t of allTags) {
-    const onRemote = await remoteTagCommit(cwd, remote, t, auth);
-    if (onRemote !== undefined && onRemote !== head) {
+/** Credentials for the network commands, in their environment only (the workflow checks out without persisting any). */
+export async function tagRemoteAuth(cwd: string, remote: string): Promise<{ env: NodeJS.ProcessEnv }> {
+  return { env: await remoteAuthEnv(cwd, remote) };
+}
+
+/** A tag the remote already has on another commit would make the push fail: says why, creating nothing. */
+export async function assertRemoteTagsFree(plan: TagPlan, auth: { env: NodeJS.ProcessEnv }): Promise<void> {
+  for (const t of plan.allTags) {
+    const onRemote = await remoteTagCommit(plan.cwd, plan.remote, t, auth);
+    if (onRemote !== undefined && onRemote !== plan.head) {
       throw new Error(
-        `${remote} already has tag ${t} on commit ${onRemote.slice(0, 12)}, not on HEAD ${head.slice(0, 12)}: ` +
-          `${member.distributionName} ${version} was released from another commit. Fetch the tags (git fetch --tags ${remote}) ` +
+        `${plan.remote} already has tag ${t} on commit ${onRemote.slice(0, 12)}, not on HEAD ${plan.head.slice(0, 12)}: ` +
+          `${plan.member.distributionName} ${plan.version} was released from another commit. Fetch the tags (git fetch --tags ${plan.remote}) ` +
           'and release a new version, or delete the remote tag if that release was a mistake.',
       );
     }
   }
+}
+
+/** Creates the plan's local tags; returns those it created (to delete when the push fails). */
+export async function createPlannedTags(plan: TagPlan, log: ExecutorLogger): Promise<string[]> {
+  const { spec, head, cwd } = plan;
   const created: string[] = [];
-  if (existing) {
-    logger.info(`nx-uv tag: tag ${spec.tag} already at HEAD; not recreated`);
-  } else {
-    await createAnnotatedTag(cwd, spec.tag, `${spec.name}\n`, head);
-    created.push(spec.tag);
-    logger.info(`nx-uv tag: created tag ${spec.tag} at ${head.slice(0, 12)}`);
-  }
-  for (const t of missingExtra) {
-    await createAnnotatedTag(cwd, t, `${spec.name}\n`, head);
-    created.push(t);
-    logger.info(`nx-uv tag: created tag ${t} at ${head.slice(0, 12)} (a per-package tag of ${spec.tag})`);
-  }
   try {
-    await pushTags(cwd, remote, allTags, auth);
+    if (plan.existing) {
+      log.info(`nx-uv tag: tag ${spec.tag} already at HEAD; not recreated`);
+    } else {
+      await createAnnotatedTag(cwd, spec.tag, `${spec.name}\n`, head);
+      created.push(spec.tag);
+      log.info(`nx-uv tag: created tag ${spec.tag} at ${head.slice(0, 12)}`);
+    }
+    for (const t of plan.missingExtra) {
+      await createAnnotatedTag(cwd, t, `${spec.name}\n`, head);
+      created.push(t);
+      log.info(`nx-uv tag: created tag ${t} at ${head.slice(0, 12)} (a per-package tag of ${spec.tag})`);
+    }
   } catch (error) {
-    // No local tag from a failed push: a rerun starts from the same state.
-    for (const t of created) await deleteLocalTag(cwd, t).catch(() => undefined);
+    await deleteTags(cwd, created);
     throw error;
   }
-  logger.info(`nx-uv tag: pushed ${allTags.join(', ')} to ${remote}`);
+  return created;
+}
 
+/** Deletes local tags (after a failed push: a rerun starts from the same state). */
+export async function deleteTags(cwd: string, tags: readonly string[]): Promise<void> {
+  for (const t of tags) await deleteLocalTag(cwd, t).catch(() => undefined);
+}
+
+/** After the push: the plan's GitHub Release, then the release PR's label. */
+export async function releasePlannedTag(plan: TagPlan, client: GitHubClient, log: ExecutorLogger): Promise<void> {
+  const { spec, head } = plan;
+  log.info(`nx-uv tag: pushed ${plan.allTags.join(', ')} to ${plan.remote}`);
   const release = await client.createRelease({ tag: spec.tag, name: spec.name, body: spec.body, prerelease: spec.prerelease, targetCommitish: head });
   const verb = release.action === 'created' ? 'created' : release.action === 'updated' ? 'updated' : 'already up to date:';
-  logger.info(`nx-uv tag: ${verb} GitHub Release ${spec.name}${spec.prerelease ? ' (prerelease)' : ''} ${release.url}`);
+  log.info(`nx-uv tag: ${verb} GitHub Release ${spec.name}${spec.prerelease ? ' (prerelease)' : ''} ${release.url}`);
+  await relabelReleasePullRequest(client, plan.cwd, head, plan.releaseLabel, log);
+}
 
-  await relabelReleasePullRequest(client, cwd, head, releaseLabel);
+async function tag(options: TagExecutorOptions, context: ExecutorContext, log: ExecutorLogger): Promise<boolean> {
+  const plan = await planTag(options, context, resolveUvProject(context), log);
+  if (!plan) return true;
+  // Settings and token first: nothing is created when the release could not be made.
+  const client = await tagGitHubClient(plan.cwd, plan.remote, log);
+  const auth = await tagRemoteAuth(plan.cwd, plan.remote);
+  await assertRemoteTagsFree(plan, auth);
+  const created = await createPlannedTags(plan, log);
+  try {
+    await pushTags(plan.cwd, plan.remote, plan.allTags, auth);
+  } catch (error) {
+    // No local tag from a failed push: a rerun starts from the same state.
+    await deleteTags(plan.cwd, created);
+    throw error;
+  }
+  await releasePlannedTag(plan, client, log);
   return true;
 }
 
+/** The executor with its lines going to `log` (one task's own log in a batch). */
+export async function runTagExecutor(options: TagExecutorOptions, context: ExecutorContext, log: ExecutorLogger = logger): Promise<ExecutorResult> {
+  return runNxUvExecutor(
+    options.dryRun ? 'tag --dryRun' : 'tag',
+    context,
+    async () => {
+      const umbrella = umbrellaFormatFor(context);
+      if (!umbrella) return tag(options, context, log);
+      // The uv root project: its own package tag when it is a member, then the umbrella tag.
+      const isMember = loadUvWorkspace(umbrella.uvRoot).members.some((m) => m.root === '.');
+      const ok = isMember ? await tag(options, context, log) : true;
+      await tagUmbrella(options, context, umbrella.format, umbrella.uvRoot, log);
+      return ok;
+    },
+    log,
+  );
+}
+
 export default async function tagExecutor(options: TagExecutorOptions, context: ExecutorContext): Promise<ExecutorResult> {
-  return runNxUvExecutor(options.dryRun ? 'tag --dryRun' : 'tag', context, async () => {
-    const umbrella = umbrellaFormatFor(context);
-    if (!umbrella) return tag(options, context);
-    // The uv root project: its own package tag when it is a member, then the umbrella tag.
-    const isMember = loadUvWorkspace(umbrella.uvRoot).members.some((m) => m.root === '.');
-    const ok = isMember ? await tag(options, context) : true;
-    await tagUmbrella(options, context, umbrella.format, umbrella.uvRoot);
-    return ok;
-  });
+  return runTagExecutor(options, context);
 }

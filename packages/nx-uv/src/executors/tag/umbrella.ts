@@ -11,7 +11,7 @@ import { gitHubClientFromEnv } from '../../forge';
 import { assertRemote, createAnnotatedTag, currentCommit, deleteLocalTag, listTags, pushTags, remoteAuthEnv, remoteTagCommit } from '../../git';
 import { planUmbrella } from '../../release/umbrella';
 import { findUvWorkspaceRoot, loadUvWorkspace } from '../../workspace';
-import { nxProjectOf, nxUvPluginOptions, tagSchemeOf } from '../shared';
+import { nxProjectOf, nxUvPluginOptions, tagSchemeOf, type ExecutorLogger } from '../shared';
 
 /** The umbrella format when the context's project is the uv root and the option is set. */
 export function umbrellaFormatFor(context: ExecutorContext): { format: string; uvRoot: string } | undefined {
@@ -22,7 +22,13 @@ export function umbrellaFormatFor(context: ExecutorContext): { format: string; u
   return uvRoot !== undefined && path.resolve(uvRoot) === path.resolve(absProjectRoot) ? { format, uvRoot } : undefined;
 }
 
-export async function tagUmbrella(options: { dryRun?: boolean; remote?: string }, context: ExecutorContext, format: string, uvRoot: string): Promise<void> {
+export async function tagUmbrella(
+  options: { dryRun?: boolean; remote?: string },
+  context: ExecutorContext,
+  format: string,
+  uvRoot: string,
+  log: ExecutorLogger = logger,
+): Promise<void> {
   const remote = options.remote ?? 'origin';
   assertRemote(remote);
   const ws = loadUvWorkspace(uvRoot);
@@ -30,7 +36,7 @@ export async function tagUmbrella(options: { dryRun?: boolean; remote?: string }
   const head = await currentCommit(cwd);
   const plan = planUmbrella(format, tagSchemeOf(context, ws), await listTags(cwd, undefined, { mergedInto: head }), head);
   if (!plan) {
-    logger.info(`nx-uv tag: no package release tag points at HEAD ${head.slice(0, 12)}: no umbrella tag (${format}) to make.`);
+    log.info(`nx-uv tag: no package release tag points at HEAD ${head.slice(0, 12)}: no umbrella tag (${format}) to make.`);
     return;
   }
   const parts = plan.releases.map((r) => {
@@ -42,7 +48,7 @@ export async function tagUmbrella(options: { dryRun?: boolean; remote?: string }
   const body = `${parts.join('\n').trimEnd()}\n`;
   const listed = plan.releases.map((r) => `${r.member} ${r.version}`).join(', ');
   if (options.dryRun) {
-    logger.info(
+    log.info(
       `nx-uv tag (dry run): ${plan.existing ? `umbrella tag ${plan.tag} already at HEAD; would ensure` : `would create the umbrella tag ${plan.tag} at ${head.slice(0, 12)}, push it to ${remote}, and create`} its GitHub Release (${listed}).`,
     );
     return;
@@ -50,7 +56,7 @@ export async function tagUmbrella(options: { dryRun?: boolean; remote?: string }
   const client = await gitHubClientFromEnv({
     cwd,
     remote,
-    log: { debug: () => undefined, info: () => undefined, warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
+    log: { debug: () => undefined, info: () => undefined, warn: (m) => log.warn(m), error: (m) => log.error(m) },
   });
   const auth = { env: await remoteAuthEnv(cwd, remote) };
   const onRemote = await remoteTagCommit(cwd, remote, plan.tag, auth);
@@ -67,9 +73,9 @@ export async function tagUmbrella(options: { dryRun?: boolean; remote?: string }
     if (!plan.existing) await deleteLocalTag(cwd, plan.tag).catch(() => undefined);
     throw error;
   }
-  logger.info(`nx-uv tag: ${plan.existing ? 'umbrella tag already at HEAD' : 'created and pushed the umbrella tag'} ${plan.tag} (${listed})`);
+  log.info(`nx-uv tag: ${plan.existing ? 'umbrella tag already at HEAD' : 'created and pushed the umbrella tag'} ${plan.tag} (${listed})`);
   const release = await client.createRelease({ tag: plan.tag, name: plan.tag, body, prerelease: plan.prerelease, targetCommitish: head });
-  logger.info(
+  log.info(
     `nx-uv tag: ${release.action === 'created' ? 'created' : release.action === 'updated' ? 'updated' : 'already up to date:'} GitHub Release ${plan.tag} ${release.url}`,
   );
 }

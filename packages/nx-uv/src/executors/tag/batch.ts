@@ -1,0 +1,162 @@
+/**
+ * The batch implementation of `nx-uv:tag`: every tag task of a run in ONE process, and every tag in
+ * ONE `git push --atomic`.
+ *
+ *   1. plan: each package task is planned as the executor plans it (planTag), the uv workspace read
+ *      once; a task with nothing to tag (or a dry run) says why and succeeds; a task whose plan fails
+ *      fails alone.
+ *   2. tag and push, per remote: the GitHub client is made once (settings and token checked before
+ *      anything is created); each task's tags are checked against the remote (a tag there on another
+ *      commit fails only that task) and created locally; then all of them go in one atomic push. When
+ *      the push fails, no tag was pushed: every local tag created for it is deleted and every task of
+ *      that push fails with the push's error.
+ *   3. release, through runBatch in dependency order: each pushed task's GitHub Release and the
+ *      release PR's label, with the executor's lines; the uv root project's task when `umbrellaTag` is
+ *      set runs the executor itself, after every package's (its dependsOn), as without a batch.
+ */
+import type { ExecutorContext, TaskGraph } from '@nx/devkit';
+import { pushTags } from '../../git';
+import type { GitHubClient } from '../../forge';
+import { loadUvWorkspace, type UvWorkspace } from '../../workspace';
+import { reportExecutorError, resolveUvProject, runNxUvExecutor } from '../shared';
+import { oncePerKey, runBatch, TaskLog, taskContext, type BatchTaskOutcome } from '../shared/batch';
+import {
+  assertRemoteTagsFree,
+  createPlannedTags,
+  deleteTags,
+  planTag,
+  releasePlannedTag,
+  runTagExecutor,
+  tagGitHubClient,
+  tagRemoteAuth,
+  type TagExecutorOptions,
+  type TagPlan,
+} from './executor';
+import { umbrellaFormatFor } from './umbrella';
+
+export interface TagBatchDependencies {
+  /** Reads a uv workspace (default: from disk); called once per uv root for the whole batch. */
+  loadWorkspace?: (uvRoot: string) => UvWorkspace;
+}
+
+interface TaskState {
+  id: string;
+  context: ExecutorContext;
+  log: TaskLog;
+  startTime: number;
+  ok: boolean;
+  /** Runs the executor itself in step 3 (the uv root project's umbrella tag). */
+  whole: boolean;
+  plan?: TagPlan;
+  /** Pushed: its release is made in step 3. */
+  client?: GitHubClient;
+}
+
+/** The batch with its dependencies injectable (tests count the workspace reads). */
+export async function* runTagBatch(
+  taskGraph: TaskGraph,
+  inputs: Record<string, TagExecutorOptions>,
+  context: ExecutorContext,
+  deps: TagBatchDependencies = {},
+): AsyncGenerator<BatchTaskOutcome> {
+  const loadWorkspace = oncePerKey(deps.loadWorkspace ?? loadUvWorkspace);
+  const fail = (task: TaskState, err: unknown) => {
+    task.ok = false;
+    reportExecutorError(inputs[task.id]?.dryRun ? 'tag --dryRun' : 'tag', task.context, err, task.log);
+  };
+
+  // 1. Plan every package task.
+  const tasks: TaskState[] = [];
+  for (const id of Object.keys(taskGraph.tasks)) {
+    const options = inputs[id] ?? {};
+    const task: TaskState = { id, context: taskContext(context, taskGraph.tasks[id]), log: new TaskLog(), startTime: Date.now(), ok: true, whole: false };
+    tasks.push(task);
+    let umbrella = false;
+    const result = await runNxUvExecutor(
+      options.dryRun ? 'tag --dryRun' : 'tag',
+      task.context,
+      async () => {
+        umbrella = umbrellaFormatFor(task.context) !== undefined;
+        if (!umbrella) task.plan = await planTag(options, task.context, resolveUvProject(task.context, loadWorkspace), task.log);
+        return true;
+      },
+      task.log,
+    );
+    task.ok = result.success;
+    task.whole = umbrella && result.success;
+  }
+
+  // 2. Tag and push, per remote.
+  const byRemote = new Map<string, TaskState[]>();
+  for (const task of tasks) {
+    if (!task.ok || !task.plan) continue;
+    const key = `${task.plan.cwd}\0${task.plan.remote}`;
+    byRemote.set(key, [...(byRemote.get(key) ?? []), task]);
+  }
+  for (const group of byRemote.values()) await tagAndPush(group, fail);
+
+  // 3. Releases (and the umbrella task), in dependency order.
+  const byId = new Map(tasks.map((t) => [t.id, t]));
+  yield* runBatch(taskGraph, {
+    name: 'tag',
+    limit: 1,
+    skipped: 'nothing tagged',
+    notDone: 'was not tagged either',
+    logOf: (id) => byId.get(id)?.log,
+    startTimeOf: (id) => byId.get(id)?.startTime,
+    run: async (id, log) => {
+      const task = byId.get(id)!;
+      if (task.whole) return (await runTagExecutor(inputs[id] ?? {}, task.context, log)).success;
+      if (!task.ok || !task.plan || !task.client) return task.ok;
+      const { plan, client } = task;
+      return (await runNxUvExecutor('tag', task.context, async () => (await releasePlannedTag(plan, client, log), true), log)).success;
+    },
+  });
+}
+
+/** Step 2 for the tasks of one remote: one client, each task's tags checked and created, one atomic push. */
+async function tagAndPush(group: TaskState[], fail: (task: TaskState, err: unknown) => void): Promise<void> {
+  const { cwd, remote } = group[0].plan!;
+  let client: GitHubClient;
+  let auth: { env: NodeJS.ProcessEnv };
+  try {
+    // Settings and token first: nothing is created when the releases could not be made.
+    client = await tagGitHubClient(cwd, remote, group[0].log);
+    auth = await tagRemoteAuth(cwd, remote);
+  } catch (err) {
+    for (const task of group) fail(task, err);
+    return;
+  }
+  const ready: { task: TaskState; created: string[] }[] = [];
+  for (const task of group) {
+    try {
+      await assertRemoteTagsFree(task.plan!, auth);
+      ready.push({ task, created: await createPlannedTags(task.plan!, task.log) });
+    } catch (err) {
+      fail(task, err);
+    }
+  }
+  if (ready.length === 0) return;
+  try {
+    await pushTags(cwd, remote, [...new Set(ready.flatMap((r) => r.task.plan!.allTags))], auth);
+  } catch (err) {
+    // Atomic: nothing was pushed. No local tag from a failed push: a rerun starts from the same state.
+    await deleteTags(
+      cwd,
+      ready.flatMap((r) => r.created),
+    );
+    for (const { task } of ready) fail(task, err);
+    return;
+  }
+  for (const { task } of ready) task.client = client;
+}
+
+/** Nx's batch entry point: (task graph, options per task id, overrides, context) → results as they come. */
+export default async function* tagBatch(
+  taskGraph: TaskGraph,
+  inputs: Record<string, TagExecutorOptions>,
+  _overrides: TagExecutorOptions,
+  context: ExecutorContext,
+): AsyncGenerator<BatchTaskOutcome> {
+  yield* runTagBatch(taskGraph, inputs, context);
+}
