@@ -1,17 +1,18 @@
 /**
  * The batch implementation of `nx-uv:version`: every version task of a run in ONE process instead of
- * one Node process per package. Each task runs the version executor as it is (the plan is computed
- * once and shared, each task writes its own part, the task that completes the plan runs `uv lock`), in
- * dependency order, one at a time (they take turns on one lock anyway), each with its own output.
+ * one Node process per package. Each task runs the version executor with a shared session: the
+ * workspace is read, the plan prepared and the tree checked once; each task writes its own part, in
+ * dependency order, one at a time; the last task runs `uv lock` once. Each task keeps its own output.
  *
  * A dry run also prints its report (the whole plan, dry-run-report.ts) once on the batch's own
  * output, apart from every task's: Nx's static output styles show it even where they collapse the
  * output of successful tasks (Nx 23.3+ in CI logs); the report file holds it in every style.
  */
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
-import { runBatch, taskContext, type BatchTaskOutcome } from '../shared/batch';
+import { oncePerKey, runBatch, taskContext, type BatchTaskOutcome } from '../shared/batch';
+import { loadUvWorkspace } from '../../workspace';
 import { DRY_RUN_REPORT } from './dry-run-report';
-import { runVersionExecutor, type VersionExecutorOptions, type VersionRunHooks } from './executor';
+import { runVersionExecutor, versionSession, type VersionExecutorOptions, type VersionRunHooks } from './executor';
 
 /** The batch, printing the dry-run report with `write` (tests capture it). */
 export function versionBatchWith(write: (text: string) => void) {
@@ -23,6 +24,11 @@ export function versionBatchWith(write: (text: string) => void) {
   ): AsyncGenerator<BatchTaskOutcome> {
     const hooks: VersionRunHooks = {
       onDryRunReport: (report) => write(`\n${report}(also in ${DRY_RUN_REPORT})\n\n`),
+      // The workspace read and the plan prepared once, `uv lock` once, by the last task.
+      session: versionSession(
+        Object.keys(taskGraph.tasks).length,
+        oncePerKey((uvRoot: string) => loadUvWorkspace(uvRoot)),
+      ),
     };
     yield* runBatch(taskGraph, {
       name: 'version',

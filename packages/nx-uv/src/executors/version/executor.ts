@@ -49,6 +49,29 @@ export interface VersionExecutorOptions extends PlanExecutorOptions {
 export interface VersionRunHooks {
   /** Called with the dry-run report when this process writes it (once per plan). */
   onDryRunReport?: (report: string) => void;
+  /** The batch's shared state: the plan is prepared once and `uv lock` runs once, in its last task. */
+  session?: VersionSession;
+}
+
+/** What the tasks of one batch share (versionSession()). */
+export interface VersionSession {
+  /** Reads a uv workspace once for the whole batch. */
+  load: (uvRoot: string) => UvWorkspace;
+  /** The plan of a workspace with given options, computed (or read) and its tree checked once. */
+  prepared: Map<string, Promise<PreparedPlan>>;
+  /** Version tasks of the batch still to run; the one that brings it to 0 finishes the plans. */
+  remaining: number;
+  /** Workspaces this batch wrote into, by uv root: their plans are finished (uv lock) by the last task. */
+  touched: Map<string, { ws: UvWorkspace; plan: ReleasePlan; editOptions: ReturnType<typeof editOptionsFor>; wrote: boolean }>;
+}
+
+interface PreparedPlan {
+  cached: CachedPlan;
+}
+
+/** A fresh session for a batch of `tasks` version tasks. */
+export function versionSession(tasks: number, load: (uvRoot: string) => UvWorkspace): VersionSession {
+  return { load, prepared: new Map(), remaining: tasks, touched: new Map() };
 }
 
 /** Plans computed by dry runs in this process (never written to disk), by cache key. */
@@ -99,7 +122,9 @@ export async function runVersionExecutor(
     'version',
     context,
     async () => {
-      const { workspace: ws, member, workspaceRoot: nxRoot } = resolveUvProject(context);
+      const session = hooks.session;
+      const { workspace: ws, member, workspaceRoot: nxRoot } = session ? resolveUvProject(context, session.load) : resolveUvProject(context);
+      if (session && !options.dryRun) session.remaining -= 1;
       if (!member.isPackage) {
         log.info(`nx-uv version: ${member.distributionName || member.root} is not a package (uv does not build it); nothing to version.`);
         return true;
@@ -140,30 +165,53 @@ export async function runVersionExecutor(
       }
 
       return withFileLock(versionLockFile(nxRoot), async () => {
-        const { key, head } = await planKey(ws, planOptions);
-        const gitRoot = await gitTopLevel(ws.absRoot);
-        let cached = readCachedPlan(nxRoot, key);
-        if (!cached) {
-          await assertTree(ws, gitRoot, nxRoot, new Set());
-          cached = await newCachedPlan(ws, planOptions, key, head);
-          writeCachedPlan(nxRoot, cached);
-        } else {
-          const allowed = new Set([...planFiles(ws, cached.plan), 'uv.lock'].map((f) => toPosix(path.relative(gitRoot, path.join(ws.absRoot, f)))));
-          await assertTree(ws, gitRoot, nxRoot, allowed);
+        const prepare = async (): Promise<PreparedPlan> => {
+          const { key, head } = await planKey(ws, planOptions);
+          const gitRoot = await gitTopLevel(ws.absRoot);
+          let cached = readCachedPlan(nxRoot, key);
+          if (!cached) {
+            await assertTree(ws, gitRoot, nxRoot, new Set());
+            cached = await newCachedPlan(ws, planOptions, key, head);
+            writeCachedPlan(nxRoot, cached);
+          } else {
+            const allowed = new Set([...planFiles(ws, cached.plan), 'uv.lock'].map((f) => toPosix(path.relative(gitRoot, path.join(ws.absRoot, f)))));
+            await assertTree(ws, gitRoot, nxRoot, allowed);
+          }
+          return { cached };
+        };
+        // In a batch, the plan is prepared (and the tree checked) once: only this process writes meanwhile.
+        const sessionKey = `${nxRoot}\0${ws.absRoot}\0${JSON.stringify({ ...planOptions, env: undefined })}`;
+        let preparing = session?.prepared.get(sessionKey);
+        if (session && !preparing) {
+          preparing = prepare();
+          session.prepared.set(sessionKey, preparing);
         }
+        const { cached } = await (preparing ?? prepare());
         const plan = cached.plan;
         const editOptions = editOptionsFor(planOptions, cached.date, cached.repoUrl);
         const edits = planFileEdits(ws, plan, diskText(ws), { ...editOptions, only: member.name });
         writeEdits(ws, edits);
         const written = edits.map((e) => uvRel(e.file));
-        const pending = planFileEdits(ws, plan, diskText(ws), editOptions);
-        if (edits.length > 0 && pending.length === 0 && (await relock(ws))) written.push(uvRel('uv.lock'));
-
         const lines = describe(plan, member.name);
-        lines.push(written.length === 0 ? '  nothing to write' : `  wrote: ${written.join(', ')}`);
-        if (edits.length > 0 && pending.length > 0) {
-          lines.push(`  uv.lock: left to the version task that completes the plan (pending: ${pending.map((e) => uvRel(e.file)).join(', ')})`);
+        const later: string[] = [];
+        const finish = async (target: UvWorkspace, targetPlan: ReleasePlan, options: typeof editOptions, wrote: boolean): Promise<void> => {
+          const pending = planFileEdits(target, targetPlan, diskText(target), options);
+          if (wrote && pending.length === 0 && (await relock(target))) written.push(uvRel('uv.lock'));
+          if (wrote && pending.length > 0) {
+            later.push(`  uv.lock: left to the version task that completes the plan (pending: ${pending.map((e) => uvRel(e.file)).join(', ')})`);
+          }
+        };
+        if (session) {
+          // One `uv lock` for the whole batch, by its last task, once every task has written its part.
+          const seen = session.touched.get(ws.absRoot);
+          session.touched.set(ws.absRoot, { ws, plan, editOptions, wrote: (seen?.wrote ?? false) || edits.length > 0 });
+          if (session.remaining === 0) {
+            for (const t of session.touched.values()) await finish(t.ws, t.plan, t.editOptions, t.wrote);
+          }
+        } else {
+          await finish(ws, plan, editOptions, edits.length > 0);
         }
+        lines.push(written.length === 0 ? '  nothing to write' : `  wrote: ${written.join(', ')}`, ...later);
         log.info(`nx-uv version: ${lines.join('\n')}`);
         return true;
       });
