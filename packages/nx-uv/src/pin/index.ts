@@ -4,6 +4,7 @@ export {
   JOURNAL_FORMAT,
   checkPins,
   PinRestoreError,
+  isPinRestoreFailure,
   defaultJournalDir,
   hasJournal,
   pinChanges,

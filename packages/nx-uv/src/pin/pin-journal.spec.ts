@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { makeTempDir, writeTree } from '../testing/tools';
 import {
+  isPinRestoreFailure,
   PinRestoreError,
   defaultJournalDir,
   hasJournal,
@@ -203,13 +204,14 @@ describe('withPins', () => {
     expect(process.listenerCount('SIGTERM')).toBe(0);
   });
 
-  it('reports a restore conflict together with the error of fn', async () => {
-    await expect(
-      withPins(journalDir, pinChanges(root, PLANS), async () => {
-        fs.appendFileSync(path.join(root, 'a/pyproject.toml'), '# user edit\n');
-        throw new Error('uv build failed');
-      }),
-    ).rejects.toThrow(/changed after nx-uv pinned it[\s\S]*while handling an earlier error: uv build failed/);
+  it('reports a restore conflict together with the error of fn, recognisably as a restore failure (typed, not by its text)', async () => {
+    const error = await withPins(journalDir, pinChanges(root, PLANS), async () => {
+      fs.appendFileSync(path.join(root, 'a/pyproject.toml'), '# user edit\n');
+      throw new Error('uv build failed');
+    }).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/changed after nx-uv pinned it[\s\S]*while handling an earlier error: uv build failed/);
+    expect(isPinRestoreFailure(error)).toBe(true);
+    expect(isPinRestoreFailure(new Error('while handling an earlier error: x'))).toBe(false);
     expect(read('c/pyproject.toml')).toBe(C_TOML);
   });
 });

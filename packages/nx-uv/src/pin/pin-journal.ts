@@ -88,6 +88,13 @@ export interface PinConflict {
 }
 
 /** Some files could not be restored because the user changed them after pinning; nothing was overwritten. */
+const EARLIER_ERROR = Symbol('nx-uv: the error during which restoring failed');
+
+/** Did putting the pinned files back fail (on its own, or while another error was handled)? */
+export function isPinRestoreFailure(error: unknown): boolean {
+  return error instanceof PinRestoreError || (typeof error === 'object' && error !== null && EARLIER_ERROR in error);
+}
+
 export class PinRestoreError extends Error {
   constructor(
     message: string,
@@ -527,7 +534,7 @@ export async function withPins<T>(
       restoreNow();
     } catch (restoreErr) {
       (restoreErr as Error).message += `\n(while handling an earlier error: ${(err as Error)?.message ?? String(err)})`;
-      throw restoreErr;
+      throw Object.assign(restoreErr as Error, { [EARLIER_ERROR]: err });
     }
     throw err;
   }

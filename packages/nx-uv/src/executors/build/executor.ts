@@ -15,7 +15,7 @@ import {
   defaultJournalDir,
   lockedRequirementNotice,
   pinChanges,
-  PinRestoreError,
+  isPinRestoreFailure,
   planWorkspacePins,
   withPins,
   type PinPlan,
@@ -222,7 +222,7 @@ async function build(
       if (context.isVerbose) log.info((result.stderr + result.stdout).trim());
     } catch (err) {
       // Only a failure of uv itself is reported as one; pinning or restoring errors speak for themselves.
-      if (state.uv !== 'running' || err instanceof PinRestoreError || /while handling an earlier error/.test((err as Error).message)) throw err;
+      if (state.uv !== 'running' || isPinRestoreFailure(err)) throw err;
       throw uvBuildFailure(plan, err);
     }
     await finishBuild(plan, staging, log);
