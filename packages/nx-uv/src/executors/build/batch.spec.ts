@@ -5,7 +5,7 @@
  * (pkg-a ← Pkg_B ← pkg-c, every member a package: one `uv build --all-packages`) and `mixed` (plus
  * `scripts`, no package: uv would build it too, so each member is built alone).
  */
-import { logger, type Task, type TaskGraph } from '@nx/devkit';
+import { logger, type TaskGraph } from '@nx/devkit';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { defaultJournalDir, hasJournal, pinChanges, pinFiles, planWorkspacePins, restorePins } from '../../pin';
@@ -25,37 +25,17 @@ import {
 import buildBatch, { buildAllAtOnce, runBuildBatch } from './batch';
 import { runBuildExecutor, uvBuildArgs } from './executor';
 import { runUv } from '../../uv';
+import { collectBatch, independentTaskGraph } from '../shared/__fixtures__/batch-tasks';
 
 const ID = (project: string) => `${project}:build`;
 const PACKAGES = ['pkg-a', 'pkg-b', 'pkg-c'];
 
 /** The task graph of `nx run-many -t build` (build has no dependsOn). */
 function buildTaskGraph(projects: readonly string[]): TaskGraph {
-  const tasks: Record<string, Task> = {};
-  for (const project of projects) {
-    tasks[ID(project)] = {
-      id: ID(project),
-      target: { project, target: 'build' },
-      overrides: {},
-      outputs: [],
-      projectRoot: PROJECTS[project],
-      cache: true,
-      parallelism: true,
-    };
-  }
-  return {
-    roots: Object.keys(tasks),
-    tasks,
-    dependencies: Object.fromEntries(Object.keys(tasks).map((id) => [id, []])),
-    continuousDependencies: Object.fromEntries(Object.keys(tasks).map((id) => [id, []])),
-  };
+  return independentTaskGraph('build', projects, { cache: true });
 }
 
-async function collect(results: AsyncIterable<BatchTaskOutcome>): Promise<Record<string, BatchTaskOutcome['result']>> {
-  const out: Record<string, BatchTaskOutcome['result']> = {};
-  for await (const r of results) out[r.task] = r.result;
-  return out;
-}
+const collect = collectBatch;
 
 function dists(dir: string): string[] {
   return fs.existsSync(dir)

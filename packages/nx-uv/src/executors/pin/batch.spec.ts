@@ -3,7 +3,7 @@
  * without a project), over the executors' fixture workspace (pkg-a ← Pkg_B ← pkg-c, `scripts` not a
  * package): the same files and the same lines per task as the per-task executor.
  */
-import { logger, type Task, type TaskGraph } from '@nx/devkit';
+import { logger, type TaskGraph } from '@nx/devkit';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { defaultJournalDir, hasJournal, readJournal, restorePins } from '../../pin';
@@ -13,7 +13,6 @@ import type { BatchTaskOutcome } from '../shared/batch';
 import {
   captureLogger,
   executorContext,
-  PROJECTS,
   PYPROJECT_B,
   PYPROJECT_C,
   snapshotPyprojects,
@@ -22,37 +21,17 @@ import {
 } from '../shared/__fixtures__/uv-workspace';
 import pinBatch, { runPinBatch } from './batch';
 import { runPinExecutor, type PinExecutorOptions } from './executor';
+import { collectBatch, independentTaskGraph } from '../shared/__fixtures__/batch-tasks';
 
 const ID = (project: string) => `${project}:pin`;
 const MEMBERS = ['pkg-a', 'pkg-b', 'pkg-c', 'scripts'];
 
 /** The task graph of `nx run-many -t pin` (pin has no dependsOn). */
 function pinTaskGraph(projects: readonly string[] = MEMBERS): TaskGraph {
-  const tasks: Record<string, Task> = {};
-  for (const project of projects) {
-    tasks[ID(project)] = {
-      id: ID(project),
-      target: { project, target: 'pin' },
-      overrides: {},
-      outputs: [],
-      projectRoot: PROJECTS[project],
-      cache: false,
-      parallelism: true,
-    };
-  }
-  return {
-    roots: Object.keys(tasks),
-    tasks,
-    dependencies: Object.fromEntries(Object.keys(tasks).map((id) => [id, []])),
-    continuousDependencies: Object.fromEntries(Object.keys(tasks).map((id) => [id, []])),
-  };
+  return independentTaskGraph('pin', projects);
 }
 
-async function collect(results: AsyncIterable<BatchTaskOutcome>): Promise<Record<string, BatchTaskOutcome['result']>> {
-  const out: Record<string, BatchTaskOutcome['result']> = {};
-  for await (const r of results) out[r.task] = r.result;
-  return out;
-}
+const collect = collectBatch;
 
 const PINNED_B = PYPROJECT_B.replace(`"pkg-a[fast] >=1.0 ; python_version >= '3.8'"`, `"pkg-a[fast]==1.2.0; python_version >= '3.8'"`);
 const PINNED_C = PYPROJECT_C.replace(`['Pkg_B >=0.1']`, `['Pkg_B==0.3.0rc1']`).replace(

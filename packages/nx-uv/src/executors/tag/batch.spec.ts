@@ -3,17 +3,17 @@
  * without a project), on a real git repository with a bare `origin` whose pre-receive hook records
  * every push, against the GitHub fake (every request validated against GitHub's OpenAPI description).
  */
-import { logger, type Task, type TaskGraph } from '@nx/devkit';
+import { logger, type TaskGraph } from '@nx/devkit';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { preserveEnv } from '../../testing/executor-context';
 import { createTestRepo, GIT_TEST_IDENTITY, type TestRepo } from '../../testing/git-repo';
 import { startFakeGitHub, type FakeGitHub } from '../../testing/github-fake';
 import { loadUvWorkspace } from '../../workspace';
-import type { BatchTaskOutcome } from '../shared/batch';
-import { captureLogger, executorContext, PROJECTS, workspaceFiles, type LogCapture } from '../shared/__fixtures__/uv-workspace';
+import { captureLogger, executorContext, workspaceFiles, type LogCapture } from '../shared/__fixtures__/uv-workspace';
 import tagBatch, { runTagBatch } from './batch';
 import { runTagExecutor, type TagExecutorOptions } from './executor';
+import { collectBatch, independentTaskGraph } from '../shared/__fixtures__/batch-tasks';
 
 const REPO = 'octo-org/octo-repo';
 const ID = (project: string) => `${project}:tag`;
@@ -31,31 +31,10 @@ const ENV_KEYS = [
 
 /** The task graph of `nx run-many -t tag` (tag has no dependsOn on a package member). */
 function tagTaskGraph(projects: readonly string[] = MEMBERS): TaskGraph {
-  const tasks: Record<string, Task> = {};
-  for (const project of projects) {
-    tasks[ID(project)] = {
-      id: ID(project),
-      target: { project, target: 'tag' },
-      overrides: {},
-      outputs: [],
-      projectRoot: PROJECTS[project],
-      cache: false,
-      parallelism: true,
-    };
-  }
-  return {
-    roots: Object.keys(tasks),
-    tasks,
-    dependencies: Object.fromEntries(Object.keys(tasks).map((id) => [id, []])),
-    continuousDependencies: Object.fromEntries(Object.keys(tasks).map((id) => [id, []])),
-  };
+  return independentTaskGraph('tag', projects);
 }
 
-async function collect(results: AsyncIterable<BatchTaskOutcome>): Promise<Record<string, BatchTaskOutcome['result']>> {
-  const out: Record<string, BatchTaskOutcome['result']> = {};
-  for await (const r of results) out[r.task] = r.result;
-  return out;
-}
+const collect = collectBatch;
 
 let repo: TestRepo;
 let fake: FakeGitHub;
