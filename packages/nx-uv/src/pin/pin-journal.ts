@@ -20,6 +20,7 @@ import * as path from 'node:path';
 import { atomicWriteFileSync, fsyncDir, removeStrayTemps } from './atomic-write';
 import { applyPins, type PinPlan } from './plan';
 import { pidRunning } from '../process-temp';
+import { withFileLockSync } from '../file-lock';
 
 export const JOURNAL_FORMAT = 'nx-uv-pin-journal/1';
 
@@ -151,70 +152,12 @@ function defaultId(paths: readonly string[]): string {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// the lock: a file created exclusively, held only for the synchronous journal operations. Not
-// proper-lockfile: its lockSync cannot wait for a holder, and it tells a dead one only by age, where
-// a SIGKILLed pin must be taken over at once (sigkill.spec.ts). release/file-lock.ts is the async twin.
+// the lock: held only for the synchronous journal operations (src/file-lock.ts).
 
 const LOCK_NAME = '.lock';
-const LOCK_TIMEOUT_MS = 30_000;
-
-function lockIsStale(lock: string): boolean {
-  let text: string;
-  let mtime: number;
-  try {
-    text = fs.readFileSync(lock, 'utf8');
-    mtime = fs.statSync(lock).mtimeMs;
-  } catch {
-    return false; // gone already: just retry
-  }
-  const [pidText, host] = text.split('\n');
-  const pid = Number(pidText);
-  if (!Number.isInteger(pid) || pid <= 0 || host === undefined) return Date.now() - mtime > 5_000; // half-written
-  if (host !== os.hostname()) return Date.now() - mtime > 10_000;
-  if (pid === process.pid) throw new Error(`nx-uv internal error: ${lock} is already held by this process`);
-  return !pidRunning(pid);
-}
 
 function withLock<T>(journalDir: string, fn: () => T): T {
-  const lock = path.join(journalDir, LOCK_NAME);
-  const deadline = Date.now() + LOCK_TIMEOUT_MS;
-  for (;;) {
-    fs.mkdirSync(journalDir, { recursive: true });
-    try {
-      fs.writeFileSync(lock, `${process.pid}\n${os.hostname()}\n`, { flag: 'wx' });
-      break;
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'EEXIST' && code !== 'ENOENT') throw err;
-    }
-    if (lockIsStale(lock)) {
-      try {
-        fs.unlinkSync(lock);
-      } catch {
-        // another process removed it first
-      }
-      continue;
-    }
-    if (Date.now() > deadline) {
-      let holder = '?';
-      try {
-        holder = fs.readFileSync(lock, 'utf8').split('\n')[0];
-      } catch {
-        // gone
-      }
-      throw new Error(`${lock} has been held by process ${holder} for ${LOCK_TIMEOUT_MS / 1000}s; if no nx-uv process is running, delete it`);
-    }
-    sleepSync(25);
-  }
-  try {
-    return fn();
-  } finally {
-    try {
-      fs.unlinkSync(lock);
-    } catch {
-      // removed by hand
-    }
-  }
+  return withFileLockSync(path.join(journalDir, LOCK_NAME), fn);
 }
 
 // ---------------------------------------------------------------------------------------------------

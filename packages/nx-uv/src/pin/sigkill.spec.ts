@@ -15,7 +15,10 @@ const SRC = path.resolve(__dirname, '..');
 
 /** Transpiles src/pin, src/toml and the top-level modules they use (not specs) to CommonJS in `outDir`. */
 function compile(outDir: string): void {
-  const files: [string, string][] = [['.', 'process-temp.ts']];
+  const files: [string, string][] = [
+    ['.', 'process-temp.ts'],
+    ['.', 'file-lock.ts'],
+  ];
   for (const sub of ['pin', 'toml']) {
     for (const name of fs.readdirSync(path.join(SRC, sub))) files.push([sub, name]);
   }

@@ -25,7 +25,7 @@ export {
   type WritableVersionSource,
 } from './apply';
 export { fixedGroupsOf, resolveReleaseGroup, ReleaseGroupError, type NxProjectLike } from './group';
-export { withFileLock, type FileLockOptions } from './file-lock';
+export { withFileLock, type FileLockOptions } from '../file-lock';
 export { excludedMembers, memberExclusions, type Exclusion } from './exclusions';
 export { projectSelector, type ProjectMatcher } from './project-selector';
 export { newestChangelogVersion, vcsBuildEnv, vcsReleaseOf, vcsReleases, vcsTagAdvice, type VcsRelease } from './vcs-version';

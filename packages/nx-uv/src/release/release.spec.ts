@@ -217,9 +217,9 @@ describe('withFileLock', () => {
         );
       await Promise.all([task('a'), task('b'), task('c')]);
       expect(order.join(' ')).toMatch(/^(\w)\+ \1- (\w)\+ \2- (\w)\+ \3-$/);
-      fs.writeFileSync(file, JSON.stringify({ pid: 999999, hostname: require('node:os').hostname() }));
+      fs.writeFileSync(file, `999999\n${require('node:os').hostname()}\n`);
       await expect(withFileLock(file, async () => 'taken', { pollMs: 5, timeoutMs: 2000 })).resolves.toBe('taken');
-      fs.writeFileSync(file, JSON.stringify({ pid: process.pid, hostname: require('node:os').hostname() }));
+      fs.writeFileSync(file, `${process.pid}\n${require('node:os').hostname()}\n`);
       await expect(withFileLock(file, async () => 'no', { pollMs: 5, timeoutMs: 100 })).rejects.toThrow(/waited 0 s for the lock .*x\.lock/);
       expect(fs.existsSync(file)).toBe(true);
     } finally {
