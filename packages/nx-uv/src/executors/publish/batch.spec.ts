@@ -104,8 +104,19 @@ describe('publish batch implementation (real uv, real pypiserver)', () => {
     for (const secret of [TOKEN, Buffer.from(`__token__:${TOKEN}`).toString('base64')]) expect(everything).not.toContain(secret);
   });
 
-  it('dry run: every task succeeds with its own listing, nothing is uploaded', async () => {
-    const results = await run({ dryRun: true });
+  it('dry run: every task succeeds with its own listing, nothing is uploaded; one report file, printed once', async () => {
+    const printed: string[] = [];
+    const graph = publishTaskGraph();
+    const inputs = Object.fromEntries(Object.keys(graph.tasks).map((id) => [id, { dryRun: true }]));
+    outcomes = await collect(runPublishBatch(graph, inputs, batchContext(), { env, concurrency: 4, write: (t) => printed.push(t) }));
+    const results = Object.fromEntries(outcomes.map((o) => [o.task, o.result]));
+    const report = fs.readFileSync(path.join(root, '.nx-uv', 'publish-dry-run.txt'), 'utf8');
+    expect(report).toMatch(/^nx-uv publish \(dry run\): what `publish` would do\. Nothing was uploaded\./);
+    for (const id of Object.keys(graph.tasks)) expect(report).toContain(`> ${id}\n`);
+    expect(report).toMatch(/pkg_a-1\.2\.0\.tar\.gz .* — would be uploaded/);
+    expect(printed).toHaveLength(1);
+    expect(printed[0]).toContain('(also in .nx-uv/publish-dry-run.txt)');
+    expect(results[ID('pkg-a')].terminalOutput).toContain('(every task of this dry run: .nx-uv/publish-dry-run.txt)');
     expect(Object.keys(results).sort()).toEqual(['pkg-a', 'pkg-b', 'pkg-c', 'scripts'].map(ID));
     for (const r of Object.values(results)) expect(r).toMatchObject({ success: true, status: 'success' });
     expect(results[ID('pkg-a')].terminalOutput).toMatch(/pkg_a-1\.2\.0\.tar\.gz .* — would be uploaded/);

@@ -14,6 +14,9 @@
  * on the index (its upload, then until the index serves the files), not on this machine.
  */
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { STATE_DIR } from '../version/plan-cache';
 import { redact, secretsFromEnv } from '../../uv';
 import { loadUvWorkspace, type UvWorkspace } from '../../workspace';
 import { runBatch, taskContext, type BatchTaskOutcome } from '../shared/batch';
@@ -25,6 +28,8 @@ export type { BatchTaskOutcome, BatchTaskResult } from '../shared/batch';
 export interface PublishBatchDependencies extends Omit<PublishDependencies, 'logger' | 'loadWorkspace'> {
   /** How many tasks publish at once (default: batchConcurrency(env)). */
   concurrency?: number;
+  /** Where a dry run's report is printed once (default: the batch's stdout). */
+  write?: (text: string) => void;
   /** Reads a uv workspace (default: from disk); called once per uv root for the whole batch. */
   loadWorkspace?: (uvRoot: string) => UvWorkspace;
 }
@@ -60,14 +65,18 @@ export async function* runPublishBatch(
     }
     return workspace;
   };
-  yield* runBatch(taskGraph, {
+  // A dry run's lines are hidden by Nx's default terminal output (as for version): every task's lines
+  // also go to one report file, named in each task's output, and printed once on the batch's output.
+  const dryRun = Object.values(inputs).some((o) => o?.dryRun === true);
+  const report: string[] = [];
+  const outcomes = runBatch(taskGraph, {
     name: 'publish',
     limit: deps.concurrency ?? batchConcurrency(env),
     skipped: 'nothing uploaded',
     notDone: 'was not published either',
     clean: (text) => redact(text, secrets),
     run: async (id, log) => {
-      const { env: _env, concurrency: _limit, loadWorkspace: _load, ...rest } = deps;
+      const { env: _env, concurrency: _limit, loadWorkspace: _load, write: _write, ...rest } = deps;
       const result = await runPublishExecutor(inputs[id] ?? {}, taskContext(context, taskGraph.tasks[id]), {
         ...rest,
         env,
@@ -77,6 +86,33 @@ export async function* runPublishBatch(
       return result.success;
     },
   });
+  for await (const outcome of outcomes) {
+    if (!dryRun) {
+      yield outcome;
+      continue;
+    }
+    report.push(`> ${outcome.task}\n${outcome.result.terminalOutput}`);
+    yield {
+      ...outcome,
+      result: { ...outcome.result, terminalOutput: `${outcome.result.terminalOutput}(every task of this dry run: ${PUBLISH_DRY_RUN_REPORT})\n` },
+    };
+  }
+  if (dryRun && report.length > 0) {
+    const text = `nx-uv publish (dry run): what \`publish\` would do. Nothing was uploaded.\n\n${report.join('\n')}`;
+    writeStateFile(context.root, PUBLISH_DRY_RUN_REPORT, text);
+    (deps.write ?? ((t: string) => process.stdout.write(t)))(`\n${text}(also in ${PUBLISH_DRY_RUN_REPORT})\n\n`);
+  }
+}
+
+/** The report of a batched `publish` dry run, relative to the Nx workspace root. */
+export const PUBLISH_DRY_RUN_REPORT = `${STATE_DIR}/publish-dry-run.txt`;
+
+function writeStateFile(nxRoot: string, rel: string, text: string): void {
+  const file = path.join(nxRoot, rel);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, text);
+  fs.renameSync(tmp, file);
 }
 
 /** Nx's batch entry point: (task graph, options per task id, overrides, context) → results as they come. */
