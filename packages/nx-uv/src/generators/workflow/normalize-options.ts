@@ -4,7 +4,8 @@ import { DEFAULT_BUILD_OUTPUT, DEFAULT_TARGET_NAMES, DEFAULT_WORKSPACE_PROJECT_N
 import { readPluginOptions } from '../nx-uv-plugin';
 import { shellWord } from './shell';
 import type { WorkflowGeneratorSchema } from './schema';
-import { findUvLayout, joinPosix, normalizeDistName, type UvLayout } from './uv-layout';
+import { findUvLayout, joinPosix, type UvLayout } from './uv-layout';
+import { normalizeName } from '../../workspace/normalize-name';
 
 /** Everything the workflow document is built from; every value already checked. */
 export interface WorkflowConfig {
@@ -120,7 +121,7 @@ function resolveWorkspaceProject(explicit: string | undefined, plugin: NxUvPlugi
   let project: string;
   if (explicit !== undefined) project = explicit;
   else if (layout.rootProjectName !== undefined) {
-    project = (plugin.projectName ?? '{name}').split('{name}').join(normalizeDistName(layout.rootProjectName));
+    project = (plugin.projectName ?? '{name}').split('{name}').join(normalizeName(layout.rootProjectName));
   } else project = plugin.workspaceProjectName ?? DEFAULT_WORKSPACE_PROJECT_NAME;
   if (!PROJECT_NAME.test(project)) {
     fail(`workspace project "${project}" is not a valid Nx project name; pass --workspaceProject=<name>.`);

@@ -96,8 +96,3 @@ export function findUvLayout(tree: Tree, uvRoot?: string): UvLayout {
   }
   throw new Error(`Several uv workspaces found (${found.map((l) => l.root).join(', ')}); pass --uvRoot=<folder> to choose one.`);
 }
-
-/** PEP 503 normalised distribution name. */
-export function normalizeDistName(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, '-');
-}
