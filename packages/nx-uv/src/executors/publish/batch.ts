@@ -19,7 +19,8 @@ import * as path from 'node:path';
 import { STATE_DIR } from '../version/plan-cache';
 import { redact, secretsFromEnv } from '../../uv';
 import { loadUvWorkspace, type UvWorkspace } from '../../workspace';
-import { runBatch, taskContext, type BatchTaskOutcome } from '../shared/batch';
+import { oncePerKey, runBatch, taskContext, type BatchTaskOutcome } from '../shared/batch';
+import { atomicWriteFileSync } from '../../pin';
 import { runPublishExecutor, type PublishDependencies } from './executor';
 import type { PublishExecutorOptions } from './schema';
 
@@ -55,16 +56,7 @@ export async function* runPublishBatch(
 ): AsyncGenerator<BatchTaskOutcome> {
   const env = deps.env ?? process.env;
   const secrets = secretsFromEnv(env);
-  const load = deps.loadWorkspace ?? loadUvWorkspace;
-  const workspaces = new Map<string, UvWorkspace>();
-  const loadWorkspace = (uvRoot: string) => {
-    let workspace = workspaces.get(uvRoot);
-    if (!workspace) {
-      workspace = load(uvRoot);
-      workspaces.set(uvRoot, workspace);
-    }
-    return workspace;
-  };
+  const loadWorkspace = oncePerKey(deps.loadWorkspace ?? loadUvWorkspace);
   // A dry run's lines are hidden by Nx's default terminal output (as for version): every task's lines
   // also go to one report file, named in each task's output, and printed once on the batch's output.
   const dryRun = Object.values(inputs).some((o) => o?.dryRun === true);
@@ -99,21 +91,15 @@ export async function* runPublishBatch(
   }
   if (dryRun && report.length > 0) {
     const text = `nx-uv publish (dry run): what \`publish\` would do. Nothing was uploaded.\n\n${report.join('\n')}`;
-    writeStateFile(context.root, PUBLISH_DRY_RUN_REPORT, text);
+    const file = path.join(context.root, PUBLISH_DRY_RUN_REPORT);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    atomicWriteFileSync(file, text);
     (deps.write ?? ((t: string) => process.stdout.write(t)))(`\n${text}(also in ${PUBLISH_DRY_RUN_REPORT})\n\n`);
   }
 }
 
 /** The report of a batched `publish` dry run, relative to the Nx workspace root. */
 export const PUBLISH_DRY_RUN_REPORT = `${STATE_DIR}/publish-dry-run.txt`;
-
-function writeStateFile(nxRoot: string, rel: string, text: string): void {
-  const file = path.join(nxRoot, rel);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, text);
-  fs.renameSync(tmp, file);
-}
 
 /** Nx's batch entry point: (task graph, options per task id, overrides, context) → results as they come. */
 export default async function* publishBatch(

@@ -14,6 +14,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { formatPlanTable, type ReleasePlan } from '../../versioning';
 import { STATE_DIR } from './plan-cache';
+import { atomicWriteFileSync } from '../../pin';
 
 /** The report's path relative to the Nx workspace root, as messages name it. */
 export const DRY_RUN_REPORT = `${STATE_DIR}/version-dry-run.txt`;
@@ -43,11 +44,9 @@ export function formatDryRunReport({ plan, head, files, relock }: DryRunReportIn
   return `${lines.join('\n')}\n`;
 }
 
-/** Replaces the report (written aside, then renamed: a reader never sees half of it). */
+/** Replaces the report atomically (a reader never sees half of it). */
 export function writeDryRunReport(nxRoot: string, text: string): void {
   const file = dryRunReportFile(nxRoot);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, text);
-  fs.renameSync(tmp, file);
+  atomicWriteFileSync(file, text);
 }
