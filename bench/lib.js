@@ -222,4 +222,32 @@ function printTable(rows) {
   }
 }
 
-module.exports = { now, median, prng, fmt, sleep, isolatedEnv, run, runAsync, installOffline, generatePackages, writeUvWorkspace, printTable };
+/**
+ * The environment every bench runs nx, uv and git in: isolatedEnv, a fixed git identity, the tools of
+ * .tools first on PATH, Nx without daemon, cloud or TUI, uv offline with the wheelhouse. `uvCacheDir`
+ * defaults to .tools/uv-cache.
+ */
+function benchEnv({ uvCacheDir } = {}) {
+  const toolsDir = path.join(repoRoot, '.tools');
+  return isolatedEnv({
+    GIT_AUTHOR_NAME: 'nx-uv bench',
+    GIT_AUTHOR_EMAIL: 'bench@nx-uv.invalid',
+    GIT_COMMITTER_NAME: 'nx-uv bench',
+    GIT_COMMITTER_EMAIL: 'bench@nx-uv.invalid',
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    PATH: `${path.join(toolsDir, 'venv', 'bin')}${path.delimiter}${isolatedEnv().PATH}`,
+    NX_DAEMON: 'false',
+    NX_NO_CLOUD: 'true',
+    NX_TUI: 'false',
+    CI: 'true',
+    FORCE_COLOR: '0',
+    UV_FIND_LINKS: path.join(toolsDir, 'wheels'),
+    UV_OFFLINE: '1',
+    UV_PYTHON_DOWNLOADS: 'never',
+    UV_NO_PROGRESS: '1',
+    UV_CACHE_DIR: uvCacheDir ?? path.join(toolsDir, 'uv-cache'),
+  });
+}
+
+module.exports = { now, median, prng, fmt, sleep, isolatedEnv, benchEnv, run, runAsync, installOffline, generatePackages, writeUvWorkspace, printTable };

@@ -55,7 +55,7 @@ const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
-const { now, prng, fmt, sleep, isolatedEnv, run, runAsync, generatePackages, writeUvWorkspace, printTable } = require('./lib');
+const { now, prng, fmt, sleep, isolatedEnv, benchEnv, run, runAsync, generatePackages, writeUvWorkspace, printTable } = require('./lib');
 const installOffline = (root, tarball) => require('./lib').installOffline(root, tarball, 'nx-uv-bench-publish');
 const { startLatencyProxy } = require('./latency-proxy');
 
@@ -456,29 +456,8 @@ async function main() {
     fs.mkdirSync(ws);
     const auth = { username: 'bench', password: crypto.randomBytes(12).toString('hex') };
     const secrets = [auth.password];
-    const gitIdentity = {
-      GIT_AUTHOR_NAME: 'nx-uv bench',
-      GIT_AUTHOR_EMAIL: 'bench@nx-uv.invalid',
-      GIT_COMMITTER_NAME: 'nx-uv bench',
-      GIT_COMMITTER_EMAIL: 'bench@nx-uv.invalid',
-      GIT_CONFIG_NOSYSTEM: '1',
-      GIT_CONFIG_GLOBAL: '/dev/null',
-    };
-    const baseEnv = isolatedEnv({
-      ...gitIdentity,
-      PATH: `${toolsBin}${path.delimiter}${isolatedEnv().PATH}`,
-      NX_DAEMON: 'false',
-      NX_NO_CLOUD: 'true',
-      NX_TUI: 'false',
-      CI: 'true',
-      FORCE_COLOR: '0',
-      UV_FIND_LINKS: path.join(toolsDir, 'wheels'),
-      UV_OFFLINE: '1',
-      UV_PYTHON_DOWNLOADS: 'never',
-      UV_NO_PROGRESS: '1',
-      // UV_CACHE_DIR from the caller's environment wins (.tools may be shared and read-only).
-      UV_CACHE_DIR: process.env.UV_CACHE_DIR || path.join(toolsDir, 'uv-cache'),
-    });
+    // UV_CACHE_DIR from the caller's environment wins (.tools may be shared and read-only).
+    const baseEnv = benchEnv({ uvCacheDir: process.env.UV_CACHE_DIR || undefined });
 
     // Setup: packed plugin, offline install, the uv workspace, a git commit, one build.
     const t0 = now();

@@ -37,7 +37,7 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { now, median, fmt, isolatedEnv, run, runAsync, installOffline, generatePackages, writeUvWorkspace, printTable } = require('./lib');
+const { now, median, fmt, isolatedEnv, benchEnv, run, runAsync, installOffline, generatePackages, writeUvWorkspace, printTable } = require('./lib');
 
 const repoRoot = path.resolve(__dirname, '..');
 const toolsDir = path.join(repoRoot, '.tools');
@@ -85,28 +85,7 @@ async function main() {
   try {
     const ws = path.join(tmp, 'workspace');
     fs.mkdirSync(ws);
-    const gitIdentity = {
-      GIT_AUTHOR_NAME: 'nx-uv bench',
-      GIT_AUTHOR_EMAIL: 'bench@nx-uv.invalid',
-      GIT_COMMITTER_NAME: 'nx-uv bench',
-      GIT_COMMITTER_EMAIL: 'bench@nx-uv.invalid',
-      GIT_CONFIG_NOSYSTEM: '1',
-      GIT_CONFIG_GLOBAL: '/dev/null',
-    };
-    const env = isolatedEnv({
-      ...gitIdentity,
-      PATH: `${toolsBin}${path.delimiter}${isolatedEnv().PATH}`,
-      NX_DAEMON: 'false',
-      NX_NO_CLOUD: 'true',
-      NX_TUI: 'false',
-      CI: 'true',
-      FORCE_COLOR: '0',
-      UV_FIND_LINKS: path.join(toolsDir, 'wheels'),
-      UV_OFFLINE: '1',
-      UV_PYTHON_DOWNLOADS: 'never',
-      UV_NO_PROGRESS: '1',
-      UV_CACHE_DIR: path.join(toolsDir, 'uv-cache'),
-    });
+    const env = benchEnv({});
     const perTaskEnv = { ...env, NX_BATCH_MODE: 'false' };
     const git = (gitArgs) => run('git', gitArgs, ws, env).stdout;
 

@@ -6,7 +6,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { toolsBin, uvBin, uvTestEnv } from '../../../packages/nx-uv/src/testing/tools';
+import { parse as parseYaml } from 'yaml';
 import { gitEnv, isolatedEnv, nxEnv, type NxWorkspace } from './harness';
+import type { RunnerOptions } from './workflow-runner';
 
 /** The environment of a GitHub-hosted runner's steps, against the fake API at `apiUrl`. */
 export function workflowRunnerEnv(apiUrl: string, repository: string): NodeJS.ProcessEnv {
@@ -100,3 +102,35 @@ export const NX_RELEASE_CONFIG = {
     git: { commit: true, tag: true },
   },
 };
+
+/**
+ * The runner of the generated release workflow (`nx g nx-uv:workflow --target=custom`) in `ws`: the
+ * GitHub fake at `githubUrl`, a token-authenticated custom index, and a check after each job that it
+ * left nothing behind.
+ */
+export function customIndexRunner(options: {
+  ws: NxWorkspace;
+  tmpDir: string;
+  githubUrl: string;
+  repository: string;
+  token: string;
+  publishToken: string;
+  index: { url: string; simpleUrl: string };
+}): RunnerOptions {
+  const { ws, index } = options;
+  const workflowFile = '.github/workflows/release-python.yml';
+  return {
+    workflow: parseYaml(ws.readFile(workflowFile)) as Record<string, unknown>,
+    workflowFile,
+    workdir: ws.root,
+    repository: options.repository,
+    token: options.token,
+    secrets: { UV_PUBLISH_TOKEN: options.publishToken, TESTPYPI_TOKEN: '', NX_UV_DISPATCH_TOKEN: '' },
+    env: workflowRunnerEnv(options.githubUrl, options.repository),
+    jobEnv: workflowJobEnv,
+    runnerTemp: path.join(options.tmpDir, 'runner-temp'),
+    checkout: (ref) => checkoutForJob(ws, ref),
+    vars: { UV_PUBLISH_URL: index.url, UV_PUBLISH_CHECK_URL: index.simpleUrl },
+    afterJob: (job) => assertJobLeftNothing(ws, job),
+  };
+}

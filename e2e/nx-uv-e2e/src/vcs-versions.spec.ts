@@ -7,12 +7,11 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { startFakeGitHub, type FakeGitHub } from '../../../packages/nx-uv/src/testing/github-fake';
 import { startPypiServer, type PypiServer } from '../../../packages/nx-uv/src/testing/pypiserver';
 import { makeTempDir } from '../../../packages/nx-uv/src/testing/tools';
 import { createNxWorkspace, packPlugin, type NxWorkspace, type PackedPlugin } from './harness';
-import { assertJobLeftNothing, checkoutForJob, nxReleaseToolEnv, workflowJobEnv, workflowRunnerEnv } from './runner-env';
+import { customIndexRunner, nxReleaseToolEnv } from './runner-env';
 import { indexContents, requiresDist, wheelMetadata } from './python-index';
 import { buildDigests, buildJobCredentials, provenance, PROVENANCE_NAME, smokeTestImports } from './release-checks';
 import { createBareRemote, type BareRemote } from './release-remote';
@@ -103,20 +102,7 @@ beforeAll(async () => {
   ws.git(['push', '--quiet', '--set-upstream', 'origin', 'main']);
   ws.git(['push', '--quiet', 'origin', '--tags']);
   github = await startFakeGitHub({ repositories: [{ fullName: REPOSITORY, gitDir: remote.dir }], token: undefined });
-  runner = {
-    workflow: parseYaml(ws.readFile('.github/workflows/release-python.yml')) as Record<string, unknown>,
-    workflowFile: '.github/workflows/release-python.yml',
-    workdir: ws.root,
-    repository: REPOSITORY,
-    token: GITHUB_TOKEN,
-    secrets: { UV_PUBLISH_TOKEN: PUBLISH_TOKEN, TESTPYPI_TOKEN: '', NX_UV_DISPATCH_TOKEN: '' },
-    env: workflowRunnerEnv(github.url, REPOSITORY),
-    jobEnv: workflowJobEnv,
-    runnerTemp: path.join(tmp.dir, 'runner-temp'),
-    checkout: (ref) => checkoutForJob(ws, ref),
-    vars: { UV_PUBLISH_URL: index.url, UV_PUBLISH_CHECK_URL: index.simpleUrl },
-    afterJob: (job) => assertJobLeftNothing(ws, job),
-  };
+  runner = customIndexRunner({ ws, tmpDir: tmp.dir, githubUrl: github.url, repository: REPOSITORY, token: GITHUB_TOKEN, publishToken: PUBLISH_TOKEN, index });
 }, 300000);
 
 afterAll(async () => {
