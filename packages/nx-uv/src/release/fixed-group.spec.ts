@@ -5,15 +5,12 @@
  * none, and the second release finds the first group tag.
  */
 import { logger } from '@nx/devkit';
-import { createReleaseRepo, PROJECTS, releaseContext, type ReleaseRepo } from './__fixtures__/release-workspace';
-import versionExecutor from '../executors/version/executor';
-import tagExecutor from '../executors/tag/executor';
+import { releaseContext, type ReleaseRepo } from './__fixtures__/release-workspace';
+import { MEMBERS, releaseRound, startGitHubReleaseRig, type GitHubReleaseRig } from './__fixtures__/github-release-rig';
 import { planOptionsFor } from '../executors/release-plan/options';
 import { captureLogger, type LogCapture } from '../executors/shared/__fixtures__/uv-workspace';
-import { GIT_TEST_IDENTITY } from '../testing/git-repo';
 import { restoreEnvAfterAll } from '../testing/executor-context';
-import { startFakeGitHub, type FakeGitHub } from '../testing/github-fake';
-import { uvTestEnv } from '../testing/tools';
+import type { FakeGitHub } from '../testing/github-fake';
 import { loadUvWorkspace } from '../workspace';
 import { computeWorkspacePlan } from './compute';
 
@@ -23,7 +20,6 @@ const nxJsonWith = (extra: Record<string, unknown> = {}) => ({
 });
 let NX_JSON = nxJsonWith();
 const GROUP = ['app', 'core', 'mid'];
-const MEMBERS = Object.keys(PROJECTS).filter((n) => n !== 'uv-workspace');
 
 restoreEnvAfterAll();
 
@@ -33,25 +29,14 @@ describe('a fixed group tagged v{version}, released twice', () => {
   let log: LogCapture;
   const context = (project: string) => releaseContext(r.repo.dir, project, NX_JSON);
   const versions = () => Object.fromEntries(GROUP.map((n) => [n, /^version = ['"](.*)['"]/m.exec(r.read(`py/packages/${n}/pyproject.toml`))![1]]));
-  const release = async () => {
-    for (const name of MEMBERS) expect({ name, ok: (await versionExecutor({}, context(name))).success }).toEqual({ name, ok: true });
-    r.repo.git(['add', '--all']);
-    r.repo.git(['commit', '--quiet', '-m', 'chore(release): lib']);
-    r.repo.push();
-    for (const name of MEMBERS) expect({ name, ok: (await tagExecutor({}, context(name))).success }).toEqual({ name, ok: true });
-  };
+  const release = () => releaseRound(r, context, 'chore(release): lib', MEMBERS);
 
+  let rig: GitHubReleaseRig;
   beforeAll(async () => {
-    Object.assign(process.env, uvTestEnv(), GIT_TEST_IDENTITY, { GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_TERMINAL_PROMPT: '0' });
-    r = await createReleaseRepo();
-    r.repo.push();
-    fake = await startFakeGitHub({ repositories: [{ fullName: REPO, gitDir: r.repo.bare }] });
-    Object.assign(process.env, { GITHUB_TOKEN: 'test-token', GITHUB_API_URL: fake.url, GITHUB_REPOSITORY: REPO });
+    rig = await startGitHubReleaseRig(REPO);
+    ({ r, fake } = rig);
   });
-  afterAll(async () => {
-    await fake.close();
-    r.cleanup();
-  });
+  afterAll(() => rig.close());
   beforeEach(() => (log = captureLogger(logger)));
   afterEach(() => log.restore());
 

@@ -4,14 +4,12 @@
  * more tag and Release per workspace release, with a version line of its own.
  */
 import { logger } from '@nx/devkit';
-import { createReleaseRepo, PROJECTS, releaseContext, type ReleaseRepo } from './__fixtures__/release-workspace';
-import versionExecutor from '../executors/version/executor';
+import { releaseContext, type ReleaseRepo } from './__fixtures__/release-workspace';
+import { MEMBERS, releaseRound, startGitHubReleaseRig, type GitHubReleaseRig } from './__fixtures__/github-release-rig';
 import tagExecutor from '../executors/tag/executor';
 import { captureLogger, type LogCapture } from '../executors/shared/__fixtures__/uv-workspace';
-import { GIT_TEST_IDENTITY } from '../testing/git-repo';
 import { restoreEnvAfterAll } from '../testing/executor-context';
-import { startFakeGitHub, type FakeGitHub } from '../testing/github-fake';
-import { uvTestEnv } from '../testing/tools';
+import type { FakeGitHub } from '../testing/github-fake';
 import { inferProjects } from '../graph/projects';
 import { resolveGraphOptions } from '../graph/plugin-options';
 import { assertUmbrellaTagFormat, parseUmbrellaTag, planUmbrella } from './umbrella';
@@ -19,7 +17,6 @@ import { tagScheme } from './tag-scheme';
 
 const REPO = 'octo-org/octo-repo';
 const NX_JSON = { plugins: [{ plugin: 'nx-uv', options: { umbrellaTag: 'py/v{version}' } }] };
-const MEMBERS = Object.keys(PROJECTS).filter((n) => n !== 'uv-workspace');
 
 restoreEnvAfterAll();
 
@@ -78,26 +75,15 @@ describe('the umbrella tag py/v{version}, released three times', () => {
   let fake: FakeGitHub;
   let log: LogCapture;
   const context = (project: string) => releaseContext(r.repo.dir, project, NX_JSON);
-  const release = async (message: string) => {
-    for (const name of MEMBERS) expect({ name, ok: (await versionExecutor({}, context(name))).success }).toEqual({ name, ok: true });
-    r.repo.git(['add', '--all']);
-    r.repo.git(['commit', '--quiet', '-m', message]);
-    r.repo.push();
-    for (const name of [...MEMBERS, 'uv-workspace']) expect({ name, ok: (await tagExecutor({}, context(name))).success }).toEqual({ name, ok: true });
-  };
+  const release = (message: string) => releaseRound(r, context, message, [...MEMBERS, 'uv-workspace']);
   const umbrellas = () => r.repo.gitBare(['tag', '--list', 'py/*']).split('\n').filter(Boolean).sort();
 
+  let rig: GitHubReleaseRig;
   beforeAll(async () => {
-    Object.assign(process.env, uvTestEnv(), GIT_TEST_IDENTITY, { GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_TERMINAL_PROMPT: '0' });
-    r = await createReleaseRepo();
-    r.repo.push();
-    fake = await startFakeGitHub({ repositories: [{ fullName: REPO, gitDir: r.repo.bare }] });
-    Object.assign(process.env, { GITHUB_TOKEN: 'test-token', GITHUB_API_URL: fake.url, GITHUB_REPOSITORY: REPO });
+    rig = await startGitHubReleaseRig(REPO);
+    ({ r, fake } = rig);
   });
-  afterAll(async () => {
-    await fake.close();
-    r.cleanup();
-  });
+  afterAll(() => rig.close());
   beforeEach(() => (log = captureLogger(logger)));
   afterEach(() => log.restore());
 
