@@ -58,11 +58,19 @@ export interface PinJournal {
   files: JournalFile[];
 }
 
+/**
+ * Called after each durable step, synchronously: `journal-temp` (journal written, not yet renamed),
+ * `journal`, `temp:<i>` and `file:<i>` for the i-th file, `pinned`; `restore:<i>` while restoring.
+ * The crash tests kill the process there.
+ */
+export type PinStepListener = (step: string) => void;
+
 export interface PinOptions {
   /** Entry name (default: derived from the set of files). */
   id?: string;
   /** Keep the pins until an explicit `restorePins` (the `pin` executor without `--restore`). */
   persistent?: boolean;
+  onStep?: PinStepListener;
 }
 
 export interface RestoreOptions {
@@ -70,6 +78,7 @@ export interface RestoreOptions {
   id?: string;
   /** Only entries whose process is gone (and that are not persistent): leftovers of a crash. */
   onlyAbandoned?: boolean;
+  onStep?: PinStepListener;
 }
 
 export interface RestoreReport {
@@ -111,17 +120,6 @@ export class PinRestoreError extends Error {
 // small helpers
 
 const sha256 = (buf: Buffer): string => createHash('sha256').update(buf).digest('hex');
-
-function sleepSync(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-/** Test hook: `NX_UV_TEST_PIN_PAUSE=<step>` announces the step on stderr and sleeps there (to be killed). */
-function testPause(step: string): void {
-  if (process.env.NX_UV_TEST_PIN_PAUSE !== step) return;
-  fs.writeSync(2, `nx-uv-test-pin-paused ${step}\n`);
-  sleepSync(Number(process.env.NX_UV_TEST_PIN_PAUSE_MS ?? 60_000));
-}
 
 /** Entries pinned by this process that are still in use. */
 const activeIds = new Set<string>();
@@ -209,7 +207,7 @@ interface EntryOutcome {
   conflicts: PinConflict[];
 }
 
-function restoreEntry(journalDir: string, entry: PinJournal): EntryOutcome {
+function restoreEntry(journalDir: string, entry: PinJournal, onStep?: PinStepListener): EntryOutcome {
   const out: EntryOutcome = { restored: [], unchanged: [], conflicts: [] };
   const remaining: JournalFile[] = [];
   entry.files.forEach((f, i) => {
@@ -236,7 +234,7 @@ function restoreEntry(journalDir: string, entry: PinJournal): EntryOutcome {
       atomicWriteFileSync(f.file, original, { mode: f.mode });
       out.restored.push(f.file);
     }
-    testPause(`restore:${i}`);
+    onStep?.(`restore:${i}`);
   });
   const file = entryPath(journalDir, entry.id);
   if (remaining.length > 0) {
@@ -286,7 +284,7 @@ export function restorePins(journalDir: string, options: RestoreOptions = {}): R
     for (const entry of readJournal(journalDir)) {
       if (options.id !== undefined && entry.id !== options.id) continue;
       if (options.onlyAbandoned && !isAbandoned(entry)) continue;
-      const outcome = restoreEntry(journalDir, entry);
+      const outcome = restoreEntry(journalDir, entry, options.onStep);
       report.restored.push(...outcome.restored);
       report.unchanged.push(...outcome.unchanged);
       if (outcome.conflicts.length === 0) report.entries.push(entry.id);
@@ -369,6 +367,7 @@ export function checkPins(journalDir: string, changes: readonly FileChange[]): v
 export function pinFiles(journalDir: string, changes: readonly FileChange[], options: PinOptions = {}): PinJournal | undefined {
   const id = options.id ?? defaultId(changes.map((c) => c.path));
   if (!/^[A-Za-z0-9._-]+$/.test(id)) throw new Error(`invalid pin journal id ${JSON.stringify(id)}`);
+  const onStep = options.onStep;
   return withLock(journalDir, () => {
     const { files, existing } = filesToPin(journalDir, changes);
     if (files.length === 0) return undefined;
@@ -392,14 +391,14 @@ export function pinFiles(journalDir: string, changes: readonly FileChange[], opt
       })),
     };
     atomicWriteFileSync(entryPath(journalDir, id), JSON.stringify(journal, null, 2) + '\n', {
-      beforeRename: () => testPause('journal-temp'),
+      beforeRename: () => onStep?.('journal-temp'),
     });
     activeIds.add(id);
-    testPause('journal');
+    onStep?.('journal');
     try {
       files.forEach((f, i) => {
-        atomicWriteFileSync(f.file, f.pinned, { mode: f.mode, beforeRename: () => testPause(`temp:${i}`) });
-        testPause(`file:${i}`);
+        atomicWriteFileSync(f.file, f.pinned, { mode: f.mode, beforeRename: () => onStep?.(`temp:${i}`) });
+        onStep?.(`file:${i}`);
       });
     } catch (err) {
       try {
@@ -409,7 +408,7 @@ export function pinFiles(journalDir: string, changes: readonly FileChange[], opt
       }
       throw err;
     }
-    testPause('pinned');
+    onStep?.('pinned');
     return journal;
   });
 }
@@ -441,7 +440,7 @@ export async function withPins<T>(
   options: WithPinsOptions = {},
 ): Promise<T> {
   restorePins(journalDir, { onlyAbandoned: true });
-  const journal = pinFiles(journalDir, changes, { id: options.id });
+  const journal = pinFiles(journalDir, changes, { id: options.id, onStep: options.onStep });
   if (!journal) return await fn(undefined);
 
   const restoreNow = () => restorePins(journalDir, { id: journal.id });

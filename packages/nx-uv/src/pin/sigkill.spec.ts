@@ -1,6 +1,6 @@
 /**
  * Crash safety with a real SIGKILL: a child node process runs the pin journal (compiled from these
- * sources at test time), is paused at a chosen step through NX_UV_TEST_PIN_PAUSE, and killed with
+ * sources at test time), is paused at a chosen step through the journal's onStep listener, and killed with
  * SIGKILL. The test process then restores and checks every file is byte-for-byte the original.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -82,9 +82,9 @@ const state = () => FILES.map((f) => (bytes(f).equals(Buffer.from(ORIGINALS[f]))
 
 /** Starts the child, resolves when it announces `step` (paused there). */
 function startPausedAt(action: 'pin' | 'restore', step: string): Promise<ChildProcess> {
-  const spec = { action, absRoot: ws.dir, journalDir, plans: PLANS };
+  const spec = { action, absRoot: ws.dir, journalDir, plans: PLANS, pauseAt: step };
   const child = spawn(process.execPath, [path.join(__dirname, '__fixtures__', 'pin-child.js'), compiled.dir, JSON.stringify(spec)], {
-    env: { ...process.env, NODE_PATH: path.join(repoRoot, 'node_modules'), NX_UV_TEST_PIN_PAUSE: step },
+    env: { ...process.env, NODE_PATH: path.join(repoRoot, 'node_modules') },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   children.push(child);
