@@ -6,15 +6,16 @@
  */
 import type { ProjectGraph, ProjectGraphProjectNode, Tree } from '@nx/devkit';
 import * as path from 'node:path';
+import { joinPosix } from '../posix-path';
 import type { RequirementUpdate } from '../versioning';
 import {
   diskReader,
   isUvWorkspaceRootToml,
   modelUvWorkspace,
   parseRequirement,
-  parseTomlText,
-  type DirEntry,
+  treeReader as workspaceTreeReader,
   type Member,
+  type ParsedToml,
   type UvWorkspace,
   type WorkspaceReader,
 } from '../workspace';
@@ -22,13 +23,6 @@ import {
 /** A project that is not a member of a uv workspace (or not one nx-uv can version). */
 export class NotAUvReleaseMemberError extends Error {
   override readonly name = 'NotAUvReleaseMemberError';
-}
-
-/** Joins Nx-root-relative POSIX paths, `.` standing for the root. */
-export function joinPosix(base: string, rel: string): string {
-  if (base === '.' || base === '') return rel === '' ? '.' : rel;
-  if (rel === '.' || rel === '') return base;
-  return `${base}/${rel}`;
 }
 
 /** `root` (relative to the Nx root) relative to `uvRoot`; undefined when it is outside. */
@@ -39,14 +33,9 @@ export function relativeToUvRoot(uvRoot: string, root: string): string | undefin
   return r.startsWith(`${uvRoot}/`) ? r.slice(uvRoot.length + 1) : undefined;
 }
 
-interface ParsedText {
-  text: string;
-  doc: Record<string, unknown>;
-}
-
 /** Per tree: parsed TOML by path (reused while the text is the same) and models by uv root. */
 interface TreeState {
-  parsed: Map<string, ParsedText>;
+  parsed: Map<string, ParsedToml>;
   models: Map<string, UvWorkspace>;
   /** Models of the files on disk (as they were before this run: Nx flushes the tree at the end). */
   diskModels: Map<string, UvWorkspace>;
@@ -63,32 +52,9 @@ function stateOf(tree: Tree): TreeState {
   return s;
 }
 
-/** A WorkspaceReader over `tree` rooted at `uvRoot` (relative to the Nx root). */
+/** A WorkspaceReader over `tree` rooted at `uvRoot` (relative to the Nx root), sharing the run's parses. */
 export function treeReader(tree: Tree, uvRoot: string): WorkspaceReader {
-  const state = stateOf(tree);
-  const full = (rel: string) => joinPosix(uvRoot, rel === '' ? '.' : rel);
-  const readText = (rel: string): string | undefined => {
-    const p = full(rel);
-    if (!tree.exists(p) || !tree.isFile(p)) return undefined;
-    return tree.read(p, 'utf-8') ?? undefined;
-  };
-  const readToml = (rel: string): Record<string, unknown> | undefined => {
-    const p = full(rel);
-    const text = readText(rel);
-    if (text === undefined) return undefined;
-    const hit = state.parsed.get(p);
-    if (hit && hit.text === text) return hit.doc;
-    const doc = parseTomlText(text, rel);
-    state.parsed.set(p, { text, doc });
-    return doc;
-  };
-  const listDir = (rel: string): DirEntry[] | undefined => {
-    const p = full(rel);
-    if (p !== '.' && (!tree.exists(p) || tree.isFile(p))) return undefined;
-    const dir = p === '.' ? '' : p;
-    return tree.children(dir).map((name) => ({ name, isDirectory: !tree.isFile(joinPosix(p, name)) }));
-  };
-  return { readText, readToml, listDir };
+  return workspaceTreeReader(tree, uvRoot, stateOf(tree).parsed);
 }
 
 /**
@@ -211,7 +177,7 @@ export function memberOfProjectName(projectGraph: ProjectGraph, ws: UvWorkspace,
 /** Nx project name by member name (normalised) for the members of `ws` that have a project. */
 export function projectNamesOfMembers(projectGraph: ProjectGraph, ws: UvWorkspace, uvRoot: string): Map<string, string> {
   const byRoot = new Map<string, string>();
-  for (const m of ws.members) byRoot.set(joinPosix(uvRoot, m.root), m.name);
+  for (const m of ws.members) byRoot.set(joinPosix(uvRoot, m.root) || '.', m.name);
   const out = new Map<string, string>();
   for (const node of Object.values(projectGraph.nodes)) {
     const root = node.data.root === '' ? '.' : node.data.root.replace(/\/+$/, '');

@@ -15,6 +15,7 @@
  */
 import { DependencyType, logger, type ProjectGraph, type ProjectGraphDependency, type Tree } from '@nx/devkit';
 import { VersionActions } from 'nx/release';
+import { joinPosix } from '../posix-path';
 import { PUBLISHED_DEPENDENCY_KINDS } from '../workspace';
 import { compareVersions, isValidVersion, normalizeVersion } from '../versioning';
 import { createAfterAllProjectsVersioned } from './after-all';
@@ -25,7 +26,6 @@ import { bumpedVersion, recordBump, recordTouchedRoot } from './run-state';
 import {
   applyToTreeWorkspace,
   diskWorkspace,
-  joinPosix,
   memberOfProject,
   memberOfProjectName,
   projectNamesOfMembers,

@@ -6,7 +6,9 @@ export { validateMarker } from './marker';
 export { sortByKey } from './sort-by-key';
 export { cleanRel, diskReader, memoryReader, parseTomlText, readUtf8File, UTF8 } from './reader';
 export type { WorkspaceReader, DirEntry, DiskReaderOptions } from './reader';
-export { isUvWorkspaceRootToml, modelUvWorkspace, loadUvWorkspace, findUvWorkspaceRoot } from './model';
+export { treeReader } from './tree-reader';
+export type { FileTree, ParsedToml } from './tree-reader';
+export { isUvWorkspaceRootToml, modelUvWorkspace, workspaceGlobs, loadUvWorkspace, findUvWorkspaceRoot } from './model';
 export {
   topologicalOrder,
   dependentsOf,

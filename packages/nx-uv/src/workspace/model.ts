@@ -22,6 +22,16 @@ export function isUvWorkspaceRootToml(doc: Record<string, unknown>): boolean {
   return isTable(uv) && isTable(uv.workspace);
 }
 
+/** The `[tool.uv.workspace]` globs of a root pyproject.toml, as written; throws naming the key when they are not string arrays. */
+export function workspaceGlobs(rootDoc: Record<string, unknown>): { members: string[]; exclude: string[] } {
+  const uv = getTable(getTable(rootDoc, 'tool', ROOT_PYPROJECT), 'uv', ROOT_PYPROJECT, 'tool.uv');
+  const workspace = getTable(uv, 'workspace', ROOT_PYPROJECT, 'tool.uv.workspace');
+  return {
+    members: getStringArray(workspace, 'members', ROOT_PYPROJECT, 'tool.uv.workspace.members') ?? [],
+    exclude: getStringArray(workspace, 'exclude', ROOT_PYPROJECT, 'tool.uv.workspace.exclude') ?? [],
+  };
+}
+
 function toMember(file: ProjectFile, isWorkspaceRoot: boolean, dependencies: InternalDependency[]): Member {
   const member: Member = {
     name: file.name ?? '',
@@ -69,8 +79,7 @@ export function modelUvWorkspace(absRoot: string, reader: WorkspaceReader): UvWo
 
   const root = readProjectFile(reader, '.', ROOT_PYPROJECT, rootDoc);
   const rootSources = root.project.sources;
-  const memberGlobs = getStringArray(workspace, 'members', ROOT_PYPROJECT, 'tool.uv.workspace.members') ?? [];
-  const excludeGlobs = getStringArray(workspace, 'exclude', ROOT_PYPROJECT, 'tool.uv.workspace.exclude') ?? [];
+  const { members: memberGlobs, exclude: excludeGlobs } = workspaceGlobs(rootDoc);
 
   // Pass 1, while each document is in hand: keep the requirements that have a source (the only ones
   // uv can take from the workspace) and just the names of the others. Holding every requirement

@@ -542,12 +542,27 @@ describe('workflow generator, bad input', () => {
     ['no uv workspace', () => uvTree({}), {}, /No uv workspace found.*--uvRoot/],
     ['uvRoot without a workspace', () => uvTree(), { uvRoot: 'nope' }, /nope\/pyproject\.toml: no \[tool\.uv\.workspace\]/],
     ['uvRoot outside the repository', () => uvTree(), { uvRoot: '../x' }, /leaves the repository/],
-    ['bad TOML', () => uvTree({ 'pyproject.toml': '[tool.uv.workspace\n' }), {}, /pyproject\.toml: not valid TOML/],
+    [
+      'bad TOML',
+      () => uvTree({ 'pyproject.toml': '[tool.uv.workspace\n' }),
+      {},
+      /uv workspace at the repository root cannot be read: Invalid TOML in pyproject\.toml at line 1/,
+    ],
     [
       'members not a list of strings',
       () => uvTree({ 'pyproject.toml': '[tool.uv.workspace]\nmembers = "packages/*"\n' }),
       {},
-      /pyproject\.toml: \[tool\.uv\.workspace\] members must be an array of strings/,
+      /`tool\.uv\.workspace\.members` in pyproject\.toml must be an array, found a string/,
+    ],
+    [
+      'a member uv would refuse, in a folder workspace',
+      () =>
+        uvTree({
+          'py/pyproject.toml': '[tool.uv.workspace]\nmembers = ["packages/*"]\n',
+          'py/packages/a/pyproject.toml': '[tool.uv]\ndev-dependencies = []\n',
+        }),
+      {},
+      /uv workspace at py\/ cannot be read: No `project` table found in packages\/a\/pyproject\.toml/,
     ],
     ['a repository that is not owner/name', () => uvTree(), { notifyRepositories: ['acme'] }, /notifyRepositories: "acme" is not owner\/name/],
     ['a shell word as repository', () => uvTree(), { notifyRepositories: ['a/b;rm -rf'] }, /not owner\/name/],

@@ -4,7 +4,8 @@ import { DEFAULT_BUILD_OUTPUT, DEFAULT_TARGET_NAMES, DEFAULT_WORKSPACE_PROJECT_N
 import { readPluginOptions } from '../nx-uv-plugin';
 import { shellWord } from './shell';
 import type { WorkflowGeneratorSchema } from './schema';
-import { findUvLayout, joinPosix, type UvLayout } from './uv-layout';
+import { joinPosix } from '../../posix-path';
+import { findUvLayout, type UvLayout } from './uv-layout';
 import { normalizeName } from '../../workspace/normalize-name';
 
 /** Everything the workflow document is built from; every value already checked. */

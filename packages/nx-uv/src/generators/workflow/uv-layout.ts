@@ -1,5 +1,7 @@
 import type { Tree } from '@nx/devkit';
-import { parse } from 'smol-toml';
+import * as path from 'node:path';
+import { joinPosix } from '../../posix-path';
+import { isUvWorkspaceRootToml, modelUvWorkspace, treeReader, UvWorkspaceError, workspaceGlobs } from '../../workspace';
 
 /** What the workflow needs to know about the uv workspace in the repository. */
 export interface UvLayout {
@@ -15,52 +17,25 @@ export interface UvLayout {
 
 const SKIPPED_DIRS = new Set(['node_modules', 'dist', 'build', 'tmp']);
 
-/** Joins POSIX path parts, dropping empty parts and `.` segments. */
-export function joinPosix(...parts: string[]): string {
-  return parts
-    .flatMap((p) => p.split('/'))
-    .filter((s) => s !== '' && s !== '.')
-    .join('/');
-}
-
-function readPyproject(tree: Tree, file: string): Record<string, unknown> | undefined {
-  const text = tree.read(file, 'utf-8');
-  if (text === null) return undefined;
-  try {
-    return parse(text) as Record<string, unknown>;
-  } catch (error) {
-    throw new Error(`${file}: not valid TOML (${(error as Error).message.split('\n')[0]}); fix the file and run the generator again.`);
-  }
-}
-
-function uvWorkspaceTable(doc: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
-  const tool = doc?.tool as Record<string, unknown> | undefined;
-  const uv = tool?.uv as Record<string, unknown> | undefined;
-  const ws = uv?.workspace;
-  return ws && typeof ws === 'object' && !Array.isArray(ws) ? (ws as Record<string, unknown>) : undefined;
-}
-
-function stringList(file: string, key: string, value: unknown): string[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
-    throw new Error(`${file}: [tool.uv.workspace] ${key} must be an array of strings (globs relative to the workspace root).`);
-  }
-  return value as string[];
-}
-
+/**
+ * The layout of the uv workspace whose root is `root`, or undefined when `root/pyproject.toml` has no
+ * `[tool.uv.workspace]`. The workspace is modelled as uv reads it (through the tree, so files other
+ * generators just wrote count), so a workspace uv would refuse is refused here, naming the file.
+ */
 function layoutAt(tree: Tree, root: string): UvLayout | undefined {
-  const file = joinPosix(root, 'pyproject.toml');
-  const doc = readPyproject(tree, file);
-  const ws = uvWorkspaceTable(doc);
-  if (!doc || !ws) return undefined;
-  const project = doc.project as Record<string, unknown> | undefined;
-  const name = typeof project?.name === 'string' ? project.name : undefined;
-  return {
-    root,
-    members: stringList(file, 'members', ws.members),
-    exclude: stringList(file, 'exclude', ws.exclude),
-    ...(name ? { rootProjectName: name } : {}),
-  };
+  const reader = treeReader(tree, root);
+  try {
+    const doc = reader.readToml('pyproject.toml');
+    if (!doc || !isUvWorkspaceRootToml(doc)) return undefined;
+    const { members, exclude } = workspaceGlobs(doc);
+    const ws = modelUvWorkspace(path.join(tree.root, root), reader);
+    const rootMember = ws.members.find((m) => m.isWorkspaceRoot);
+    return { root, members, exclude, ...(rootMember ? { rootProjectName: rootMember.distributionName } : {}) };
+  } catch (error) {
+    if (!(error instanceof UvWorkspaceError)) throw error;
+    const where = root === '' ? 'the repository root' : `${root}/`;
+    throw new Error(`The uv workspace at ${where} cannot be read: ${error.message}`);
+  }
 }
 
 /**
