@@ -1,20 +1,9 @@
 /**
- * Reads commit history — messages and the files each commit touched — in one `git log` pass,
- * parsed as it streams (no buffer limit, ~constant memory per commit).
- *
- * Decisions, documented for the versioning module:
- * - All commits reachable from `until` and not from `since` are returned (newest first), including
- *   the commits of merged side branches, because those carry the Conventional Commit messages in a
- *   merge-commit workflow. Pass `firstParent: true` to walk the mainline only.
- * - Merge commits are returned with `parents >= 2` and `files: []`: their changes are already listed
- *   under the side-branch commits (git's default for `--name-only`, no `-m`). Versioning ignores merges.
- * - Each commit carries its parents' hashes (`parentHashes`), so callers can walk the graph of the
- *   commits read (e.g. ancestry of a tag) without another git process. Parents may lie outside the
- *   commits read (below `since`, or skipped by `paths` / `firstParent`).
- * - Renames are not detected (`--no-renames`): a moved file appears under both its old and its new
- *   path, so both the package it left and the one it joined see the change. This is also faster.
- * - `files` are POSIX paths relative to the repository's top level; `paths` are git pathspecs relative
- *   to `cwd` and limit the commits to those touching them (git's default history simplification).
+ * Reads commit history (messages and the files each commit touched) in one `git log`, parsed as it
+ * streams, so there is no buffer limit. Side-branch commits are included: in a merge-commit
+ * workflow they carry the Conventional Commit messages. Merges list no files, since their changes
+ * are listed under the side-branch commits. Renames are not detected (`--no-renames`), so a moved
+ * file counts for both the package it left and the one it joined.
  */
 import execa from 'execa';
 import { StringDecoder } from 'node:string_decoder';
@@ -28,9 +17,15 @@ export interface Commit {
   body: string;
   /** Number of parents: 0 for a root commit, 1 normally, 2+ for merges. */
   parents: number;
-  /** The parents' hashes, first parent first (`parents === parentHashes.length`). */
+  /**
+   * The parents' hashes, first parent first (`parents === parentHashes.length`), so callers can walk
+   * the commits read without another git process. A parent may lie outside the commits read.
+   */
   parentHashes: string[];
-  /** Files changed relative to the first parent (to the empty tree for a root); [] for merges. */
+  /**
+   * Files changed relative to the first parent (to the empty tree for a root); [] for merges.
+   * POSIX paths relative to the repository's top level.
+   */
   files: string[];
 }
 

@@ -1,19 +1,7 @@
 /**
- * What Nx Release asks for (a semver keyword such as `minor`/`preminor`/`prerelease` with a `--preid`,
- * or an explicit version) turned into a PEP 440 version by the same core the nx-uv executors use
- * (`nextVersion`, `levelForImpact`, `normalizePrerelease`). Pure.
- *
- * - `major` | `minor` | `patch`: a release of that level; on a pre-release whose series already covers
- *   the level it graduates (`1.3.0rc2` + minor → `1.3.0`). `--preid` is ignored, as Nx does.
- * - `premajor` | `preminor` | `prepatch`: a pre-release of that level with the `--preid` phase
- *   (`1.2.0` + preminor rc → `1.3.0rc1`); inside a series that already covers the level the series
- *   continues (`1.3.0rc1` + preminor rc → `1.3.0rc2`) or moves up a phase (`1.3.0a2` + beta → `1.3.0b1`).
- * - `prerelease`: continue the current series (`1.3.0rc1` → `1.3.0rc2`); from a final release start a
- *   patch series (`1.2.0` + rc → `1.2.1rc1`). Without `--preid` it keeps the current phase.
- * - Before 1.0 (when `adjustSemverBumpsForZeroMajorVersion`, Nx's default) major/minor shift down one
- *   level exactly like Nx's own maths — the core's `cargo` 0.x policy.
- * - Anything else must be a PEP 440 version (`1.3.0rc1`, `v2.0.0`, the npm spelling `1.3.0-rc.1`);
- *   it is written in normalised form. Never npm semver's `1.3.0-rc.0`.
+ * Turns what Nx Release asks for (a semver keyword with a `--preid`, or an explicit version) into a
+ * PEP 440 version, with the same core the nx-uv executors use (`nextVersion`, `levelForImpact`,
+ * `normalizePrerelease`), never npm semver's `1.3.0-rc.0`. Pure.
  */
 import {
   compareVersions,
@@ -70,6 +58,17 @@ function levelOf(keyword: RelativeKeyword): ReleaseLevel {
 /**
  * The new version for `input` on `current` (null when Nx resolved no current version, which only an
  * explicit version can handle). Throws Pep440ReleaseError naming the project on bad input.
+ *
+ * - `major` | `minor` | `patch`: a release of that level; a pre-release whose series already covers
+ *   the level graduates (`1.3.0rc2` + minor → `1.3.0`). `--preid` is ignored, as Nx does.
+ * - `premajor` | `preminor` | `prepatch`: a pre-release of that level in the `--preid` phase
+ *   (`1.2.0` + preminor rc → `1.3.0rc1`); a series that already covers the level continues
+ *   (`1.3.0rc1` → `1.3.0rc2`) or moves up a phase (`1.3.0a2` + beta → `1.3.0b1`).
+ * - `prerelease`: continues the current series; from a final release it starts a patch series
+ *   (`1.2.0` + rc → `1.2.1rc1`). Without `--preid` it keeps the current phase.
+ * - Before 1.0, with `adjustZeroMajor` (Nx's default), major/minor shift down one level as in Nx.
+ * - Anything else must be a PEP 440 version (`1.3.0rc1`, `v2.0.0`, npm's `1.3.0-rc.1`), returned
+ *   normalised.
  */
 export function pep440NewVersion(current: string | null, input: string, preid: string | undefined, options: NewVersionOptions = {}): NewVersionResult {
   const of = options.project ? ` for project "${options.project}"` : '';

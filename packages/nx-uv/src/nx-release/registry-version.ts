@@ -1,13 +1,8 @@
 /**
  * The current version of a package on its index, for `currentVersionResolver: "registry"`: the
- * highest PEP 440 version among the files the simple index lists (PEP 691 JSON or PEP 503 HTML, via
- * the registry module the publish executor uses), or null when the index has none.
- *
- * Which index (first match wins): `currentVersionResolverMetadata` (`index`, `checkUrl`, `publishUrl`),
- * then `versionActionsOptions` (same keys), then `UV_PUBLISH_CHECK_URL` / `UV_PUBLISH_URL`, then PyPI —
- * the publish executor's own rules (`resolveIndexTarget`).
- * Yanked files count (their version can never be uploaded again); pre-releases count unless
- * `prereleases: false`.
+ * highest PEP 440 version among the files the simple index lists, or null when it has none. The
+ * index is found by the publish executor's own rules (`resolveIndexTarget`). Yanked files count,
+ * since their version can never be uploaded again.
  */
 import { parseDistributionFilename } from '../registry/dist-files';
 import { listDistributionFiles, resolveIndexTarget, type IndexTargetName, type RemoteDistribution, type SimpleRequestOptions } from '../registry';
@@ -31,7 +26,11 @@ function optionalString(source: Record<string, unknown>, key: string, where: str
   return v.trim() === '' ? undefined : v.trim();
 }
 
-/** The lookup options from the first of the given objects that sets each key. Throws naming the bad key. */
+/**
+ * The lookup options from the first of the given objects that sets each key. Throws naming the bad key.
+ * The callers pass `currentVersionResolverMetadata`, then `versionActionsOptions`; past those,
+ * `UV_PUBLISH_CHECK_URL` / `UV_PUBLISH_URL`, then PyPI, as resolveIndexTarget decides.
+ */
 export function registryLookupOptions(...sources: { where: string; value: unknown }[]): RegistryLookupOptions {
   const out: RegistryLookupOptions = {};
   for (const { where, value } of sources) {

@@ -1,17 +1,9 @@
 /**
  * Nx Release for uv workspace members: `"versionActions": "nx-uv/src/nx-release/version-actions"` in
- * nx.json `release.version` (or a release group). Nx loads this module once per process and expects a
- * default export (the class) and a named `afterAllProjectsVersioned`.
- *
- * The class is thin: every decision is made by the core the nx-uv executors use —
- * - versions: `pep440NewVersion` over versioning's `nextVersion` (PEP 440 pre-release series, never
- *   npm semver's `1.3.0-rc.0`);
- * - reading: the uv workspace model (`modelUvWorkspace`) over Nx's virtual tree, which resolves
- *   static and hatch-file versions and internal requirements;
- * - writing: toml's surgical `setStringValue` / `setPythonVersionAssignment` and versioning's
- *   `updateRequirementSpecifier` through release's `planFileEdits` (comments and layout kept);
- * - the index: registry's `listDistributionFiles` with the publish executor's index rules;
- * - uv.lock: release's `relock`, once per uv workspace, after all projects (after-all.ts).
+ * nx.json `release.version` (or a release group). Nx loads this module once per process and expects
+ * a default export (the class) and a named `afterAllProjectsVersioned`. The class is thin: every
+ * decision is made by the core the nx-uv executors use (PEP 440 versions, never npm semver's
+ * `1.3.0-rc.0`; file edits that keep comments and layout; one `uv lock` per workspace, after-all.ts).
  */
 import { DependencyType, logger, type ProjectGraph, type ProjectGraphDependency, type Tree } from '@nx/devkit';
 import { VersionActions } from 'nx/release';

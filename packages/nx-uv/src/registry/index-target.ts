@@ -1,21 +1,8 @@
 /**
- * Where to upload, and where to look for what is already there.
- *
- * Rules (first match wins, for each of the two URLs separately):
- * - publish URL: the `publishUrl` option; else the preset of `target` (`pypi` →
- *   https://upload.pypi.org/legacy/, `testpypi` → https://test.pypi.org/legacy/); else `UV_PUBLISH_URL`
- *   (uv's own variable); with no target and nothing else, PyPI.
- *   `target: 'custom'` has no preset and needs `publishUrl` or `UV_PUBLISH_URL`.
- * - check URL (the simple index base, PEP 503/691): the `checkUrl` option; else the preset of the
- *   target (`https://pypi.org/simple/`, `https://test.pypi.org/simple/`); else `UV_PUBLISH_CHECK_URL`;
- *   else, when the publish URL is one of the two well-known upload endpoints, its index (a table look-up,
- *   never string surgery: TestPyPI uploads to `/legacy/` but serves `/simple/`); else the one documented
- *   derivation — the **pypiserver convention**: an upload URL that is a server root (`http://host[:port]/`,
- *   path exactly `/`) serves its simple index at `http://host[:port]/simple/`. Anything else is an
- *   error asking for `checkUrl` / `UV_PUBLISH_CHECK_URL`: guessing the index of an arbitrary upload
- *   endpoint (devpi, Artifactory, Nexus, GitLab, CodeArtifact) is how peers ended up polling URLs that
- *   never answer.
- * The check URL always ends with `/`; the publish URL is kept as given.
+ * Where to upload, and which simple index (PEP 503/691) shows what is already there.
+ * The index is derived only for PyPI, TestPyPI and a pypiserver root URL; any other upload endpoint
+ * needs `checkUrl` or `UV_PUBLISH_CHECK_URL`. Guessing the index of an arbitrary endpoint (devpi,
+ * Artifactory, Nexus, GitLab, CodeArtifact) is how peers ended up polling URLs that never answer.
  */
 import { redactUrlCredentials } from '../redact';
 
@@ -94,6 +81,16 @@ function withTrailingSlash(url: URL): string {
   return copy.href;
 }
 
+/**
+ * First match wins, for each URL separately.
+ * - Publish URL: the `publishUrl` option; the target's preset; `UV_PUBLISH_URL`. With no target and
+ *   no URL the target is PyPI; `target: 'custom'` has no preset and needs one of the other two.
+ * - Check URL: the `checkUrl` option; the target's preset; `UV_PUBLISH_CHECK_URL`; the index of a
+ *   well-known upload endpoint (a table look-up, not string surgery: TestPyPI uploads to `/legacy/`
+ *   but serves `/simple/`); for a server root `http://host[:port]/`, its `/simple/` (pypiserver).
+ *   Anything else is an error.
+ * The check URL always ends with `/`; the publish URL is kept as given.
+ */
 export function resolveIndexTarget(input: IndexTargetInput): IndexTarget {
   const env = input.env ?? {};
   const explicitPublish = nonEmpty(input.publishUrl);

@@ -1,14 +1,7 @@
 /**
- * Publishing one project's distributions idempotently:
- *   1. list what the index already has; plan (skip identical files, stop on conflicts);
- *   2. upload the rest (the upload function is injected — the publish executor gives it `uvPublish`);
- *   3. on a retryable failure, wait (backoff + jitter) and start again at 1, so files that landed
- *      before the failure are skipped instead of uploaded twice; on a non-retryable failure, list once
- *      more: if everything attempted is served identically (the answer was lost, the client retried and
- *      the index said "already exists"), that is success; if some of it is, retry the rest; else fail
- *      at once with the index's message;
- *   4. poll the index until every file is served with the right sha256.
- * Dry run: steps 1 and the conflict check only; nothing is uploaded, nothing is awaited.
+ * Publishing one project's distributions idempotently: every attempt starts by listing what the
+ * index already has, so files that landed before a failure are skipped instead of uploaded twice.
+ * The upload itself is injected (the publish executor gives it `uvPublish`).
  */
 import { assertNoConflicts, planUploads, type LocalDistribution, type UploadPlan } from './plan-uploads';
 import { isRetryable, withRetries, type RetryOptions } from './retry';
@@ -63,6 +56,15 @@ export interface PublishDistributionsResult {
   dryRun: boolean;
 }
 
+/**
+ * 1. List what the index has; skip identical files, stop on a changed file under an existing name.
+ * 2. Upload the rest.
+ * 3. On a retryable failure, wait (backoff + jitter) and start again at 1. On any other failure,
+ *    list once more: everything attempted served identically (the answer was lost and the retry
+ *    met "already exists") is success; some of it served means retry the rest; else fail at once.
+ * 4. Poll the index until every file is served with the right sha256.
+ * A dry run does step 1 only: nothing is uploaded, nothing is awaited.
+ */
 export async function publishDistributions(options: PublishDistributionsOptions): Promise<PublishDistributionsResult> {
   const log = options.log ?? (() => undefined);
   const list = options.list ?? ((u: string, p: string) => listDistributionFiles(u, p, options.request));

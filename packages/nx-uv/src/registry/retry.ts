@@ -1,11 +1,5 @@
 /**
  * Retrying index operations: exponential backoff with jitter, and a pure classification of errors.
- *
- * Retryable: connection failures (ECONNRESET, ECONNREFUSED, ETIMEDOUT, EPIPE, socket hang up, fetch
- * failed, …), time-outs, HTTP 5xx, 408 and 429. Everything else — in particular an index rejecting a
- * request with 4xx (bad credentials, file exists, invalid metadata) — fails at once with its message.
- * An error may decide for itself with a boolean `retryable` property (the errors of this module and of
- * `src/uv` do), which wins over every other rule.
  * Not p-retry (4.x, its last CommonJS line): no injectable sleep or jitter, and it rejects with a
  * failure itself, where tests drive the schedule and callers get a RetriesExhaustedError with the count.
  */
@@ -30,7 +24,12 @@ const RETRYABLE_CODES = new Set([
 
 const RETRYABLE_MESSAGE = /socket hang up|fetch failed|other side closed|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|connection (?:reset|refused|closed)/i;
 
-/** Pure: should an operation that failed with `error` be tried again? */
+/**
+ * Pure: should an operation that failed with `error` be tried again? Yes for connection failures,
+ * time-outs, HTTP 5xx, 408 and 429. Anything else, in particular a 4xx rejection (bad credentials,
+ * file exists, invalid metadata), fails at once. A boolean `retryable` property on the error (the
+ * errors of this module and of `src/uv` have one) wins over every other rule.
+ */
 export function isRetryable(error: unknown): boolean {
   return classify(error, 0);
 }

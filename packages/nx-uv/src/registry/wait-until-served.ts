@@ -1,11 +1,8 @@
 /**
- * Polls a simple index until every given file is listed with the expected sha256.
- * The schedule: the first poll at once; then every initialDelayMs (default 500 ms) for the first
- * steadyMs (default 30 s), when a file usually shows up; after that the wait doubles up to
- * maxDelayMs (default 15 s). Each wait is jittered by ±jitter (default 20 %), so the tasks of a
- * batch do not poll in step. All bounded by timeoutMs overall. Transient failures of a poll (5xx,
- * connection errors) are tolerated until the time-out; a non-retryable failure (e.g. 401/403 on the
- * index) or a file listed with a different sha256 ends the wait at once — it would never come right.
+ * Polls a simple index until every given file is listed with the expected sha256: often at first,
+ * when a file usually shows up, then backing off, with jitter so the tasks of a batch do not poll in
+ * step (WaitOptions has the schedule). Transient failures are tolerated until the time-out; a
+ * non-retryable failure (e.g. 401/403) or a file listed with another sha256 ends the wait at once.
  * A poll against a deadline, not a retry of a failure, so no retry library fits it.
  */
 import { ServeTimeoutError, UploadConflictError } from './errors';

@@ -1,15 +1,8 @@
 /**
- * Writing a release plan into the workspace: new versions (pyproject.toml `[project] version`, or the
- * hatch version file), requirement strings on released members (only the specifier changes; the
- * name, extras and marker stay byte for byte), a CHANGELOG.md section per released package, then
- * `uv lock` once so `uv lock --check` passes.
- *
- * Who writes what (the version executor applies one member's part at a time; see `owner`):
- * - a package's version file and CHANGELOG.md: that package;
- * - a requirement update inside member M's pyproject.toml: M when M is a package (it has a version
- *   target); otherwise (the virtual root, `package = false` members) the released package it names.
- * Every edit is computed before any file is written (nothing half-done on a bad input), and every edit
- * is idempotent: applying the same plan twice changes nothing the second time.
+ * Writing a release plan into the workspace: new versions (pyproject.toml `[project] version`, or
+ * the hatch version file), requirement specifiers, a CHANGELOG.md section per released package,
+ * then `uv lock` once so `uv lock --check` passes. Every edit is computed before any file is
+ * written (nothing half-done on a bad input), and applying the same plan twice changes nothing.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -75,7 +68,11 @@ export function sectionKeyPath(section: string): string[] {
   return section.split('.');
 }
 
-/** The member whose version task writes a requirement update (see the header). */
+/**
+ * The member whose version task writes a requirement update inside member M's pyproject.toml: M when
+ * it is a package (it has a version target); otherwise (the virtual root, `package = false`
+ * members) the released package it names. A package's own version file and CHANGELOG.md are its own.
+ */
 export function requirementOwner(ws: UvWorkspace, update: RequirementUpdate): string {
   const holder = ws.members.find((m) => m.name === update.member && m.name !== '');
   return holder && holder.isPackage ? holder.name : update.dependency;

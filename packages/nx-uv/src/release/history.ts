@@ -1,25 +1,8 @@
 /**
- * The commit history of a uv workspace, read ONCE for all members, and split into each member's
- * release range.
- *
- * Rule (documented for users of the release plan):
- * - A member's release range is every commit reachable from HEAD and NOT reachable from the commit
- *   its last release tag points to (`git log <tag>..HEAD`), so side-branch commits merged after the
- *   release count even when they are older than the tag, and the tagged commit itself does not.
- *   A member without a release tag gets every commit read.
- * - History is read in one `git log` from the common ancestor of all last-release tag commits
- *   (`git merge-base --octopus`; just the tag commit when all tags share one, the usual case of a
- *   release commit) — or from the root when some package has never been released.
- * - Membership of the ranges comes from the parents of the commits read, with no other git process:
- *   for each DISTINCT tag commit other than that common ancestor, its ancestors among the commits read
- *   (one walk over integer indices) are the commits outside the range of the members released there.
- *   This equals `git rev-list HEAD ^<tag commit>` on the commits read: the read set is `since..HEAD`,
- *   so any path from a tag commit in it down to an ancestor in it runs through commits in it (a commit
- *   on the path reachable from `since` would make that ancestor reachable from `since` too).
- *   Only tags HEAD can reach are releases (`for-each-ref --merged`): a tag on an unmerged branch or a
- *   later commit is ignored with a note, so every tag commit used was read. No per-package `git log`.
- * - Files are mapped to members with the deepest-root rule of `memberPathIndex`; paths are converted
- *   from the git top level to the uv root; files outside the uv root touch no member.
+ * The commit history of a uv workspace, read once for all members and split into release ranges.
+ * A member's range is `git log <last release tag>..HEAD`, so side-branch commits merged after the
+ * release count even when they are older than the tag. A member without a release tag gets every
+ * commit read. Only tags HEAD can reach are releases; any other tag is ignored with a note.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -134,7 +117,15 @@ async function bootstrapCommit(cwd: string, sha: string, head: string, env?: Nod
   return commit;
 }
 
-/** Reads the workspace history as described above. */
+/**
+ * One `git log` for all members, from the common ancestor of the last-release tag commits
+ * (`git merge-base --octopus`), or from the root when some package was never released. Range
+ * membership then comes from the parents of the commits read (ancestorMasks), with no git process
+ * per package. This equals `git rev-list HEAD ^<tag commit>`: the read set is `since..HEAD`, so any
+ * path from a tag commit in it down to an ancestor in it stays inside it.
+ * Files map to members by the deepest member root (memberPathIndex), with paths taken from the git
+ * top level to the uv root; a file outside the uv root touches no member.
+ */
 export async function readWorkspaceHistory(ws: UvWorkspace, options: ReadWorkspaceHistoryOptions = {}): Promise<WorkspaceHistory> {
   const env = options.env;
   const cwd = ws.absRoot;

@@ -1,17 +1,8 @@
 /**
- * Which credentials `uv publish` gets, from the environment only. They reach uv ONLY through the
- * child's environment, never its arguments (argv is visible to every process on the machine and ends
- * up in logs).
- *
- * - testpypi: `TESTPYPI_TOKEN`; else trusted publishing when GitHub Actions offers an OIDC token.
- *   `UV_PUBLISH_TOKEN` is deliberately NOT used for TestPyPI: it normally holds the PyPI token, which
- *   must never be sent to another host.
- * - pypi / custom: `UV_PUBLISH_TOKEN`; else `UV_PUBLISH_USERNAME` + `UV_PUBLISH_PASSWORD`; else (pypi
- *   only) trusted publishing when GitHub Actions offers an OIDC token.
- * - GitHub Actions offers OIDC when the job has `permissions: id-token: write`: both
- *   `ACTIONS_ID_TOKEN_REQUEST_URL` and `ACTIONS_ID_TOKEN_REQUEST_TOKEN` are set.
- * - Nothing usable → an error naming the variables to set.
- * Empty values count as unset.
+ * Which credentials `uv publish` gets, from the environment only. They reach uv only through the
+ * child's environment, never its arguments: argv is visible to every process on the machine and
+ * ends up in logs. UV_PUBLISH_TOKEN is never used for TestPyPI: it normally holds the PyPI token,
+ * which must never be sent to another host.
  */
 import type { IndexTargetName } from '../registry/index-target';
 import { basicAuthSecrets } from './redact';
@@ -36,6 +27,13 @@ export function githubOidcAvailable(env: NodeJS.ProcessEnv): boolean {
   return !!val(env, 'ACTIONS_ID_TOKEN_REQUEST_URL') && !!val(env, 'ACTIONS_ID_TOKEN_REQUEST_TOKEN');
 }
 
+/**
+ * First match wins; empty values count as unset. Nothing usable throws MissingCredentialsError
+ * naming the variables to set.
+ * - testpypi: `TESTPYPI_TOKEN`; else trusted publishing when GitHub Actions offers OIDC.
+ * - pypi / custom: `UV_PUBLISH_TOKEN`; else `UV_PUBLISH_USERNAME` + `UV_PUBLISH_PASSWORD`; else (pypi
+ *   only) trusted publishing when GitHub Actions offers OIDC.
+ */
 export function resolvePublishCredentials(target: IndexTargetName, env: NodeJS.ProcessEnv): PublishCredentials {
   const oidc = githubOidcAvailable(env);
   if (target === 'testpypi') {

@@ -1,25 +1,9 @@
 /**
- * `uv publish` for an explicit list of files. Credentials go ONLY into the child's environment
- * (UV_PUBLISH_TOKEN or UV_PUBLISH_USERNAME/UV_PUBLISH_PASSWORD); trusted publishing is
- * `--trusted-publishing always` only for `kind: 'trusted'`, and `never` otherwise, so uv does not probe
- * for OIDC behind our back. The URLs are always passed as flags, and any UV_PUBLISH_* variables or
- * UV_OFFLINE inherited from the caller's environment are removed, so what runs is exactly what nx-uv
- * decided. An empty file list is an error (uv would fall back to `dist/*`).
- *
- * Measured with uv 0.13.9 against pypiserver 2.4.2:
- * - re-uploading an existing file without --check-url: the server answers 409 Conflict and uv exits 2;
- * - with --check-url and an identical file on the index: uv prints
- *   "File <name> already exists, skipping" and exits 0 without uploading;
- * - with --check-url and a different file of the same name: uv exits 2 with
- *   "Local file and index file do not match for `<name>`";
- * - --dry-run sends no request at all (prints "Checking <name>");
- * - uv retries dropped connections itself (UV_HTTP_RETRIES, default 3, seconds apart) but not a 503
- *   answer to an upload; a lost answer to an upload that landed → uv re-POSTs → 409 → with --check-url
- *   uv looks at the index, prints "File already exists, skipping" and exits 0; without it, exit 2;
- * - a 503 on the check URL fails uv with "HTTP status server error (503 …)";
- * - a wrong password against bare pypiserver (wsgiref) gives 403, or sometimes "Broken pipe
- *   (os error 32)" because the server answers before reading the body (that one looks transient).
+ * `uv publish` for an explicit list of files. Credentials reach uv only through the child's
+ * environment. The URLs and the trusted-publishing mode are always passed as flags, and inherited
+ * UV_PUBLISH_* and UV_OFFLINE variables are removed, so uv does exactly what nx-uv decided.
  * Always pass checkUrl: it makes a repeated or resumed publish a no-op instead of a failure.
+ * How uv behaves against a real index is pinned down in publish-pypiserver.spec.ts.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -35,7 +19,11 @@ export interface UvPublishOptions {
    */
   attestations?: string[];
   publishUrl: string;
-  /** Simple index base; uv then skips identical files that are already there. */
+  /**
+   * Simple index base. uv then skips a file the index already has identically (exit 0), also when
+   * it re-sends an upload whose answer was lost, and fails on a different file under the same name.
+   * Without it a re-upload gets 409 Conflict and uv fails.
+   */
   checkUrl?: string;
   credentials: PublishCredentials;
   cwd: string;
@@ -75,7 +63,11 @@ const STRIPPED_ENV = [
   'TESTPYPI_TOKEN',
 ];
 
-/** Pure: the argv and environment of `uv publish`. */
+/**
+ * Pure: the argv and environment of `uv publish`. Trusted publishing is `always` for
+ * `kind: 'trusted'` and `never` otherwise, so uv never probes for OIDC on its own. An empty file
+ * list is an error: uv would fall back to `dist/*`.
+ */
 export function buildPublishInvocation(options: UvPublishOptions): UvPublishInvocation {
   if (options.files.length === 0) {
     throw new Error('uvPublish needs at least one file: refusing to run `uv publish` without files (it would upload dist/*)');

@@ -1,22 +1,21 @@
 /**
- * From commit impacts to a release level, with the 0.x policy.
- *
- * Before 1.0.0 there is no "major" to bump without leaving 0.x, so projects shift the meaning down.
- * Going to 1.0.0 is a decision, taken with an explicit `bumpType: major` (or `majorOnZero`).
- *
- * - `features-minor` (default): 0.x breaking → minor, feat → minor, fix → patch: what Nx Release,
- *   release-please, python-semantic-release (`major_on_zero = false`) and commitizen
- *   (`major_version_zero`) do, so teams moving from them keep their versions.
- * - `cargo`: 0.x breaking → minor, feat → patch, fix → patch (Cargo, cargo-release, release-plz; what
- *   uv's own versions look like).
- * - `semver` (the plugin option `majorOnZero: true`): no special case; a breaking change in 0.x
- *   releases 1.0.0 (semantic-release).
- * From 1.0.0 on, all three are the same: breaking → major, feat → minor, fix/perf → patch.
+ * From commit impacts to a release level, with the 0.x policy. Before 1.0.0 there is no "major" to
+ * bump without leaving 0.x, so the meaning shifts down; going to 1.0.0 is a decision, taken with an
+ * explicit `bumpType: major` (or `majorOnZero`). From 1.0.0 on every policy is the same: breaking →
+ * major, feat → minor, fix/perf → patch.
  */
 import { CommitImpact } from './commits';
 import { BumpLevel, maxLevel } from './next-version';
 import { parseVersion } from './pep440-version';
 
+/**
+ * What a commit asks of a 0.x package:
+ * - `features-minor` (default): breaking → minor, feat → minor, fix → patch. Nx Release,
+ *   release-please, python-semantic-release (`major_on_zero = false`) and commitizen
+ *   (`major_version_zero`) do this, so teams moving from them keep their versions.
+ * - `cargo`: breaking → minor, feat → patch, fix → patch (Cargo, release-plz; uv's own versions).
+ * - `semver` (the plugin option `majorOnZero: true`): no special case; breaking releases 1.0.0.
+ */
 export type ZeroMajorPolicy = 'cargo' | 'features-minor' | 'semver';
 export const ZERO_MAJOR_POLICIES: readonly ZeroMajorPolicy[] = ['features-minor', 'cargo', 'semver'];
 export const DEFAULT_ZERO_MAJOR_POLICY: ZeroMajorPolicy = 'features-minor';

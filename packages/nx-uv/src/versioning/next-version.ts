@@ -1,15 +1,7 @@
 /**
  * The next version of one package: a release level (from commits or an override) plus an optional
- * pre-release request, with pre-release *series* semantics on top of the uv bump maths:
- *
- * - final → pre-release: bump the level, start the phase at 1 (`1.2.3` + minor + rc → `1.3.0rc1`).
- * - inside a series whose target already covers the level, continue the series
- *   (`1.3.0rc1` + minor + rc → `1.3.0rc2`; `+ patch` too, since 1.3.0 is already a minor release).
- * - a level the target does not cover starts a new series (`1.3.0rc2` + major + rc → `2.0.0rc1`).
- * - phases only move up: dev → alpha → beta → rc (`1.3.0a2` + beta → `1.3.0b1`); down is an error.
- * - no pre-release requested on a pre-release graduates (`1.3.0rc2` → `1.3.0`), unless the level
- *   needs more than the series' target (`1.3.0rc2` + major → `2.0.0`).
- * The epoch is kept; a local label (`+abc`) is refused: an index rejects it.
+ * pre-release request, with pre-release *series* semantics on top of the uv bump maths (see
+ * nextVersion). The epoch is kept; a local label (`+abc`) is refused, since an index rejects it.
  */
 import { bumpVersion, UvBump } from './pep440-bump';
 import { formatVersion, isPrereleaseVersion, Pep440Parts, parseVersion, releaseTriple, VersionError } from './pep440-version';
@@ -97,6 +89,14 @@ function applyFloor(version: string, phase: PrereleasePhase, min: number | undef
  * The next version of `current` for `request`. `context` (a package name) goes into error messages.
  * Throws VersionError for an invalid or local version, for a downward phase switch, and for a level
  * of 'none' on a final release (nothing to release).
+ *
+ * - final → pre-release: bump the level, start the phase at 1 (`1.2.3` + minor + rc → `1.3.0rc1`).
+ * - inside a series whose target already covers the level, continue the series
+ *   (`1.3.0rc1` + minor + rc → `1.3.0rc2`; `+ patch` too, since 1.3.0 is already a minor release).
+ * - a level the target does not cover starts a new series (`1.3.0rc2` + major + rc → `2.0.0rc1`).
+ * - phases only move up: dev → alpha → beta → rc (`1.3.0a2` + beta → `1.3.0b1`).
+ * - no pre-release requested on a pre-release graduates (`1.3.0rc2` → `1.3.0`), unless the level
+ *   needs more than the series' target (`1.3.0rc2` + major → `2.0.0`).
  */
 export function nextVersion(current: string, request: NextVersionRequest, context?: string): NextVersionResult {
   const v = parseVersion(current, context ? `version of ${context}` : undefined);

@@ -1,12 +1,6 @@
 /**
- * `uv version --bump` semantics, as plain version maths (uv 0.13): the same components, the same
- * combination rules, the same "did not increase" refusals. Verified against the real uv in
- * pep440-bump.uv.spec.ts.
- *
- * Component hierarchy: major > minor > patch > stable > pre (alpha/beta/rc) > post > dev.
- * Bumping a component clears every lower one; bumping a missing component sets it to 1 (or to the
- * explicit value of `rc=3`). A release bump keeps the number of release segments (`1.2` → `1.3`),
- * the epoch and any local label.
+ * `uv version --bump` semantics as plain version maths (uv 0.13): the same components, combination
+ * rules and "did not increase" refusals, checked against the real uv in pep440-bump.uv.spec.ts.
  * Ours: @renovatebot/pep440's `inc` follows semver-like rules (pre-releases from 0, local labels
  * dropped, no stable/post/dev bumps), not uv's.
  */
@@ -42,7 +36,12 @@ function describe(b: UvBump): string {
   return b.value === undefined ? b.kind : `${b.kind}=${b.value}`;
 }
 
-/** Applies one bump component to parts (mutates). */
+/**
+ * Applies one bump component to parts (mutates). Components rank major > minor > patch > stable >
+ * pre (alpha/beta/rc) > post > dev; bumping one clears every lower one, and a missing one is set to 1
+ * (or to the explicit value of `rc=3`). A release bump keeps the number of release segments
+ * (`1.2` → `1.3`), the epoch and any local label.
+ */
 function applyOne(v: Pep440Parts, b: UvBump): void {
   const releaseIndex = RELEASE_INDEX[b.kind];
   if (releaseIndex !== undefined) {

@@ -1,23 +1,7 @@
 /**
  * The release plan: which packages get which next version, why, and which requirement strings on
- * internal packages must change. Pure: the git layer supplies the last released version of each
- * member (from tags) and the commits since then, already mapped to members.
- *
- * Rules:
- * - A package with no release tag is a first release: its current version is released as is.
- * - A package whose pyproject.toml version is newer than its last release (set by hand, or a release
- *   whose tag was never pushed) is released as is.
- * - Otherwise the level comes from its commits (`bumpType: 'auto'`, Conventional Commits with the 0.x
- *   policy) or from `bumpType` when the package has any commit since its last release. `force`
- *   releases every selected package, with `bumpType` or patch when nothing asks for more.
- * - A package on a pre-release with no pre-release requested graduates even without new commits; a
- *   request for a later phase (beta → rc) moves it up even without new commits.
- * - Propagation: when a package gets a new version, every member that requires it at runtime is
- *   bumped by `dependentBump`, transitively, across group boundaries (a note says so). An extra that
- *   names it forces a release only when its requirement no longer admits the new version (a core
- *   whose extras list its plugins is not re-released for every plugin fix). Dependency groups and dev
- *   dependencies are not published: their requirement strings are updated but they force no release;
- *   extras that still admit the new version are raised the same way.
+ * internal packages must change. Pure: the git layer supplies each member's last release (from
+ * tags) and the commits since then, already mapped to members. The rules are on planRelease.
  */
 import type { DependencyKind, InternalDependency } from '../workspace/types';
 import { DEFAULT_ZERO_MAJOR_POLICY, levelForImpacts, ZERO_MAJOR_POLICIES } from './bump-level';
@@ -117,7 +101,22 @@ interface State {
   releaseAs?: string;
 }
 
-/** Builds the release plan. Throws ReleasePlanError (or VersionError) on input it cannot plan. */
+/**
+ * Builds the release plan. Throws ReleasePlanError (or VersionError) on input it cannot plan.
+ *
+ * - No release tag: a first release of the current version, as is. A version in the files newer
+ *   than the last release (set by hand, or a tag never pushed) is also released as is.
+ * - Otherwise, when the package has commits since its last release, the level comes from them
+ *   (`bumpType: 'auto'`: Conventional Commits with the 0.x policy) or from `bumpType`. `force`
+ *   releases every selected package, at `bumpType` or patch when nothing asks for more.
+ * - A pre-release graduates when no pre-release is requested, and moves up when a later phase is
+ *   (beta → rc), even without new commits.
+ * - Propagation: every member that requires a released package at runtime is bumped by
+ *   `dependentBump`, transitively, across group boundaries (with a note). An extra forces a release
+ *   only when it no longer admits the new version, so a core whose extras list its plugins is not
+ *   re-released for every plugin fix. Dependency groups are not published: their requirements are
+ *   updated but force no release; extras that still admit the new version are raised the same way.
+ */
 export function planRelease(input: PlanInput): ReleasePlan {
   const opts = resolveOptions(input.options);
   const notes = new Set<string>();

@@ -1,15 +1,7 @@
 /**
  * Rewriting the version specifier of a requirement on an internal package after that package got a
  * new version, in the style the user wrote it. Only the specifier changes: the name as written, the
- * extras, the marker, the spacing and parentheses stay byte-for-byte.
- *
- * Per clause, for the new version N:
- * - `>=V` → `>=N` (the lower bound follows the release); `>V` stays when it admits N, else `>=N`.
- * - `==V` → `==N`; `===V` → `===N`; `==V.*` keeps its prefix length (`==1.2.*` → `==1.3.*`).
- * - `~=V` keeps its precision (`~=1.2` → `~=1.3`, `~=1.2.0` → `~=1.3.0`, with N's pre/dev suffix).
- * - `<V` stays when it admits N, else it moves up at the same position (`<2` → `<3`, `<1.4` → `<1.6`
- *   for N = 1.5.0); `<=V` likewise, else `<=N` at V's precision when that admits N.
- * - `!=V` stays unless it excludes N; then the clause is dropped.
+ * extras, the marker, the spacing and parentheses stay byte for byte. The rules are on rewriteClause.
  */
 import * as pep440 from '@renovatebot/pep440';
 import type { Requirement } from '../workspace/types';
@@ -76,7 +68,15 @@ function admits(version: string, clause: string): boolean {
   return pep440.satisfies(version, clause, { prereleases: true });
 }
 
-/** New operator+version for one clause, or null to drop it. */
+/**
+ * New operator+version for one clause, or null to drop it. For the new version N:
+ * - `>=V` → `>=N` (the lower bound follows the release); `>V` stays when it admits N, else `>=N`.
+ * - `==V` → `==N`; `===V` → `===N`; `==V.*` keeps its prefix length (`==1.2.*` → `==1.3.*`).
+ * - `~=V` keeps its precision (`~=1.2` → `~=1.3`, `~=1.2.0` → `~=1.3.0`, with N's pre/dev suffix).
+ * - `<V` stays when it admits N, else it moves up at the same position (`<2` → `<3`, `<1.4` → `<1.6`
+ *   for N = 1.5.0); `<=V` likewise, else `<=N` at V's precision when that admits N.
+ * - `!=V` stays unless it excludes N; then the clause is dropped.
+ */
 function rewriteClause(op: string, text: string, next: Pep440Parts, nextText: string): string | null {
   const clause = `${op}${text}`;
   switch (op) {

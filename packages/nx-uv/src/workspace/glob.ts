@@ -1,12 +1,7 @@
 /**
  * Glob patterns with the semantics of the Rust `glob` crate that uv uses for
- * `[tool.uv.workspace] members` / `exclude` (default MatchOptions: case-sensitive, `*`/`?`/`[..]`
- * may match `/` in whole-path matching, a leading `.` needs no literal match).
- *
- *   `?` one character · `*` any sequence · `**` (a whole path component) any number of directories
- *   `[abc]`, `[a-z]`, `[!abc]` character classes (`[]]`, `[!]]`, `[?]` match the literal); no `\` escapes.
- *
- * Matching is a linear dynamic programme over (token, position): no regular expressions, no backtracking.
+ * `[tool.uv.workspace] members` / `exclude`: case-sensitive, `*`/`?`/`[..]` may match `/` in
+ * whole-path matching, and a leading `.` needs no literal match.
  * Ours: picomatch and minimatch follow shell globbing (`*` stops at `/`, dotfiles hidden), not the crate.
  */
 
@@ -58,7 +53,11 @@ function parseCharSpecs(chars: string[]): CharSpec[] {
   return specs;
 }
 
-/** Compiles a glob pattern; throws GlobSyntaxError like the `glob` crate's `Pattern::new`. */
+/**
+ * Compiles a glob pattern; throws GlobSyntaxError like the `glob` crate's `Pattern::new`.
+ * `?` one character, `*` any sequence, `**` (a whole path component) any number of directories;
+ * `[abc]`, `[a-z]`, `[!abc]` character classes (`[]]`, `[!]]`, `[?]` match the literal); no `\` escapes.
+ */
 export function compileGlob(pattern: string): GlobPattern {
   const chars = [...pattern];
   const tokens: Token[] = [];
@@ -125,11 +124,14 @@ function inSpecs(specs: CharSpec[], c: string): boolean {
   return specs.some((spec) => (typeof spec === 'string' ? spec === c : c >= spec[0] && c <= spec[1]));
 }
 
-/** Whole-string match (the crate's `Pattern::matches` with default options). */
 /** Scratch rows for the matcher, reused across calls (grown on demand). */
 let rowA = new Uint8Array(256);
 let rowB = new Uint8Array(256);
 
+/**
+ * Whole-string match (the crate's `Pattern::matches` with default options): a linear dynamic
+ * programme over (token, position), with no regular expressions and no backtracking.
+ */
 export function matchGlob(pattern: GlobPattern, text: string): boolean {
   if (pattern.matchesAll) return true;
   if (!text.startsWith(pattern.prefix)) return false;

@@ -1,23 +1,9 @@
 /**
- * The batch implementation of `nx-uv:build`: every build task of a run that Nx did not find in its
- * cache, in ONE process, with as few uv runs as uv allows.
- *
- *   1. plan: each task is planned as the executor plans it (planBuild: output folder, member versions,
- *      pins, what the files must pin), the uv workspace and its versions read once; a task whose plan
- *      fails fails alone.
- *   2. pin and build: each member's pins are checked alone (checkPins: one member held by `nx-uv pin`
- *      at other versions fails only that task), then every member's pins are placed at once
- *      (withPins: one journal entry, always restored). uv builds the batch's members in ONE
- *      `uv build --all-packages` into a staging folder when they are most of the workspace's packages
- *      (uv's `--package` cannot be repeated; building one member at a time costs ~1.6x per member
- *      what the one run does), and one by one (`uv build --package`, several at a time) otherwise.
- *      A member whose version comes from git tags at its tag needs an environment of its own and is
- *      always built alone. When the one run fails, every member is built alone, so that only the
- *      members uv cannot build fail.
- *   3. finish: each task's files are checked exactly as the executor checks them (finishBuild: a
- *      wheel, the tagged version, the exact pins of audit.ts) and moved into its own output folder;
- *      a task whose check fails fails alone, its output folder left as it was. Results and each task's
- *      own lines go through runBatch (a task whose dependency in the batch failed is skipped).
+ * The batch implementation of `nx-uv:build`: every build task Nx did not find in its cache, in one
+ * process, with as few uv runs as uv allows. Each task is planned and checked exactly as the
+ * executor does it (planBuild, finishBuild), and a failure at any step fails only its own task.
+ * uv's `--package` cannot be repeated, so a batch holding most of a workspace's members builds
+ * them in one `uv build --all-packages` (buildAllAtOnce); otherwise they are built one by one.
  */
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import * as fs from 'node:fs';
@@ -162,7 +148,12 @@ export async function* runBuildBatch(
   }
 }
 
-/** Step 2 for the planned members of one uv workspace: their pins at once, uv, each member's files in a folder of its own. */
+/**
+ * Step 2 for the planned members of one uv workspace: their pins at once (one journal entry, always
+ * restored), uv, each member's files in a folder of its own. A member versioned from git tags needs
+ * an environment of its own (`uvEnv`) and is always built alone. When the one `--all-packages` run
+ * fails, every member is built alone, so only the members uv cannot build fail.
+ */
 async function buildWorkspace(
   ws: UvWorkspace,
   members: TaskState[],

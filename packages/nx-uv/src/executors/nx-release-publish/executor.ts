@@ -1,16 +1,8 @@
 /**
- * `nx-uv:nx-release-publish` (hidden): what `nx release publish` runs on each project. Nx calls the
- * target `nx-release-publish` by that exact name; the inferred target depends on `build` and on the
- * dependencies' `nx-release-publish`, so the files exist and dependencies are served first.
- *
- * It is the `publish` executor with Nx Release's options translated:
- * - dry run: `--dry-run` (Nx passes `dryRun`) or `NX_DRY_RUN=true` (Nx sets it for tasks run through
- *   dependsOn) — either one makes it a dry run that never runs `uv publish`; a `dryRun: false` in the
- *   target options cannot override Nx's dry run;
- * - `--registry=<url>`: the upload URL (`publishUrl`) unless one is configured;
- * - `nxReleaseVersionData` (given by `nx release`): a project whose version this release did not change
- *   is skipped (it was published before);
- * - npm's `tag`, `access`, `otp` and `firstRelease` mean nothing to a Python index and are dropped.
+ * `nx-uv:nx-release-publish` (hidden): what `nx release publish` runs on each project (Nx looks for
+ * a target of exactly this name). It is the `publish` executor with Nx Release's options
+ * translated (publishOptionsFor). The inferred target depends on `build` and on the dependencies'
+ * `nx-release-publish`, so the files exist and dependencies are served first.
  */
 import { logger, type ExecutorContext } from '@nx/devkit';
 import { runPublishExecutor, type PublishDependencies } from '../publish/executor';
@@ -35,7 +27,14 @@ function isTrue(value: unknown): boolean {
   return value === true || value === 'true';
 }
 
-/** The publish options for one project, and why it is skipped (when it is). Pure. */
+/**
+ * The publish options for one project, and why it is skipped (when it is). Pure.
+ * - `--dry-run` (`dryRun`) or `NX_DRY_RUN=true` (set by Nx for tasks run through dependsOn) makes a
+ *   dry run; a `dryRun: false` in the target options cannot override it.
+ * - `--registry=<url>` is the upload URL (`publishUrl`) unless one is configured.
+ * - A project whose version this release did not change (`nxReleaseVersionData`) is skipped.
+ * - npm's `tag`, `access`, `otp` and `firstRelease` mean nothing to a Python index and are dropped.
+ */
 export function publishOptionsFor(
   options: NxReleasePublishOptions,
   projectName: string | undefined,

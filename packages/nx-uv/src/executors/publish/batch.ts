@@ -1,17 +1,8 @@
 /**
- * The batch implementation of `nx-uv:publish` (executors.json `batchImplementation`): Nx hands every
- * publish task of a run that it can batch to ONE process, instead of one Node process per task.
- *
- * Each task runs the publish executor itself (runPublishExecutor), as soon as all its dependencies in
- * the batch succeeded, at most `concurrency` at a time. A task whose dependency failed is not run and
- * is reported `skipped`, naming the dependency and the task that failed. Each task's lines go to its
- * own log, returned as its terminalOutput (redacted of the secrets, like everything the executor
- * prints); the uv workspace is read once for the whole batch. Results are yielded as tasks finish, so
- * Nx reports each one when it completes.
- *
- * Concurrency: Nx does not give a batch its `--parallel`, so it is NX_UV_PUBLISH_CONCURRENCY, else
- * NX_PARALLEL (Nx's own variable for `--parallel`), else 16. Not the CPU count: a publish task waits
- * on the index (its upload, then until the index serves the files), not on this machine.
+ * The batch implementation of `nx-uv:publish`: every publish task Nx can batch, in one process.
+ * Each task runs the publish executor itself as soon as its dependencies in the batch succeeded (a
+ * task whose dependency failed is skipped), at most `batchConcurrency` at a time, with its own
+ * redacted log. Results are yielded as tasks finish; the uv workspace is read once.
  */
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import * as fs from 'node:fs';
@@ -38,7 +29,10 @@ export interface PublishBatchDependencies extends Omit<PublishDependencies, 'log
 /** Publish tasks at once when no variable says otherwise (network-bound: more than the CPUs). */
 export const DEFAULT_PUBLISH_CONCURRENCY = 16;
 
-/** NX_UV_PUBLISH_CONCURRENCY, else NX_PARALLEL, else DEFAULT_PUBLISH_CONCURRENCY (16). Pure. */
+/**
+ * NX_UV_PUBLISH_CONCURRENCY, else NX_PARALLEL (Nx's variable for `--parallel`, which Nx does not
+ * hand to a batch), else DEFAULT_PUBLISH_CONCURRENCY (16). Pure.
+ */
 export function batchConcurrency(env: NodeJS.ProcessEnv): number {
   for (const name of ['NX_UV_PUBLISH_CONCURRENCY', 'NX_PARALLEL']) {
     const raw = env[name]?.trim();

@@ -1,18 +1,9 @@
 /**
- * `nx-uv:publish`: uploads this member's sdist and wheel(s) of its current version and succeeds only
- * once the index serves every file with the right sha256 — so a dependent published next (Nx runs
- * `^publish` first) can resolve it.
- *
- * Order of things: non-package members succeed at once; `skipPublish` succeeds without touching the
- * index; a version that is not PEP 440 fails, naming its file; the index and the credentials are settled before anything else happens (missing credentials
- * fail a real run at once, naming the variables); then the files are collected from the build output
- * folder (other versions are ignored); a dry run lists them (with what the index already has, when it
- * can be read) and never runs uv; a real run hands them to publishDistributions: list what the index
- * has, skip identical files, stop on a changed file under an existing name, upload the rest with
- * `uv publish` (credentials only in its environment; one call per file, all at once, unless
- * parallelUploads is false), retry transient failures (re-listing first, so nothing is uploaded
- * twice), then poll until served.
- * Everything printed, and every failure message, is redacted of the credentials and secret variables.
+ * `nx-uv:publish`: uploads this member's sdist and wheel(s) of its current version, and succeeds
+ * only once the index serves every file with the right sha256, so a dependent published next (Nx
+ * runs `^publish` first) can resolve it. The upload is publishDistributions: files the index already
+ * has are skipped, so a rerun is safe. Everything printed, and every failure message, is redacted
+ * of the credentials and secret variables.
  */
 import { logger, type ExecutorContext } from '@nx/devkit';
 import {

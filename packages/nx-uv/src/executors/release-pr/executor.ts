@@ -1,20 +1,9 @@
 /**
- * `nx-uv:release-pr` (workspace project): the "prepare" half of the release pipeline.
- *
- * 1. Checks everything before touching anything: options, group, pre-release spelling, branch names,
- *    the git remote, GITHUB_TOKEN (not for --dryRun), the committer identity, that the checkout is on
- *    the base branch, that the work tree is clean (nx-uv's `.nx-uv/` state dir excepted), and that
- *    the base branch is not ahead of (or diverged from) the remote's.
- * 2. Plans the release of the workspace (or `--group`) from the base branch HEAD. Nothing to release
- *    (and no --force): says so, creates nothing, leaves an open release PR of that branch as it is.
- * 3. In a temporary git worktree at the base HEAD (the user's checkout is never touched), re-creates
- *    the release branch (`nx-uv/release`, or `nx-uv/release-<group>`), writes the plan (versions,
- *    dependents' requirements, CHANGELOG.md sections, `uv lock`), makes one commit
- *    `chore(release): core 1.3.0, mid 0.4.2`, force-pushes it with a lease (only over what the remote
- *    branch held when we looked), and opens the release PR into the base branch — or updates the open
- *    one from that branch in place — labelled `autorelease: pending`.
- * 4. Removes the worktree (also on failure, then resetting the local release branch to where it was
- *    when nothing was pushed).
+ * `nx-uv:release-pr` (workspace project): the "prepare" half of the release pipeline. It checks
+ * everything first, plans the release of the workspace (or `--group`) from the base branch, and
+ * commits the plan (versions, requirements, changelogs, `uv lock`) to the release branch in a
+ * temporary git worktree, so the user's checkout is never touched. The branch is force-pushed with
+ * a lease, and its PR opened or updated in place, labelled `autorelease: pending`.
  */
 import { logger, type ExecutorContext } from '@nx/devkit';
 import * as fs from 'node:fs';

@@ -1,18 +1,9 @@
 /**
- * The batch implementation of `nx-uv:tag`: every tag task of a run in ONE process, and every tag in
- * ONE `git push --atomic`.
- *
- *   1. plan: each package task is planned as the executor plans it (planTag), the uv workspace read
- *      once; a task with nothing to tag (or a dry run) says why and succeeds; a task whose plan fails
- *      fails alone.
- *   2. tag and push, per remote: the GitHub client is made once (settings and token checked before
- *      anything is created); each task's tags are checked against the remote (a tag there on another
- *      commit fails only that task) and created locally; then all of them go in one atomic push. When
- *      the push fails, no tag was pushed: every local tag created for it is deleted and every task of
- *      that push fails with the push's error.
- *   3. release, through runBatch in dependency order: each pushed task's GitHub Release and the
- *      release PR's label, with the executor's lines; the uv root project's task when `umbrellaTag` is
- *      set runs the executor itself, after every package's (its dependsOn), as without a batch.
+ * The batch implementation of `nx-uv:tag`: every tag task of a run in one process, and the tags of
+ * each remote in one `git push --atomic`. Each task is planned and released as the executor does it
+ * (planTag, releasePlannedTag) and fails alone, except that a failed push fails every task in it and
+ * deletes the local tags made for it. With `umbrellaTag`, the uv root project's task runs the
+ * executor itself, after every package's.
  */
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { pushTags } from '../../git';

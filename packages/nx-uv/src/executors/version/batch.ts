@@ -1,12 +1,9 @@
 /**
- * The batch implementation of `nx-uv:version`: every version task of a run in ONE process instead of
- * one Node process per package. Each task runs the version executor with a shared session: the
- * workspace is read, the plan prepared and the tree checked once; each task writes its own part, in
- * dependency order, one at a time; the last task runs `uv lock` once. Each task keeps its own output.
- *
- * A dry run also prints its report (the whole plan, dry-run-report.ts) once on the batch's own
- * output, apart from every task's: Nx's static output styles show it even where they collapse the
- * output of successful tasks (Nx 23.3+ in CI logs); the report file holds it in every style.
+ * The batch implementation of `nx-uv:version`: every version task of a run in one process. Each
+ * task runs the version executor with a shared session: the workspace is read, the plan prepared
+ * and the tree checked once; each task writes its own part, in dependency order, one at a time; the
+ * last task runs `uv lock` once. A dry run also prints its report once on the batch's own output,
+ * which Nx shows where it hides the tasks' output (dry-run-report.ts).
  */
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { oncePerKey, runBatch, taskContext, type BatchTaskOutcome } from '../shared/batch';

@@ -1,14 +1,9 @@
 /**
  * The report of a `version` dry run: the whole release plan and every file a real run would write,
- * kept in `.nx-uv/version-dry-run.txt` under the Nx workspace root (nx-uv's git-ignored state
- * folder, which the version and release-pr tree checks already leave aside).
- *
- * Why a file: Nx shows a successful task's output only in its static output styles. On a terminal
- * its default (the TUI, or the dynamic output with NX_TUI=false) leaves one check mark per task once
- * the run ends, and Nx 23.3+ collapses successful tasks to one line in CI logs too, unless --verbose
- * or --output-style=static. The file is the one place a dry run's result can always be read; each
- * task's output names it, and the batch also prints the report on its own output, which Nx shows in
- * every static style (the e2e suite's version-dry-run.spec.ts checks both on a terminal and in CI).
+ * kept in `.nx-uv/version-dry-run.txt` (nx-uv's git-ignored state folder under the Nx root).
+ * Why a file: Nx hides a successful task's output on a terminal (the TUI) and, since Nx 23.3, in CI
+ * logs too, unless --verbose or --output-style=static. Each task's output names the file, and the
+ * batch also prints the report on its own output, which Nx shows in every static style.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';

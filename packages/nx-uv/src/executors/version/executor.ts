@@ -1,20 +1,10 @@
 /**
- * `nx-uv:version` (per package; Nx runs it dependencies first via `dependsOn: ["^version"]`, possibly
- * with `--parallel`): writes THIS project's part of the workspace release plan — its new version, its
- * CHANGELOG.md section, and the requirement updates inside its own pyproject.toml (plus those of
- * members without a version target — the virtual root, `package = false` members — that name it).
- *
- * - The plan is computed once per run from the state before any task wrote (plan-cache.ts) and
- *   shared by all tasks; every file has exactly one writing task (release/apply.ts `requirementOwner`).
- * - All tasks of a workspace take turns under `.nx-uv/version.lock` (compute-or-read the plan, check
- *   the tree, write, maybe lock), so `--parallel` cannot race, across processes too.
- * - uv.lock: run by the task that completes the plan — after its writes every edit of the plan is on
- *   disk — so uv never sees a half-applied plan (a dependency bumped while a dependent still pins
- *   `==old` would make an intermediate `uv lock` fail). Running only some version tasks leaves uv.lock
- *   to the task that completes the plan later (the task says which files are pending).
- * - The tree must be clean (except `.nx-uv/`) when the plan is computed; later tasks accept only the
- *   files the plan writes (and uv.lock) as changes. Dry runs skip the check and write nothing but
- *   their report, the whole plan in `.nx-uv/version-dry-run.txt` (dry-run-report.ts: why).
+ * `nx-uv:version` writes this project's part of the workspace release plan: its version, its
+ * CHANGELOG.md section and the requirement updates it owns (release/apply.ts `requirementOwner`).
+ * The plan is computed once, from a clean tree before any task wrote (plan-cache.ts), and tasks take
+ * turns under `.nx-uv/version.lock`, so `--parallel` cannot race, across processes too. `uv lock`
+ * runs in the task that completes the plan: on a half-applied plan it could fail (a dependent still
+ * pinning `==old`). A dry run writes nothing but its report (dry-run-report.ts).
  */
 import { logger, type ExecutorContext } from '@nx/devkit';
 import * as fs from 'node:fs';
@@ -92,7 +82,8 @@ async function gitTopLevel(cwd: string): Promise<string> {
 
 /**
  * Throws DirtyWorkingTreeError for changed files (paths relative to the git top level) other than
- * nx-uv's state dir and the `allowed` ones.
+ * nx-uv's state dir and the `allowed` ones: none when the plan is computed, then the files the plan
+ * writes and uv.lock.
  */
 async function assertTree(ws: UvWorkspace, gitRoot: string, nxRoot: string, allowed: Set<string>): Promise<void> {
   const files = await dirtyFiles(ws.absRoot);
