@@ -29,7 +29,7 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { now, median, prng } = require('./lib');
+const { now, median, prng, toolsBin, uvBin } = require('./lib');
 
 const repoRoot = path.resolve(__dirname, '..');
 let distDir = path.join(repoRoot, 'dist', 'packages', 'nx-uv');
@@ -38,8 +38,6 @@ const NXLV_VERSION = '23.1.1';
 const rootPackageJson = require(path.join(repoRoot, 'package.json'));
 const NX_VERSION = rootPackageJson.devDependencies.nx;
 const DEVKIT_VERSION = rootPackageJson.devDependencies['@nx/devkit'];
-const toolsBin = path.join(repoRoot, '.tools', 'venv', 'bin');
-const uvBin = path.join(toolsBin, 'uv');
 
 function parseArgs(argv) {
   const args = { members: 1000, processes: 5, calls: 5, keep: false, json: undefined, dist: distDir };

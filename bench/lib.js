@@ -8,6 +8,11 @@ const path = require('node:path');
 
 const repoRoot = path.resolve(__dirname, '..');
 const rootPackageJson = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
+/** The Python tools `npm run python-tools` installs (uv, pypiserver) into the ignored `.tools` folder. */
+const toolsDir = path.join(repoRoot, '.tools');
+const toolsBin = path.join(toolsDir, 'venv', 'bin');
+const uvBin = path.join(toolsBin, 'uv');
+const pypiServerBin = path.join(toolsBin, 'pypi-server');
 const semver = require(require.resolve('semver', { paths: [repoRoot] }));
 
 /** Milliseconds from a monotonic clock. */
@@ -228,7 +233,6 @@ function printTable(rows) {
  * defaults to .tools/uv-cache.
  */
 function benchEnv({ uvCacheDir } = {}) {
-  const toolsDir = path.join(repoRoot, '.tools');
   return isolatedEnv({
     GIT_AUTHOR_NAME: 'nx-uv bench',
     GIT_AUTHOR_EMAIL: 'bench@nx-uv.invalid',
@@ -236,7 +240,7 @@ function benchEnv({ uvCacheDir } = {}) {
     GIT_COMMITTER_EMAIL: 'bench@nx-uv.invalid',
     GIT_CONFIG_NOSYSTEM: '1',
     GIT_CONFIG_GLOBAL: '/dev/null',
-    PATH: `${path.join(toolsDir, 'venv', 'bin')}${path.delimiter}${isolatedEnv().PATH}`,
+    PATH: `${toolsBin}${path.delimiter}${isolatedEnv().PATH}`,
     NX_DAEMON: 'false',
     NX_NO_CLOUD: 'true',
     NX_TUI: 'false',
@@ -250,4 +254,24 @@ function benchEnv({ uvCacheDir } = {}) {
   });
 }
 
-module.exports = { now, median, prng, fmt, sleep, isolatedEnv, benchEnv, run, runAsync, installOffline, generatePackages, writeUvWorkspace, printTable };
+module.exports = {
+  repoRoot,
+  rootPackageJson,
+  toolsDir,
+  toolsBin,
+  uvBin,
+  pypiServerBin,
+  now,
+  median,
+  prng,
+  fmt,
+  sleep,
+  isolatedEnv,
+  benchEnv,
+  run,
+  runAsync,
+  installOffline,
+  generatePackages,
+  writeUvWorkspace,
+  printTable,
+};

@@ -55,17 +55,28 @@ const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
-const { now, prng, fmt, sleep, isolatedEnv, benchEnv, run, runAsync, generatePackages, writeUvWorkspace, printTable } = require('./lib');
+const {
+  repoRoot,
+  rootPackageJson,
+  toolsBin,
+  uvBin,
+  pypiServerBin,
+  now,
+  prng,
+  fmt,
+  sleep,
+  isolatedEnv,
+  benchEnv,
+  run,
+  runAsync,
+  generatePackages,
+  writeUvWorkspace,
+  printTable,
+} = require('./lib');
 const installOffline = (root, tarball) => require('./lib').installOffline(root, tarball, 'nx-uv-bench-publish');
 const { startLatencyProxy } = require('./latency-proxy');
 
-const repoRoot = path.resolve(__dirname, '..');
 let distDir = path.join(repoRoot, 'dist', 'packages', 'nx-uv');
-const toolsDir = path.join(repoRoot, '.tools');
-const toolsBin = path.join(toolsDir, 'venv', 'bin');
-const uvBin = path.join(toolsBin, 'uv');
-const pypiServerBin = path.join(toolsBin, 'pypi-server');
-const rootPackageJson = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
 
 function parseArgs(argv) {
   const args = {

@@ -37,13 +37,22 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { now, median, fmt, isolatedEnv, benchEnv, run, runAsync, installOffline, generatePackages, writeUvWorkspace, printTable } = require('./lib');
-
-const repoRoot = path.resolve(__dirname, '..');
-const toolsDir = path.join(repoRoot, '.tools');
-const toolsBin = path.join(toolsDir, 'venv', 'bin');
-const uvBin = path.join(toolsBin, 'uv');
-const rootPackageJson = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
+const {
+  repoRoot,
+  rootPackageJson,
+  uvBin,
+  now,
+  median,
+  fmt,
+  isolatedEnv,
+  benchEnv,
+  run,
+  runAsync,
+  installOffline,
+  generatePackages,
+  writeUvWorkspace,
+  printTable,
+} = require('./lib');
 
 function parseArgs(argv) {
   const args = {
