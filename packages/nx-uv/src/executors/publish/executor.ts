@@ -78,6 +78,43 @@ async function readListing(
   }
 }
 
+/**
+ * Why this member publishes nothing in this run (said in one line), or the release of its VCS version:
+ * not a package, skipPublish, outside the group, excluded, or a version from git tags whose release
+ * is not HEAD.
+ */
+async function nothingToPublish(
+  project: UvProject,
+  options: NormalizedPublishOptions,
+  context: ExecutorContext,
+  env: NodeJS.ProcessEnv,
+): Promise<{ skip: string } | { release?: VcsRelease }> {
+  const { member } = project;
+  const version = memberVersion(member);
+  const label = `${member.distributionName || member.root}${version ? ` ${version}` : ''}`;
+  if (!member.isPackage) {
+    return {
+      skip: `nx-uv publish: ${label} is not a package (no [build-system], or [tool.uv] package = false): uv never builds it, so there is nothing to publish.`,
+    };
+  }
+  if (options.skipPublish) return { skip: `nx-uv publish: ${label}: skipped (skipPublish); the index was not contacted and nothing was uploaded.` };
+  const outside = outsideGroup(context, project.workspace, member, options.group);
+  if (outside) return { skip: `nx-uv publish: ${label} is ${outside}: nothing to publish in this run.` };
+  const excluded = publishExclusion(context, project.workspace, member);
+  if (excluded) {
+    return { skip: `nx-uv publish: ${label} is excluded from publishing (${excluded}): the index was not contacted and nothing was uploaded.` };
+  }
+  if (member.version.kind !== 'vcs') return {};
+  // A version derived from git tags is published from its release tag's commit only.
+  const release = (await vcsReleases(project.workspace, [member], tagSchemeOf(context, project.workspace), { env })).get(member.name);
+  if (release?.atHead) return { release };
+  return {
+    skip:
+      `nx-uv publish: ${member.distributionName} takes its version from git tags (${member.version.plugin}) and HEAD is not its release ` +
+      `(${release ? `its release tag ${release.tag} ${release.tagged ? 'is on another commit' : 'is not made yet: run the tag target first'}` : 'it has no release tag'}): nothing to publish in this run.`,
+  };
+}
+
 /** Resolves the member, its files, the index and the credentials; plans; prints the plan; applies it. */
 async function publish(
   project: UvProject,
@@ -91,40 +128,12 @@ async function publish(
   const log = deps.logger ?? logger;
   const info = (m: string) => log.info(redact(m, secrets));
   const warn = (m: string) => log.warn(redact(m, secrets));
-  const version = memberVersion(member);
-  const label = `${member.distributionName || member.root}${version ? ` ${version}` : ''}`;
-
-  if (!member.isPackage) {
-    info(`nx-uv publish: ${label} is not a package (no [build-system], or [tool.uv] package = false): uv never builds it, so there is nothing to publish.`);
+  const nothing = await nothingToPublish(project, options, context, env);
+  if ('skip' in nothing) {
+    info(nothing.skip);
     return true;
   }
-  if (options.skipPublish) {
-    info(`nx-uv publish: ${label}: skipped (skipPublish); the index was not contacted and nothing was uploaded.`);
-    return true;
-  }
-  const outside = outsideGroup(context, project.workspace, member, options.group);
-  if (outside) {
-    info(`nx-uv publish: ${label} is ${outside}: nothing to publish in this run.`);
-    return true;
-  }
-  const excluded = publishExclusion(context, project.workspace, member);
-  if (excluded) {
-    info(`nx-uv publish: ${label} is excluded from publishing (${excluded}): the index was not contacted and nothing was uploaded.`);
-    return true;
-  }
-
-  // A version derived from git tags is published from its release tag's commit only.
-  let release: VcsRelease | undefined;
-  if (member.version.kind === 'vcs') {
-    release = (await vcsReleases(project.workspace, [member], tagSchemeOf(context, project.workspace), { env })).get(member.name);
-    if (!release?.atHead) {
-      info(
-        `nx-uv publish: ${member.distributionName} takes its version from git tags (${member.version.plugin}) and HEAD is not its release ` +
-          `(${release ? `its release tag ${release.tag} ${release.tagged ? 'is on another commit' : 'is not made yet: run the tag target first'}` : 'it has no release tag'}): nothing to publish in this run.`,
-      );
-      return true;
-    }
-  }
+  const { release } = nothing;
 
   // A version that is not PEP 440 cannot have been built: say so, rather than "no files of that version".
   assertValidMemberVersions(project.workspace, workspaceRoot, `publish ${member.distributionName}`, [member]);
@@ -146,7 +155,7 @@ async function publish(
   const request = listingRequestOptions(index, credentials);
   const input: PublishPlanInput = {
     distributionName: member.distributionName,
-    declaredVersion: version,
+    declaredVersion: memberVersion(member),
     fromReleaseTag: release !== undefined,
     version: collected.version,
     files: collected.files,
