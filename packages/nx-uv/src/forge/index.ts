@@ -17,3 +17,5 @@ export { RELEASE_LABEL_PENDING, RELEASE_LABEL_TAGGED, RELEASE_LABEL_STYLES } fro
 export type { LabelStyle } from './labels';
 export { apiUrlForHost, formatRepository, parseRemoteUrl, parseRepositorySlug } from './repository';
 export type { RepoRef, RemoteRepository } from './repository';
+export { applyNotify, DEFAULT_NOTIFY_EVENT_TYPE, dryRunNotifyLines, notifyPayload, packagesReleasedAt, planNotify } from './notify';
+export type { NotifyClient, NotifyPlan, NotifyPlanInput, ReleasedPackage, ReleaseNotification } from './notify';

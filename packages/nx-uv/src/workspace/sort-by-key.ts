@@ -22,6 +22,11 @@ export function sortByKey<T>(items: readonly T[], key: (item: T) => string): T[]
 function stableSortWithTies<T>(items: readonly T[], key: (item: T) => string): T[] {
   return items
     .map((item) => [key(item), item] as const)
-    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .sort((a, b) => compareCodeUnits(a[0], b[0]))
     .map(([, item]) => item);
+}
+
+/** Orders two strings by UTF-16 code units (as `<` does): the same order in every locale, unlike localeCompare. */
+export function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

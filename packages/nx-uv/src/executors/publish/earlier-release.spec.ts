@@ -13,7 +13,7 @@ import { GIT_TEST_IDENTITY } from '../../testing/git-repo';
 import { preserveEnv } from '../../testing/executor-context';
 import { startPypiServer, type PypiServer } from '../../testing/pypiserver';
 import { makeTempDir, toolsDir, uvBin } from '../../testing/tools';
-import { alreadyListed, earlierRelease } from './earlier-release';
+import { earlierRelease } from './earlier-release';
 import {
   buildPkgAVariant,
   buildWorkspaceDists,
@@ -87,10 +87,6 @@ describe('earlierRelease', () => {
     expect(await earlierRelease(root, 'pkg-a', '1.2.0', 'release/{name}@{version}')).toBeUndefined();
     expect(await earlierRelease(root, 'pkg-a', '1.3.0', undefined)).toBeUndefined();
     expect(await earlierRelease(tmp.dir, 'pkg-a', '1.2.0', undefined)).toBeUndefined();
-  });
-
-  it('alreadyListed keeps the local names the index lists', () => {
-    expect(alreadyListed(['a.whl', 'a.tar.gz'], [{ filename: 'a.tar.gz' }, { filename: 'b.whl' }])).toEqual(['a.tar.gz']);
   });
 });
 

@@ -26,12 +26,3 @@ export async function earlierRelease(cwd: string, name: string, version: string,
   }
   return found && found.commit !== head ? { tag, commit: found.commit } : undefined;
 }
-
-/**
- * Local file names the index already lists. When any is listed, the version is on the index: a
- * rebuilt file under a listed name is never uploaded again.
- */
-export function alreadyListed(localNames: readonly string[], remote: readonly { filename: string }[]): string[] {
-  const listed = new Set(remote.map((r) => r.filename));
-  return localNames.filter((n) => listed.has(n));
-}

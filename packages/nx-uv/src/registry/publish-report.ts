@@ -1,7 +1,10 @@
 /**
  * Pure: the lines the publish executor prints (plans, summaries) and the wording of its failures.
  */
-import { decodeHtmlEntities, RetriesExhaustedError, ServeTimeoutError, UploadConflictError, type IndexTarget, type UploadPlan } from '../../registry';
+import { decodeHtmlEntities, ServeTimeoutError, UploadConflictError } from './errors';
+import type { IndexTarget } from './index-target';
+import type { UploadPlan } from './plan-uploads';
+import { RetriesExhaustedError } from './retry';
 
 export function formatSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;

@@ -1,5 +1,6 @@
-import { IndexHttpError } from '../../registry';
-import { allUploads } from './executor';
+import { allUploads, listingRequestOptions } from './apply-publish';
+import { IndexHttpError } from './errors';
+import type { IndexTarget } from './index-target';
 
 /** An upload that settles when told to, recording that it started. */
 function pending() {
@@ -42,5 +43,32 @@ describe('allUploads (the files of one package, one uv publish each)', () => {
     const first = new IndexHttpError('POST', 'u', 502, 'Bad Gateway', '');
     const second = new IndexHttpError('POST', 'u', 503, 'Service Unavailable', '');
     await expect(allUploads([Promise.reject(first), Promise.resolve(), Promise.reject(second)])).rejects.toBe(first);
+  });
+});
+
+describe('listingRequestOptions (credentials for reading the check URL)', () => {
+  const index = (target: IndexTarget['target'], publishUrl: string, checkUrl: string): IndexTarget => ({
+    target,
+    publishUrl,
+    checkUrl,
+    sources: { publishUrl: 'test', checkUrl: 'test' },
+  });
+  const token = { kind: 'token' as const, token: 'tok', source: 'UV_PUBLISH_TOKEN' };
+  const basic = { kind: 'basic' as const, username: 'u', password: 'p', source: 'UV_PUBLISH_USERNAME/UV_PUBLISH_PASSWORD' };
+
+  it('sends them to a custom index on the same origin', () => {
+    expect(listingRequestOptions(index('custom', 'https://pkgs.example/upload/', 'https://pkgs.example/simple/'), token)).toEqual({
+      basicAuth: { username: '__token__', password: 'tok' },
+    });
+    expect(listingRequestOptions(index('custom', 'https://pkgs.example/', 'https://pkgs.example/simple/'), basic)).toEqual({
+      basicAuth: { username: 'u', password: 'p' },
+    });
+  });
+
+  it('never to another host, never to PyPI/TestPyPI, never for trusted publishing', () => {
+    expect(listingRequestOptions(index('custom', 'https://upload.example/', 'https://read.example/simple/'), token)).toEqual({});
+    expect(listingRequestOptions(index('pypi', 'https://upload.pypi.org/legacy/', 'https://pypi.org/simple/'), token)).toEqual({});
+    expect(listingRequestOptions(index('custom', 'https://pkgs.example/', 'https://pkgs.example/simple/'), { kind: 'trusted', source: 'oidc' })).toEqual({});
+    expect(listingRequestOptions(index('custom', 'https://pkgs.example/', 'https://pkgs.example/simple/'), undefined)).toEqual({});
   });
 });
