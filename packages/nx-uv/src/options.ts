@@ -98,6 +98,7 @@ export const DEFAULT_TARGET_NAMES: Record<TargetKey, string> = {
   notify: 'notify',
 };
 
+export const DEFAULT_PROJECT_NAME = '{name}';
 export const DEFAULT_TAG_FORMAT = '{name}-v{version}';
 export const DEFAULT_BUILD_OUTPUT = 'dist';
 export const DEFAULT_WORKSPACE_PROJECT_NAME = 'uv-workspace';

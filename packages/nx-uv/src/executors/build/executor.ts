@@ -10,7 +10,7 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_BUILD_OUTPUT } from '../../options';
+import { readResolvedPluginOptions } from '../../plugin-entry';
 import {
   defaultJournalDir,
   lockedRequirementNotice,
@@ -27,7 +27,6 @@ import { distributionKind } from '../../wheel';
 import {
   assertValidMemberVersions,
   displayPath,
-  nxUvPluginOptions,
   releaseVersions,
   resolveUvProject,
   runNxUvExecutor,
@@ -110,7 +109,7 @@ export async function planBuild(
   const { workspace: ws, member, workspaceRoot } = project;
   const name = member.distributionName;
   if (!member.isPackage) return { kind: 'not-a-package', member };
-  const outDir = resolveOutputDir(project, options.outputPath ?? nxUvPluginOptions(context).buildOutputPath ?? DEFAULT_BUILD_OUTPUT);
+  const outDir = resolveOutputDir(project, options.outputPath ?? readResolvedPluginOptions(context.nxJsonConfiguration).buildOutputPath);
   // uv reads every member's pyproject.toml, so one invalid version anywhere stops every build.
   assertValidMemberVersions(ws, workspaceRoot, `build ${name}`);
   const { versions, vcs } = await releasesOf(ws, context, env);

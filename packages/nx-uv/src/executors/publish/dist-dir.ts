@@ -5,8 +5,8 @@
  */
 import type { ExecutorContext } from '@nx/devkit';
 import * as path from 'node:path';
-import { DEFAULT_BUILD_OUTPUT, DEFAULT_TARGET_NAMES } from '../../options';
-import { nxUvPluginOptions } from '../shared';
+import { DEFAULT_TARGET_NAMES } from '../../options';
+import { readPluginOptions, resolvePluginOptions } from '../../plugin-entry';
 
 export interface DistDirChoice {
   /** Absolute folder. */
@@ -23,9 +23,10 @@ export function resolveDistDir(
   absProjectRoot: string,
   distPath: string | undefined,
 ): DistDirChoice {
-  const pluginOptions = nxUvPluginOptions(context);
-  const configured = pluginOptions.targetNames?.build;
-  const buildTarget = typeof configured === 'string' && configured !== '' ? configured : DEFAULT_TARGET_NAMES.build;
+  const given = readPluginOptions(context.nxJsonConfiguration);
+  const plugin = resolvePluginOptions(given);
+  // A disabled build target (false): a hand-written one goes by the default name.
+  const buildTarget = plugin.targetNames.build ?? DEFAULT_TARGET_NAMES.build;
   const at = (rel: string) => path.resolve(absProjectRoot, rel);
   if (distPath) return { dir: at(distPath), source: 'option distPath', buildTarget };
   const buildOptions = context.projectsConfigurations?.projects?.[projectName]?.targets?.[buildTarget]?.options as Record<string, unknown> | undefined;
@@ -33,8 +34,6 @@ export function resolveDistDir(
   if (typeof outputPath === 'string' && outputPath.trim() !== '') {
     return { dir: at(outputPath), source: `outputPath of the ${buildTarget} target`, buildTarget };
   }
-  if (typeof pluginOptions.buildOutputPath === 'string' && pluginOptions.buildOutputPath.trim() !== '') {
-    return { dir: at(pluginOptions.buildOutputPath), source: 'plugin option buildOutputPath', buildTarget };
-  }
-  return { dir: at(DEFAULT_BUILD_OUTPUT), source: 'default', buildTarget };
+  const source = given.buildOutputPath === undefined ? 'default' : 'plugin option buildOutputPath';
+  return { dir: at(plugin.buildOutputPath), source, buildTarget };
 }

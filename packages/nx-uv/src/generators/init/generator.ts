@@ -1,7 +1,7 @@
 import { logger, readNxJson, updateNxJson } from '@nx/devkit';
 import type { GeneratorCallback, NxJsonConfiguration, Tree } from '@nx/devkit';
-import { DEFAULT_BUILD_OUTPUT, DEFAULT_TAG_FORMAT } from '../../options';
-import { findPluginIndex, PLUGIN_NAME, readPluginOptions } from '../nx-uv-plugin';
+import { DEFAULT_TAG_FORMAT } from '../../options';
+import { findPluginIndex, PLUGIN_NAME, readPluginOptions, resolveBuildOutputPath } from '../../plugin-entry';
 import type { InitGeneratorSchema } from './schema';
 
 /** The entry `init` adds to nx.json `plugins` when nx-uv is not registered yet. */
@@ -72,8 +72,9 @@ export async function initGenerator(tree: Tree, _options: InitGeneratorSchema = 
   if (registerPlugin(tree)) {
     logger.info(`${PLUGIN_NAME}: registered the plugin in nx.json (tagFormat "${DEFAULT_TAG_FORMAT}")`);
   }
-  const pluginOptions = readPluginOptions(readNxJson(tree));
-  const added = updateGitignore(tree, ignoreRules(pluginOptions.buildOutputPath ?? DEFAULT_BUILD_OUTPUT));
+  // Only the option init uses: it keeps any registration it finds as it is (the graph checks the rest).
+  const buildOutputPath = resolveBuildOutputPath(readPluginOptions(readNxJson(tree)).buildOutputPath);
+  const added = updateGitignore(tree, ignoreRules(buildOutputPath));
   if (added.length > 0) logger.info(`${PLUGIN_NAME}: added ${added.join(', ')} to .gitignore`);
   return () => {
     // Nothing to install: nx-uv needs no other packages.

@@ -1,7 +1,7 @@
 import { readNxJson } from '@nx/devkit';
 import type { Tree } from '@nx/devkit';
-import { DEFAULT_BUILD_OUTPUT, DEFAULT_TARGET_NAMES, DEFAULT_WORKSPACE_PROJECT_NAME, type NxUvPluginOptions, type TargetKey } from '../../options';
-import { readPluginOptions } from '../nx-uv-plugin';
+import { DEFAULT_TARGET_NAMES, type TargetKey } from '../../options';
+import { readResolvedPluginOptions, type ResolvedPluginOptions } from '../../plugin-entry';
 import { shellWord } from './shell';
 import type { WorkflowGeneratorSchema } from './schema';
 import { joinPosix } from '../../posix-path';
@@ -90,12 +90,12 @@ function versionText(option: string, value: string | number, example: string): s
   return value;
 }
 
-function resolveTargets(plugin: NxUvPluginOptions): WorkflowConfig['targets'] {
-  const names = plugin.targetNames ?? {};
+function resolveTargets(plugin: ResolvedPluginOptions): WorkflowConfig['targets'] {
+  // The workflow writes the names into YAML and shell lines: stricter than the plugin's own check.
   const pick = (key: TargetKey): string | false => {
-    const value = names[key] ?? DEFAULT_TARGET_NAMES[key];
-    if (value !== false && (typeof value !== 'string' || !TARGET_NAME.test(value))) {
-      fail(`nx.json plugins[nx-uv].options.targetNames.${key} is "${String(value)}", not a usable target name.`);
+    const value = plugin.targetNames[key] ?? false;
+    if (value !== false && !TARGET_NAME.test(value)) {
+      fail(`nx.json plugins[nx-uv].options.targetNames.${key} is "${value}", not a usable target name.`);
     }
     return value;
   };
@@ -118,12 +118,12 @@ function resolveTargets(plugin: NxUvPluginOptions): WorkflowConfig['targets'] {
   };
 }
 
-function resolveWorkspaceProject(explicit: string | undefined, plugin: NxUvPluginOptions, layout: UvLayout): string {
+function resolveWorkspaceProject(explicit: string | undefined, plugin: ResolvedPluginOptions, layout: UvLayout): string {
   let project: string;
   if (explicit !== undefined) project = explicit;
   else if (layout.rootProjectName !== undefined) {
-    project = (plugin.projectName ?? '{name}').split('{name}').join(normalizeName(layout.rootProjectName));
-  } else project = plugin.workspaceProjectName ?? DEFAULT_WORKSPACE_PROJECT_NAME;
+    project = plugin.projectName.split('{name}').join(normalizeName(layout.rootProjectName));
+  } else project = plugin.workspaceProjectName;
   if (!PROJECT_NAME.test(project)) {
     fail(`workspace project "${project}" is not a valid Nx project name; pass --workspaceProject=<name>.`);
   }
@@ -215,7 +215,7 @@ export function normalizeOptions(tree: Tree, options: WorkflowGeneratorSchema): 
   const paths = options.paths?.filter((p) => p !== '');
   for (const p of paths ?? []) checkText('paths entry', p);
 
-  const plugin = readPluginOptions(readNxJson(tree));
+  const plugin = readResolvedPluginOptions(readNxJson(tree));
   const layout = findUvLayout(tree, options.uvRoot);
   return {
     name,
@@ -228,7 +228,7 @@ export function normalizeOptions(tree: Tree, options: WorkflowGeneratorSchema): 
     nodeVersion,
     ...(pythonVersion !== undefined ? { pythonVersion } : {}),
     notifyRepositories: [...repositories],
-    distGlobs: distGlobs(layout, plugin.buildOutputPath ?? DEFAULT_BUILD_OUTPUT),
+    distGlobs: distGlobs(layout, plugin.buildOutputPath),
     targets: resolveTargets(plugin),
     regenerateCommand: regenerateCommand(options),
   };

@@ -1,1 +1,0 @@
-export { findPluginIndex, PLUGIN_NAME, readPluginOptions } from '../plugin-entry';
