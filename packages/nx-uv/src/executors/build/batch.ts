@@ -26,24 +26,15 @@ import * as path from 'node:path';
 import { checkPins, defaultJournalDir, pinChanges, withPins } from '../../pin';
 import { makeOwnedTempDir, removeAbandonedTempDirs } from '../../process-temp';
 import { parseDistributionFilename } from '../../registry/dist-files';
+import { finishBuild, uvBuildFailure } from '../../release/build-apply';
+import { isDistributionArtifact } from '../../release/build-output';
+import { buildAllAtOnce, planBuild, renderBuildStep, uvBuildAllArgs, uvBuildArgs, type BuildPlan } from '../../release/build-plan';
 import { runUv } from '../../uv';
 import { loadUvWorkspace, type UvWorkspace } from '../../workspace';
 import { reportExecutorError, resolveUvProject, runNxUvExecutor } from '../shared';
 import { oncePerKey, runBatch, TaskLog, taskContext, type BatchTaskOutcome } from '../shared/batch';
 import { runInDependencyOrder } from '../shared/dependency-order';
-import {
-  finishBuild,
-  logBuildPins,
-  logNotAPackage,
-  planBuild,
-  releaseVersionsOf,
-  uvBuildArgs,
-  uvBuildFailure,
-  type BuildExecutorOptions,
-  type BuildPlan,
-  type ReleasesOf,
-} from './executor';
-import { isDistributionArtifact } from './output-dir';
+import { readBuildFacts, releaseVersionsOf, type BuildExecutorOptions, type ReleasesOf } from './executor';
 
 export interface BuildBatchDependencies {
   /** The environment of uv (default process.env). */
@@ -52,21 +43,6 @@ export interface BuildBatchDependencies {
   loadWorkspace?: (uvRoot: string) => UvWorkspace;
   /** Members built at once when they are built one by one (default: NX_PARALLEL, else the CPUs). */
   concurrency?: number;
-}
-
-/** The arguments of the one `uv build` of a whole workspace. */
-export function uvBuildAllArgs(outDir: string): string[] {
-  return ['build', '--all-packages', '--out-dir', outDir, '--no-sources'];
-}
-
-/**
- * Whether one `uv build --all-packages` is the cheaper way to build `count` members of `ws`: when they
- * are at least two, at least two thirds of its members, and uv would build nothing nx-uv does not
- * count as a package (a member without [build-system] or with `package = false`).
- */
-export function buildAllAtOnce(ws: UvWorkspace, count: number): boolean {
-  const members = ws.members.length;
-  return count >= 2 && count * 3 >= members * 2 && ws.members.every((m) => m.isPackage);
 }
 
 /** NX_PARALLEL, else the CPUs. */
@@ -113,12 +89,9 @@ export async function* runBuildBatch(
       'build',
       task.context,
       async () => {
-        const step = await planBuild(resolveUvProject(task.context, loadWorkspace), inputs[id] ?? {}, task.context, env, releasesOf);
-        if (step.kind === 'not-a-package') logNotAPackage(step.member, task.log);
-        else {
-          logBuildPins(step, task.log);
-          task.plan = step;
-        }
+        const step = planBuild(await readBuildFacts(resolveUvProject(task.context, loadWorkspace), inputs[id] ?? {}, task.context, env, releasesOf));
+        for (const line of renderBuildStep(step)) task.log.info(line);
+        if (step.kind === 'build') task.plan = step;
         return true;
       },
       task.log,
@@ -133,7 +106,7 @@ export async function* runBuildBatch(
     const byWorkspace = new Map<UvWorkspace, TaskState[]>();
     for (const task of tasks) {
       if (!task.ok || !task.plan) continue;
-      const ws = task.plan.project.workspace;
+      const ws = task.plan.workspace;
       byWorkspace.set(ws, [...(byWorkspace.get(ws) ?? []), task]);
     }
     let group = 0;
