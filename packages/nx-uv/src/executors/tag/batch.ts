@@ -15,23 +15,12 @@
  *      set runs the executor itself, after every package's (its dependsOn), as without a batch.
  */
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
-import { pushTags } from '../../git';
-import type { GitHubClient } from '../../forge';
+import { assertRemoteTagsFree, createPlannedTags, openTagEffects, pushPlannedTags, releasePlannedTag, type TagEffects } from '../../release/tag-apply';
+import { planTag, renderTagPlan, type TagRelease } from '../../release/tag-plan';
 import { loadUvWorkspace, type UvWorkspace } from '../../workspace';
 import { reportExecutorError, resolveUvProject, runNxUvExecutor } from '../shared';
 import { oncePerKey, runBatch, TaskLog, taskContext, type BatchTaskOutcome } from '../shared/batch';
-import {
-  assertRemoteTagsFree,
-  createPlannedTags,
-  deleteTags,
-  planTag,
-  releasePlannedTag,
-  runTagExecutor,
-  tagGitHubClient,
-  tagRemoteAuth,
-  type TagExecutorOptions,
-  type TagPlan,
-} from './executor';
+import { readTagFacts, runTagExecutor, type TagExecutorOptions } from './executor';
 import { umbrellaFormatFor } from './umbrella';
 
 export interface TagBatchDependencies {
@@ -47,9 +36,9 @@ interface TaskState {
   ok: boolean;
   /** Runs the executor itself in step 3 (the uv root project's umbrella tag). */
   whole: boolean;
-  plan?: TagPlan;
-  /** Pushed: its release is made in step 3. */
-  client?: GitHubClient;
+  plan?: TagRelease;
+  /** Pushed: its release is made in step 3 with these. */
+  effects?: TagEffects;
 }
 
 /** The batch with its dependencies injectable (tests count the workspace reads). */
@@ -77,7 +66,10 @@ export async function* runTagBatch(
       task.context,
       async () => {
         umbrella = umbrellaFormatFor(task.context) !== undefined;
-        if (!umbrella) task.plan = await planTag(options, task.context, resolveUvProject(task.context, loadWorkspace), task.log);
+        if (umbrella) return true;
+        const plan = planTag(await readTagFacts(options, task.context, resolveUvProject(task.context, loadWorkspace)), options);
+        if (plan.kind === 'skip' || options.dryRun) for (const line of renderTagPlan(plan)) task.log.info(line);
+        else task.plan = plan;
         return true;
       },
       task.log,
@@ -107,9 +99,9 @@ export async function* runTagBatch(
     run: async (id, log) => {
       const task = byId.get(id)!;
       if (task.whole) return (await runTagExecutor(inputs[id] ?? {}, task.context, log)).success;
-      if (!task.ok || !task.plan || !task.client) return task.ok;
-      const { plan, client } = task;
-      return (await runNxUvExecutor('tag', task.context, async () => (await releasePlannedTag(plan, client, log), true), log)).success;
+      if (!task.ok || !task.plan || !task.effects) return task.ok;
+      const { plan, effects } = task;
+      return (await runNxUvExecutor('tag', task.context, async () => (await releasePlannedTag(plan, { ...effects, log }), true), log)).success;
     },
   });
 }
@@ -117,12 +109,10 @@ export async function* runTagBatch(
 /** Step 2 for the tasks of one remote: one client, each task's tags checked and created, one atomic push. */
 async function tagAndPush(group: TaskState[], fail: (task: TaskState, err: unknown) => void): Promise<void> {
   const { cwd, remote } = group[0].plan!;
-  let client: GitHubClient;
-  let auth: { env: NodeJS.ProcessEnv };
+  let effects: TagEffects;
   try {
     // Settings and token first: nothing is created when the releases could not be made.
-    client = await tagGitHubClient(cwd, remote, group[0].log);
-    auth = await tagRemoteAuth(cwd, remote);
+    effects = await openTagEffects(cwd, remote, group[0].log);
   } catch (err) {
     for (const task of group) fail(task, err);
     return;
@@ -130,25 +120,27 @@ async function tagAndPush(group: TaskState[], fail: (task: TaskState, err: unkno
   const ready: { task: TaskState; created: string[] }[] = [];
   for (const task of group) {
     try {
-      await assertRemoteTagsFree(task.plan!, auth);
-      ready.push({ task, created: await createPlannedTags(task.plan!, task.log) });
+      await assertRemoteTagsFree(task.plan!, effects);
+      ready.push({ task, created: await createPlannedTags(task.plan!, { ...effects, log: task.log }) });
     } catch (err) {
       fail(task, err);
     }
   }
   if (ready.length === 0) return;
   try {
-    await pushTags(cwd, remote, [...new Set(ready.flatMap((r) => r.task.plan!.allTags))], auth);
-  } catch (err) {
-    // Atomic: nothing was pushed. No local tag from a failed push: a rerun starts from the same state.
-    await deleteTags(
+    // Atomic: when it fails nothing was pushed, and every local tag created for it is deleted.
+    await pushPlannedTags(
       cwd,
+      remote,
+      [...new Set(ready.flatMap((r) => r.task.plan!.allTags))],
       ready.flatMap((r) => r.created),
+      effects,
     );
+  } catch (err) {
     for (const { task } of ready) fail(task, err);
     return;
   }
-  for (const { task } of ready) task.client = client;
+  for (const { task } of ready) task.effects = effects;
 }
 
 /** Nx's batch entry point: (task graph, options per task id, overrides, context) → results as they come. */
