@@ -5,15 +5,15 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { defaultJournalDir, isPinRestoreFailure, lockedRequirementNotice, pinChanges, withPins } from '../pin';
+import { checkPins, defaultJournalDir, isPinRestoreFailure, lockedRequirementNotice, pinChanges, withPins } from '../pin';
 import { makeOwnedTempDir, removeAbandonedTempDirs } from '../process-temp';
 import { parseDistributionFilename, sameVersion } from '../registry/dist-files';
 import { runUv } from '../uv';
 import { distributionKind } from '../wheel';
-import type { Member } from '../workspace';
+import type { Member, UvWorkspace } from '../workspace';
 import { auditDistribution, formatAuditProblems, type FileAudit } from './build-audit';
 import { emptyOutputDir, isDistributionArtifact } from './build-output';
-import { uvBuildArgs, type BuildPlan } from './build-plan';
+import { buildAllAtOnce, uvBuildAllArgs, uvBuildArgs, type BuildPlan } from './build-plan';
 import { vcsTagAdvice, type VcsRelease } from './vcs-version';
 
 /** Where a build's lines go. */
@@ -131,5 +131,118 @@ function checkVcsVersion(member: Member, release: VcsRelease | undefined, files:
         'A development version (.devN+g…) means the plugin also ignored the version nx-uv sets for the build ' +
         '(SETUPTOOLS_SCM_PRETEND_VERSION, UV_DYNAMIC_VERSIONING_BYPASS, POETRY_DYNAMIC_VERSIONING_BYPASS, PDM_BUILD_SCM_VERSION) and read the tree as changed.',
     );
+  }
+}
+
+/** A planned member of buildMembers and what became of it. */
+export interface MemberBuild {
+  plan: BuildPlan;
+  /** The folder of its own that holds its built files (set once its pins could be placed). */
+  staging?: string;
+  /** Why it has no files: its pins were held at other versions, pinning failed, or uv could not build it. */
+  error?: unknown;
+}
+
+export interface BuildMembersOptions {
+  /** The pin journal. */
+  journalDir: string;
+  /** The environment of uv. */
+  env: NodeJS.ProcessEnv;
+  /** Members built at once when they are built one by one. */
+  concurrency: number;
+  /** What uv printed for a member (several members share the output of one `--all-packages` run). */
+  onOutput?: (build: MemberBuild, result: { stdout: string; stderr: string }) => void;
+  /** Runs uv (default runUv). */
+  runUv?: typeof runUv;
+}
+
+/**
+ * Builds the planned members of one uv workspace with one pinning: each member's pins checked alone
+ * (one held by `nx-uv pin` at other versions fails only that member), then every member's pins
+ * placed at once (one journal entry, always restored). uv builds them in ONE `uv build
+ * --all-packages` when buildAllAtOnce says it is cheaper, else one by one, `concurrency` at a time; a
+ * member whose version comes from git tags at its tag needs an environment of its own and is always
+ * built alone; when the one run fails, every member is built alone so that only those uv cannot build
+ * fail. Each member's files land in a folder of its own below `staging`. Never throws: each
+ * MemberBuild says what became of it.
+ */
+export async function buildMembers(ws: UvWorkspace, plans: readonly BuildPlan[], staging: string, options: BuildMembersOptions): Promise<MemberBuild[]> {
+  const { journalDir, env } = options;
+  const uv = options.runUv ?? runUv;
+  const builds: MemberBuild[] = plans.map((plan) => ({ plan }));
+  const pinnable: MemberBuild[] = [];
+  for (const build of builds) {
+    try {
+      checkPins(journalDir, pinChanges(ws.absRoot, build.plan.plans));
+      pinnable.push(build);
+    } catch (err) {
+      build.error = err;
+    }
+  }
+  if (pinnable.length === 0) return builds;
+  pinnable.forEach((build, i) => {
+    build.staging = path.join(staging, `${i}`);
+    fs.mkdirSync(build.staging, { recursive: true });
+  });
+  const output = (build: MemberBuild, result: { stdout: string; stderr: string }) => options.onOutput?.(build, result);
+  const uvFailures = new Map<MemberBuild, unknown>();
+  const alone = pinnable.filter((b) => Object.keys(b.plan.uvEnv).length > 0);
+  const together = pinnable.filter((b) => Object.keys(b.plan.uvEnv).length === 0);
+  try {
+    // One entry for every member's pins (a member that two tasks build is pinned once).
+    const pinPlans = new Map(pinnable.flatMap((b) => b.plan.plans).map((p) => [p.file, p]));
+    await withPins(journalDir, pinChanges(ws.absRoot, [...pinPlans.values()]), async () => {
+      const separately = [...alone];
+      if (buildAllAtOnce(ws, together.length)) {
+        const out = path.join(staging, 'all');
+        try {
+          const result = await uv(uvBuildAllArgs(out), { cwd: ws.absRoot, env });
+          for (const build of together) output(build, result);
+          distribute(out, together);
+        } catch {
+          // uv names the member it could not build, not always the others': build each alone to know.
+          separately.push(...together);
+        }
+      } else {
+        separately.push(...together);
+      }
+      await forEachAtMost(separately, options.concurrency, async (build) => {
+        try {
+          fs.rmSync(build.staging!, { recursive: true, force: true });
+          fs.mkdirSync(build.staging!, { recursive: true });
+          output(build, await uv(uvBuildArgs(build.plan.member.distributionName, build.staging!), { cwd: ws.absRoot, env: { ...env, ...build.plan.uvEnv } }));
+        } catch (err) {
+          uvFailures.set(build, err);
+        }
+      });
+    });
+  } catch (err) {
+    // Pinning or restoring failed: it speaks for itself, in every member it concerns (as in each executor).
+    for (const build of pinnable) build.error = err;
+    return builds;
+  }
+  // The pins are back: a uv failure can say so.
+  for (const [build, err] of uvFailures) build.error = uvBuildFailure(build.plan, err);
+  return builds;
+}
+
+/** Runs `run` on each item, at most `limit` at a time. */
+async function forEachAtMost<T>(items: readonly T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await run(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, Math.floor(limit) || 1), items.length) }, worker));
+}
+
+/** Copies the files one uv run built into `out` to the folder of each build of the member they belong to (uv's dotfiles to every one). */
+function distribute(out: string, builds: readonly MemberBuild[]): void {
+  const byName = new Map<string, MemberBuild[]>();
+  for (const build of builds) byName.set(build.plan.member.name, [...(byName.get(build.plan.member.name) ?? []), build]);
+  for (const name of fs.readdirSync(out)) {
+    const file = path.join(out, name);
+    if (!isDistributionArtifact(name) || !fs.lstatSync(file).isFile()) continue;
+    const owners = name.startsWith('.') ? builds : (byName.get(parseDistributionFilename(name)?.name ?? '') ?? []);
+    for (const build of owners) fs.copyFileSync(file, path.join(build.staging!, name));
   }
 }

@@ -23,17 +23,13 @@ import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import * as fs from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
-import { checkPins, defaultJournalDir, pinChanges, withPins } from '../../pin';
+import { defaultJournalDir } from '../../pin';
 import { makeOwnedTempDir, removeAbandonedTempDirs } from '../../process-temp';
-import { parseDistributionFilename } from '../../registry/dist-files';
-import { finishBuild, uvBuildFailure } from '../../release/build-apply';
-import { isDistributionArtifact } from '../../release/build-output';
-import { buildAllAtOnce, planBuild, renderBuildStep, uvBuildAllArgs, uvBuildArgs, type BuildPlan } from '../../release/build-plan';
-import { runUv } from '../../uv';
+import { buildMembers, finishBuild } from '../../release/build-apply';
+import { planBuild, renderBuildStep, type BuildPlan } from '../../release/build-plan';
 import { loadUvWorkspace, type UvWorkspace } from '../../workspace';
 import { reportExecutorError, resolveUvProject, runNxUvExecutor } from '../shared';
 import { oncePerKey, runBatch, TaskLog, taskContext, type BatchTaskOutcome } from '../shared/batch';
-import { runInDependencyOrder } from '../shared/dependency-order';
 import { readBuildFacts, releaseVersionsOf, type BuildExecutorOptions, type ReleasesOf } from './executor';
 
 export interface BuildBatchDependencies {
@@ -111,7 +107,25 @@ export async function* runBuildBatch(
     }
     let group = 0;
     for (const [ws, members] of byWorkspace) {
-      await buildWorkspace(ws, members, path.join(staging, String(group++)), context, env, deps.concurrency ?? separateBuildConcurrency(env), fail);
+      const taskOf = new Map(members.map((task) => [task.plan!, task]));
+      const builds = await buildMembers(
+        ws,
+        members.map((task) => task.plan!),
+        path.join(staging, String(group++)),
+        {
+          journalDir: defaultJournalDir(context.root),
+          env,
+          concurrency: deps.concurrency ?? separateBuildConcurrency(env),
+          onOutput: (build, result) => {
+            const task = taskOf.get(build.plan)!;
+            if (task.context.isVerbose) task.log.info((result.stderr + result.stdout).trim());
+          },
+        },
+      );
+      builds.forEach((build, i) => {
+        members[i].staging = build.staging;
+        if (build.error !== undefined) fail(members[i], build.error);
+      });
     }
 
     // 3. Check each task's files and move them into its output folder; report.
@@ -132,92 +146,6 @@ export async function* runBuildBatch(
     });
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
-  }
-}
-
-/** Step 2 for the planned members of one uv workspace: their pins at once, uv, each member's files in a folder of its own. */
-async function buildWorkspace(
-  ws: UvWorkspace,
-  members: TaskState[],
-  staging: string,
-  context: ExecutorContext,
-  env: NodeJS.ProcessEnv,
-  concurrency: number,
-  fail: (task: TaskState, err: unknown) => void,
-): Promise<void> {
-  const journalDir = defaultJournalDir(context.root);
-  const pinnable: TaskState[] = [];
-  for (const task of members) {
-    try {
-      checkPins(journalDir, pinChanges(ws.absRoot, task.plan!.plans));
-      pinnable.push(task);
-    } catch (err) {
-      fail(task, err);
-    }
-  }
-  if (pinnable.length === 0) return;
-  pinnable.forEach((task, i) => {
-    task.staging = path.join(staging, `${i}`);
-    fs.mkdirSync(task.staging, { recursive: true });
-  });
-  const verbose = (task: TaskState, result: { stdout: string; stderr: string }) => {
-    if (task.context.isVerbose) task.log.info((result.stderr + result.stdout).trim());
-  };
-  const uvFailures = new Map<TaskState, unknown>();
-  const alone = pinnable.filter((t) => Object.keys(t.plan!.uvEnv).length > 0);
-  const together = pinnable.filter((t) => Object.keys(t.plan!.uvEnv).length === 0);
-  try {
-    // One entry for every member's pins (a member that two tasks build is pinned once).
-    const plans = new Map(pinnable.flatMap((t) => t.plan!.plans).map((p) => [p.file, p]));
-    await withPins(journalDir, pinChanges(ws.absRoot, [...plans.values()]), async () => {
-      const separately = [...alone];
-      if (buildAllAtOnce(ws, together.length)) {
-        const out = path.join(staging, 'all');
-        try {
-          const result = await runUv(uvBuildAllArgs(out), { cwd: ws.absRoot, env });
-          for (const task of together) verbose(task, result);
-          distribute(out, together);
-        } catch {
-          // uv names the member it could not build, not always the others': build each alone to know.
-          separately.push(...together);
-        }
-      } else {
-        separately.push(...together);
-      }
-      const byId = new Map(separately.map((t) => [t.id, t]));
-      const dependencies = Object.fromEntries(separately.map((t) => [t.id, [] as string[]]));
-      for await (const outcome of runInDependencyOrder(dependencies, concurrency, async (id) => {
-        const task = byId.get(id)!;
-        fs.rmSync(task.staging!, { recursive: true, force: true });
-        fs.mkdirSync(task.staging!, { recursive: true });
-        try {
-          verbose(task, await runUv(uvBuildArgs(task.plan!.member.distributionName, task.staging!), { cwd: ws.absRoot, env: { ...env, ...task.plan!.uvEnv } }));
-        } catch (err) {
-          uvFailures.set(task, err);
-        }
-        return true;
-      })) {
-        if (outcome.kind === 'ran' && outcome.error !== undefined) uvFailures.set(byId.get(outcome.id)!, outcome.error);
-      }
-    });
-  } catch (err) {
-    // Pinning or restoring failed: it speaks for itself, in every task it concerns (as in each executor).
-    for (const task of pinnable) fail(task, err);
-    return;
-  }
-  // The pins are back: a uv failure can say so.
-  for (const [task, err] of uvFailures) fail(task, uvBuildFailure(task.plan!, err));
-}
-
-/** Copies the files one uv run built into `out` to the folder of each task of the member they belong to (uv's dotfiles to every one). */
-function distribute(out: string, tasks: readonly TaskState[]): void {
-  const byName = new Map<string, TaskState[]>();
-  for (const task of tasks) byName.set(task.plan!.member.name, [...(byName.get(task.plan!.member.name) ?? []), task]);
-  for (const name of fs.readdirSync(out)) {
-    const file = path.join(out, name);
-    if (!isDistributionArtifact(name) || !fs.lstatSync(file).isFile()) continue;
-    const owners = name.startsWith('.') ? tasks : (byName.get(parseDistributionFilename(name)?.name ?? '') ?? []);
-    for (const task of owners) fs.copyFileSync(file, path.join(task.staging!, name));
   }
 }
 
