@@ -159,6 +159,63 @@ export async function applyTag(plan: TagRelease, effects: TagEffects): Promise<v
   await releasePlannedTag(plan, effects);
 }
 
+/** A plan of tagAndPushAll, with its own log, and what became of it. */
+export interface PlannedTagPush {
+  plan: TagRelease;
+  log: TagLog;
+  /** Why its tags were not pushed. */
+  error?: unknown;
+  /** Pushed: its release is made with these (releasePlannedTag). */
+  effects?: TagEffects;
+}
+
+/**
+ * The tags of several plans of one remote (one cwd) in ONE atomic push: the GitHub client made once
+ * (settings and token checked before anything is created; its failure fails them all), each plan's
+ * tags checked against the remote (a tag there on another commit fails only that plan) and created
+ * locally, then one push. When the push fails nothing was pushed: every local tag created for it is
+ * deleted and every plan of it fails with the push's error. Never throws.
+ */
+export async function tagAndPushAll(
+  items: readonly { plan: TagRelease; log: TagLog }[],
+  open: (cwd: string, remote: string, log: TagLog) => Promise<TagEffects> = openTagEffects,
+): Promise<PlannedTagPush[]> {
+  const pushes: PlannedTagPush[] = items.map((item) => ({ ...item }));
+  if (pushes.length === 0) return pushes;
+  const { cwd, remote } = pushes[0].plan;
+  let effects: TagEffects;
+  try {
+    effects = await open(cwd, remote, pushes[0].log);
+  } catch (err) {
+    for (const p of pushes) p.error = err;
+    return pushes;
+  }
+  const ready: { push: PlannedTagPush; created: string[] }[] = [];
+  for (const push of pushes) {
+    try {
+      await assertRemoteTagsFree(push.plan, effects);
+      ready.push({ push, created: await createPlannedTags(push.plan, { ...effects, log: push.log }) });
+    } catch (err) {
+      push.error = err;
+    }
+  }
+  if (ready.length === 0) return pushes;
+  try {
+    await pushPlannedTags(
+      cwd,
+      remote,
+      [...new Set(ready.flatMap((r) => r.push.plan.allTags))],
+      ready.flatMap((r) => r.created),
+      effects,
+    );
+  } catch (err) {
+    for (const { push } of ready) push.error = err;
+    return pushes;
+  }
+  for (const { push } of ready) push.effects = { ...effects, log: push.log };
+  return pushes;
+}
+
 /** What the umbrella tag needs: HEAD, the tags it can reach, the changelogs of the members released there. */
 export async function readUmbrellaFacts(ws: UvWorkspace, scheme: TagScheme, cwd: string): Promise<UmbrellaFacts> {
   const head = await currentCommit(cwd);

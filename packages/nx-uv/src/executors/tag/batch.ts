@@ -15,7 +15,7 @@
  *      set runs the executor itself, after every package's (its dependsOn), as without a batch.
  */
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
-import { assertRemoteTagsFree, createPlannedTags, openTagEffects, pushPlannedTags, releasePlannedTag, type TagEffects } from '../../release/tag-apply';
+import { releasePlannedTag, tagAndPushAll, type TagEffects } from '../../release/tag-apply';
 import { planTag, renderTagPlan, type TagRelease } from '../../release/tag-plan';
 import { loadUvWorkspace, type UvWorkspace } from '../../workspace';
 import { reportExecutorError, resolveUvProject, runNxUvExecutor } from '../shared';
@@ -85,7 +85,13 @@ export async function* runTagBatch(
     const key = `${task.plan.cwd}\0${task.plan.remote}`;
     byRemote.set(key, [...(byRemote.get(key) ?? []), task]);
   }
-  for (const group of byRemote.values()) await tagAndPush(group, fail);
+  for (const group of byRemote.values()) {
+    const pushes = await tagAndPushAll(group.map((task) => ({ plan: task.plan!, log: task.log })));
+    pushes.forEach((push, i) => {
+      if (push.error !== undefined) fail(group[i], push.error);
+      else group[i].effects = push.effects;
+    });
+  }
 
   // 3. Releases (and the umbrella task), in dependency order.
   const byId = new Map(tasks.map((t) => [t.id, t]));
@@ -104,43 +110,6 @@ export async function* runTagBatch(
       return (await runNxUvExecutor('tag', task.context, async () => (await releasePlannedTag(plan, { ...effects, log }), true), log)).success;
     },
   });
-}
-
-/** Step 2 for the tasks of one remote: one client, each task's tags checked and created, one atomic push. */
-async function tagAndPush(group: TaskState[], fail: (task: TaskState, err: unknown) => void): Promise<void> {
-  const { cwd, remote } = group[0].plan!;
-  let effects: TagEffects;
-  try {
-    // Settings and token first: nothing is created when the releases could not be made.
-    effects = await openTagEffects(cwd, remote, group[0].log);
-  } catch (err) {
-    for (const task of group) fail(task, err);
-    return;
-  }
-  const ready: { task: TaskState; created: string[] }[] = [];
-  for (const task of group) {
-    try {
-      await assertRemoteTagsFree(task.plan!, effects);
-      ready.push({ task, created: await createPlannedTags(task.plan!, { ...effects, log: task.log }) });
-    } catch (err) {
-      fail(task, err);
-    }
-  }
-  if (ready.length === 0) return;
-  try {
-    // Atomic: when it fails nothing was pushed, and every local tag created for it is deleted.
-    await pushPlannedTags(
-      cwd,
-      remote,
-      [...new Set(ready.flatMap((r) => r.task.plan!.allTags))],
-      ready.flatMap((r) => r.created),
-      effects,
-    );
-  } catch (err) {
-    for (const { task } of ready) fail(task, err);
-    return;
-  }
-  for (const { task } of ready) task.effects = effects;
 }
 
 /** Nx's batch entry point: (task graph, options per task id, overrides, context) → results as they come. */
