@@ -5,6 +5,7 @@
  * bumped by the highest level among the packages released with it (major, minor or patch against
  * each package's previous release; a first release counts as minor). Pure.
  */
+import { extractChangelogSection } from '../changelog';
 import type { TagInfo } from '../git';
 import {
   bumpVersion,
@@ -17,6 +18,7 @@ import {
   releaseTriple,
   type BumpLevel,
 } from '../versioning';
+import type { UvWorkspace } from '../workspace';
 import type { TagScheme } from './tag-scheme';
 
 export { assertUmbrellaTagFormat } from './tag-format';
@@ -98,4 +100,59 @@ export function planUmbrella(format: string, scheme: TagScheme, reachable: reado
     version = bumpVersion(previousUmbrella, [level === 'none' ? 'patch' : level]);
   }
   return { tag: format.replace('{version}', version), version, releases: list, existing: existing !== undefined, prerelease };
+}
+
+/** What the umbrella tag of a run needs to know, read before anything is planned. */
+export interface UmbrellaFacts {
+  workspace: UvWorkspace;
+  /** The Nx workspace root: where git runs. */
+  workspaceRoot: string;
+  head: string;
+  /** The tags HEAD can reach. */
+  reachable: readonly TagInfo[];
+  /** CHANGELOG.md of the members released at HEAD, by normalised name (undefined: none). */
+  changelogs: ReadonlyMap<string, string | undefined>;
+}
+
+/** The umbrella tag and GitHub Release to make, or why there is none. */
+export type UmbrellaTagPlan =
+  | { kind: 'skip'; message: string }
+  | (UmbrellaPlan & {
+      kind: 'tag';
+      head: string;
+      remote: string;
+      /** Where git runs. */
+      cwd: string;
+      /** The GitHub Release's body: each package's changelog section. */
+      body: string;
+      /** `<member> <version>, …`. */
+      listed: string;
+    });
+
+/** The members released by a tag at `head` (their changelogs make the umbrella release's body). */
+export function membersReleasedAt(scheme: TagScheme, reachable: readonly TagInfo[], head: string): string[] {
+  return [...new Set(reachable.filter((t) => t.commit === head).flatMap((t) => scheme.parse(t.name)?.members ?? []))];
+}
+
+/** Plans the umbrella tag of `format` at HEAD (planUmbrella) with its release body. */
+export function planUmbrellaTag(format: string, scheme: TagScheme, facts: UmbrellaFacts, remote: string): UmbrellaTagPlan {
+  const { workspace: ws, head } = facts;
+  const plan = planUmbrella(format, scheme, facts.reachable, head);
+  if (!plan) return { kind: 'skip', message: `nx-uv tag: no package release tag points at HEAD ${head.slice(0, 12)}: no umbrella tag (${format}) to make.` };
+  const parts = plan.releases.map((r) => {
+    const m = ws.members.find((x) => x.name === r.member);
+    const changelog = facts.changelogs.get(r.member);
+    const section = m && changelog !== undefined ? extractChangelogSection(changelog, r.version) : undefined;
+    return `## ${m?.distributionName ?? r.member} ${r.version}\n\nTag: ${r.tag}\n\n${section?.trim() ? section : 'Released.\n'}`;
+  });
+  const listed = plan.releases.map((r) => `${r.member} ${r.version}`).join(', ');
+  return { ...plan, kind: 'tag', head, remote, cwd: facts.workspaceRoot, body: `${parts.join('\n').trimEnd()}\n`, listed };
+}
+
+/** The lines of an umbrella plan: why there is none, or (a dry run) what would be made. */
+export function renderUmbrellaTagPlan(plan: UmbrellaTagPlan): string[] {
+  if (plan.kind === 'skip') return [plan.message];
+  return [
+    `nx-uv tag (dry run): ${plan.existing ? `umbrella tag ${plan.tag} already at HEAD; would ensure` : `would create the umbrella tag ${plan.tag} at ${plan.head.slice(0, 12)}, push it to ${plan.remote}, and create`} its GitHub Release (${plan.listed}).`,
+  ];
 }

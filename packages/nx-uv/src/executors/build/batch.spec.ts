@@ -22,8 +22,9 @@ import {
   writeUvWorkspace,
   type LogCapture,
 } from '../shared/__fixtures__/uv-workspace';
-import buildBatch, { buildAllAtOnce, runBuildBatch } from './batch';
-import { runBuildExecutor, uvBuildArgs } from './executor';
+import buildBatch, { runBuildBatch } from './batch';
+import { buildAllAtOnce, uvBuildArgs } from '../../release/build-plan';
+import { runBuildExecutor } from './executor';
 import { runUv } from '../../uv';
 import { collectBatch, independentTaskGraph } from '../shared/__fixtures__/batch-tasks';
 

@@ -11,8 +11,9 @@ import { runUv } from '../../uv';
 import { listTarGzEntries, metadataValues, readSdistMetadata, readWheelMetadata } from '../../wheel';
 import { loadUvWorkspace, parseRequirement } from '../../workspace';
 import { captureLogger, executorContext, PYPROJECT_B, snapshotPyprojects, writeUvWorkspace, type LogCapture } from '../shared/__fixtures__/uv-workspace';
-import { auditDistribution, formatAuditProblems, pinExpectation } from './audit';
-import buildExecutor, { runBuildExecutor, uvBuildArgs } from './executor';
+import { auditDistribution, formatAuditProblems, pinExpectation } from '../../release/build-audit';
+import buildExecutor, { runBuildExecutor } from './executor';
+import { uvBuildArgs } from '../../release/build-plan';
 
 const env = uvTestEnv();
 

@@ -4,7 +4,7 @@
  */
 import type { ExecutorContext } from '@nx/devkit';
 import type { NxUvPluginOptions } from '../../options';
-import { RELEASE_LABEL_PENDING } from '../../forge/labels';
+import { resolveReleaseLabel } from '../../forge/labels';
 import { readPluginOptions } from '../../plugin-entry';
 
 export { PLUGIN_NAME } from '../../plugin-entry';
@@ -16,9 +16,5 @@ export function nxUvPluginOptions(context: Pick<ExecutorContext, 'nxJsonConfigur
 
 /** The release label of a run: the executor option, else the plugin option, else `autorelease: pending`. */
 export function releaseLabelOf(option: unknown, context: Pick<ExecutorContext, 'nxJsonConfiguration'>): string {
-  const value = option ?? nxUvPluginOptions(context).releaseLabel ?? RELEASE_LABEL_PENDING;
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new Error(`nx-uv: the release label must be a non-empty string (--releaseLabel, or releaseLabel in nx.json), got ${JSON.stringify(value)}`);
-  }
-  return value.trim();
+  return resolveReleaseLabel(option, nxUvPluginOptions(context).releaseLabel);
 }

@@ -6,23 +6,12 @@
  * executor itself, after every package's.
  */
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
-import { pushTags } from '../../git';
-import type { GitHubClient } from '../../forge';
+import { releasePlannedTag, tagAndPushAll, type TagEffects } from '../../release/tag-apply';
+import { planTag, renderTagPlan, type TagRelease } from '../../release/tag-plan';
 import { loadUvWorkspace, type UvWorkspace } from '../../workspace';
 import { reportExecutorError, resolveUvProject, runNxUvExecutor } from '../shared';
 import { oncePerKey, runBatch, TaskLog, taskContext, type BatchTaskOutcome } from '../shared/batch';
-import {
-  assertRemoteTagsFree,
-  createPlannedTags,
-  deleteTags,
-  planTag,
-  releasePlannedTag,
-  runTagExecutor,
-  tagGitHubClient,
-  tagRemoteAuth,
-  type TagExecutorOptions,
-  type TagPlan,
-} from './executor';
+import { readTagFacts, runTagExecutor, type TagExecutorOptions } from './executor';
 import { umbrellaFormatFor } from './umbrella';
 
 export interface TagBatchDependencies {
@@ -38,9 +27,9 @@ interface TaskState {
   ok: boolean;
   /** Runs the executor itself in step 3 (the uv root project's umbrella tag). */
   whole: boolean;
-  plan?: TagPlan;
-  /** Pushed: its release is made in step 3. */
-  client?: GitHubClient;
+  plan?: TagRelease;
+  /** Pushed: its release is made in step 3 with these. */
+  effects?: TagEffects;
 }
 
 /** The batch with its dependencies injectable (tests count the workspace reads). */
@@ -68,7 +57,10 @@ export async function* runTagBatch(
       task.context,
       async () => {
         umbrella = umbrellaFormatFor(task.context) !== undefined;
-        if (!umbrella) task.plan = await planTag(options, task.context, resolveUvProject(task.context, loadWorkspace), task.log);
+        if (umbrella) return true;
+        const plan = planTag(await readTagFacts(options, task.context, resolveUvProject(task.context, loadWorkspace)), options);
+        if (plan.kind === 'skip' || options.dryRun) for (const line of renderTagPlan(plan)) task.log.info(line);
+        else task.plan = plan;
         return true;
       },
       task.log,
@@ -84,7 +76,13 @@ export async function* runTagBatch(
     const key = `${task.plan.cwd}\0${task.plan.remote}`;
     byRemote.set(key, [...(byRemote.get(key) ?? []), task]);
   }
-  for (const group of byRemote.values()) await tagAndPush(group, fail);
+  for (const group of byRemote.values()) {
+    const pushes = await tagAndPushAll(group.map((task) => ({ plan: task.plan!, log: task.log })));
+    pushes.forEach((push, i) => {
+      if (push.error !== undefined) fail(group[i], push.error);
+      else group[i].effects = push.effects;
+    });
+  }
 
   // 3. Releases (and the umbrella task), in dependency order.
   const byId = new Map(tasks.map((t) => [t.id, t]));
@@ -98,48 +96,11 @@ export async function* runTagBatch(
     run: async (id, log) => {
       const task = byId.get(id)!;
       if (task.whole) return (await runTagExecutor(inputs[id] ?? {}, task.context, log)).success;
-      if (!task.ok || !task.plan || !task.client) return task.ok;
-      const { plan, client } = task;
-      return (await runNxUvExecutor('tag', task.context, async () => (await releasePlannedTag(plan, client, log), true), log)).success;
+      if (!task.ok || !task.plan || !task.effects) return task.ok;
+      const { plan, effects } = task;
+      return (await runNxUvExecutor('tag', task.context, async () => (await releasePlannedTag(plan, { ...effects, log }), true), log)).success;
     },
   });
-}
-
-/** Step 2 for the tasks of one remote: one client, each task's tags checked and created, one atomic push. */
-async function tagAndPush(group: TaskState[], fail: (task: TaskState, err: unknown) => void): Promise<void> {
-  const { cwd, remote } = group[0].plan!;
-  let client: GitHubClient;
-  let auth: { env: NodeJS.ProcessEnv };
-  try {
-    // Settings and token first: nothing is created when the releases could not be made.
-    client = await tagGitHubClient(cwd, remote, group[0].log);
-    auth = await tagRemoteAuth(cwd, remote);
-  } catch (err) {
-    for (const task of group) fail(task, err);
-    return;
-  }
-  const ready: { task: TaskState; created: string[] }[] = [];
-  for (const task of group) {
-    try {
-      await assertRemoteTagsFree(task.plan!, auth);
-      ready.push({ task, created: await createPlannedTags(task.plan!, task.log) });
-    } catch (err) {
-      fail(task, err);
-    }
-  }
-  if (ready.length === 0) return;
-  try {
-    await pushTags(cwd, remote, [...new Set(ready.flatMap((r) => r.task.plan!.allTags))], auth);
-  } catch (err) {
-    // Atomic: nothing was pushed. No local tag from a failed push: a rerun starts from the same state.
-    await deleteTags(
-      cwd,
-      ready.flatMap((r) => r.created),
-    );
-    for (const { task } of ready) fail(task, err);
-    return;
-  }
-  for (const { task } of ready) task.client = client;
 }
 
 /** Nx's batch entry point: (task graph, options per task id, overrides, context) → results as they come. */

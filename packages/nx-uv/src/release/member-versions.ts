@@ -4,12 +4,12 @@
  * dependency to it would fail with a message about the dependent's file instead of the one at fault.
  */
 import * as path from 'node:path';
-import { isValidVersion } from '../../versioning';
-import type { Member, UvWorkspace } from '../../workspace';
-import { displayPath } from '../../pin/leftover-pins';
-import { currentVersions } from '../../pin';
-import { vcsReleases, type VcsRelease } from '../../release/vcs-version';
-import type { TagScheme } from '../../release/tag-scheme';
+import { isValidVersion } from '../versioning';
+import type { Member, UvWorkspace } from '../workspace';
+import { displayPath } from '../pin/leftover-pins';
+import { currentVersions } from '../pin';
+import { vcsReleases, type VcsRelease } from './vcs-version';
+import type { TagScheme } from './tag-scheme';
 
 /** The members (of `members`, default all) whose readable version is not a PEP 440 version. */
 export function invalidMemberVersions(ws: UvWorkspace, members: readonly Member[] = ws.members): { member: Member; version: string; file: string }[] {

@@ -5,9 +5,9 @@
  */
 import * as path from 'node:path';
 import * as pep440 from '@renovatebot/pep440';
-import { metadataValue, metadataValues, readDistributionMetadata, type DistributionKind } from '../../wheel';
-import { normalizeName, parseRequirement, type Member, type UvWorkspace } from '../../workspace';
-import { currentVersions } from '../../pin';
+import { metadataValue, metadataValues, readDistributionMetadata, type DistributionKind } from '../wheel';
+import { normalizeName, parseRequirement, type Member, type UvWorkspace } from '../workspace';
+import { currentVersions } from '../pin';
 
 export interface PinExpectation {
   /** Normalised name of the package that was built. */

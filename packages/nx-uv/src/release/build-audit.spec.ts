@@ -1,4 +1,4 @@
-import { auditRequirements, isExactPin } from './audit';
+import { auditRequirements, isExactPin } from './build-audit';
 
 describe('isExactPin', () => {
   it.each([
