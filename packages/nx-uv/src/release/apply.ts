@@ -37,11 +37,28 @@ export function editOptionsFor(
   return { date, repoUrl, tagFormat: options.tagFormat, tagScheme: options.tagScheme, changelogSections: options.changelogSections };
 }
 
-export interface ApplyOptions extends EditOptions {
-  /** Run `uv lock` after writing (only when something changed and uv.lock exists). Default true. */
+export interface WriteReleaseOptions extends EditOptions {
+  /** The current text of a file, relative to the uv root (default: the file in `ws`). */
+  read?: (file: string) => string | undefined;
+  /**
+   * The edits to write, when the caller computed them already with planFileEdits (release-pr shows
+   * them, then writes them into its worktree); default: planFileEdits of the whole plan.
+   */
+  edits?: readonly FileEdit[];
+  /** Run `uv lock` after writing (only when a file changed and uv.lock exists). Default true. */
   lock?: boolean;
   /** Environment of `uv` (default process.env). */
   env?: NodeJS.ProcessEnv;
+}
+
+/** What writeRelease did. */
+export interface WrittenRelease {
+  /** The edits written, sorted by file. */
+  edits: FileEdit[];
+  /** The files changed, relative to the uv root (uv.lock included when uv changed it), sorted. */
+  files: string[];
+  /** Whether `uv lock` ran. */
+  locked: boolean;
 }
 
 /** One file's new text. `file` is POSIX, relative to the uv root. */
@@ -244,14 +261,17 @@ export async function relock(ws: UvWorkspace, env?: NodeJS.ProcessEnv): Promise<
 }
 
 /**
- * Applies the plan (or one member's part with `only`) and, when anything changed, runs `uv lock` once
- * (unless `lock: false`; skipped when the workspace has no uv.lock). Returns the files changed,
- * relative to the uv root (uv.lock included when uv changed it), sorted.
+ * The one way a release is written (version executor and batch, release-pr's worktree): every edit
+ * of the plan computed first (nothing is written when one fails), then the files, then — when a file
+ * changed, unless `lock: false` — one `uv lock` (skipped when the workspace has no uv.lock). Writing
+ * the same plan again changes nothing. The nx release adapter writes into Nx's Tree instead (see
+ * nx-release/manifest-edits.ts) and shares planFileEdits and relock.
  */
-export async function applyPlan(ws: UvWorkspace, plan: ReleasePlan, options: ApplyOptions): Promise<string[]> {
-  const edits = planFileEdits(ws, plan, diskText(ws), options);
+export async function writeRelease(ws: UvWorkspace, plan: ReleasePlan, options: WriteReleaseOptions): Promise<WrittenRelease> {
+  const edits = options.edits ? [...options.edits] : planFileEdits(ws, plan, options.read ?? diskText(ws), options);
   writeEdits(ws, edits);
   const files = edits.map((e) => e.file);
-  if (edits.length > 0 && options.lock !== false && (await relock(ws, options.env))) files.push('uv.lock');
-  return files.sort();
+  const locked = edits.length > 0 && options.lock !== false && fs.existsSync(path.join(ws.absRoot, 'uv.lock'));
+  if (locked && (await relock(ws, options.env))) files.push('uv.lock');
+  return { edits, files: files.sort(), locked };
 }
