@@ -24,8 +24,6 @@ export interface EditOptions {
   tagScheme?: TagScheme;
   /** Which commit types appear under which changelog headings (plugin option `changelogSections`). */
   changelogSections?: readonly ChangelogSectionRule[];
-  /** Only the part of the plan owned by this member's version task (normalised name). */
-  only?: string;
 }
 
 /** The edit options of a release planned with `options` (what version and release-pr share). */
@@ -85,22 +83,12 @@ export function sectionKeyPath(section: string): string[] {
   return section.split('.');
 }
 
-/**
- * The member whose version task writes a requirement update inside member M's pyproject.toml: M when
- * it is a package (it has a version target); otherwise (the virtual root, `package = false`
- * members) the released package it names. A package's own version file and CHANGELOG.md are its own.
- */
-export function requirementOwner(ws: UvWorkspace, update: RequirementUpdate): string {
-  const holder = ws.members.find((m) => m.name === update.member && m.name !== '');
-  return holder && holder.isPackage ? holder.name : update.dependency;
-}
-
 /** Changelog path of a member, relative to the uv root. */
 export function changelogPath(member: Member): string {
   return join(member.root, 'CHANGELOG.md');
 }
 
-/** Every file the plan writes (relative to the uv root), whoever owns it; uv.lock not included. */
+/** Every file the plan writes (relative to the uv root); uv.lock not included. */
 export function planFiles(ws: UvWorkspace, plan: ReleasePlan): string[] {
   const files = new Set<string>();
   for (const p of plan.packages) {
@@ -147,9 +135,9 @@ function versionEdit(m: Member, p: PlannedPackage): { file: string; apply: (text
 }
 
 /**
- * The edits the plan makes (or, with `only`, the part that member's task owns), computed from the
- * current text of each file (`read`, relative to the uv root). Pure. Edits that change nothing are
- * left out. Throws ApplyPlanError/TomlEditError naming the file before anything is written.
+ * Every edit the plan makes, computed from the current text of each file (`read`, relative to the uv
+ * root). Pure. Edits that change nothing are left out. Throws ApplyPlanError/TomlEditError naming the
+ * file before anything is written.
  */
 export function planFileEdits(ws: UvWorkspace, plan: ReleasePlan, read: (file: string) => string | undefined, options: EditOptions): FileEdit[] {
   const texts = new Map<string, { before: string | undefined; after: string | undefined }>();
@@ -162,11 +150,9 @@ export function planFileEdits(ws: UvWorkspace, plan: ReleasePlan, read: (file: s
     }
     entry.after = fn(entry.after);
   };
-  const owns = (name: string) => options.only === undefined || options.only === name;
   const scheme = options.tagScheme ?? tagScheme(options.tagFormat);
 
   for (const p of plan.packages) {
-    if (!owns(p.name)) continue;
     const m = memberOf(ws, p.name);
     const v = versionEdit(m, p);
     if (v) {
@@ -192,7 +178,6 @@ export function planFileEdits(ws: UvWorkspace, plan: ReleasePlan, read: (file: s
   // Requirement updates, grouped by file and section so each array is rewritten once.
   const groups = new Map<string, RequirementUpdate[]>();
   for (const u of plan.requirementUpdates) {
-    if (!owns(requirementOwner(ws, u))) continue;
     const file = u.pyprojectPath ?? pyprojectOf(ws, u.member);
     const key = `${file}\0${u.section}`;
     groups.set(key, [...(groups.get(key) ?? []), u]);
@@ -243,7 +228,7 @@ export function diskText(ws: UvWorkspace): (file: string) => string | undefined 
 }
 
 /** Writes computed edits (relative to the uv root). */
-export function writeEdits(ws: UvWorkspace, edits: readonly FileEdit[]): void {
+function writeEdits(ws: UvWorkspace, edits: readonly FileEdit[]): void {
   for (const e of edits) {
     const abs = path.join(ws.absRoot, e.file);
     fs.mkdirSync(path.dirname(abs), { recursive: true });

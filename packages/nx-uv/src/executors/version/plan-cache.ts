@@ -24,6 +24,11 @@ export interface CachedPlan {
   date: string;
   repoUrl?: string;
   plan: ReleasePlan;
+  /**
+   * Set once the plan is written (all files, then one `uv lock`) by the version task named `by`;
+   * `files` are those it changed, relative to the uv root. Later tasks of the run only report.
+   */
+  applied?: { by: string; files: string[] };
 }
 
 export const STATE_DIR = '.nx-uv';
