@@ -27,7 +27,7 @@ import type { UvWorkspace } from '../../workspace';
 import { planOptionsFor, type PlanExecutorOptions } from '../release-plan/options';
 import { resolveUvProject, runNxUvExecutor, type ExecutorLogger, type ExecutorResult } from '../shared';
 import { DRY_RUN_REPORT, formatDryRunReport, writeDryRunReport } from './dry-run-report';
-import { planKey, readCachedPlan, STATE_DIR, versionLockFile, writeCachedPlan, type CachedPlan } from './plan-cache';
+import { appliedDigest, planKey, readCachedPlan, STATE_DIR, versionLockFile, writeCachedPlan, type CachedPlan } from './plan-cache';
 import { toPosix } from '../../posix-path';
 
 export interface VersionExecutorOptions extends PlanExecutorOptions {
@@ -180,6 +180,8 @@ export async function runVersionExecutor(
           const { key, head } = await planKey(ws, planOptions);
           const gitRoot = await gitTopLevel(ws.absRoot);
           let cached = readCachedPlan(nxRoot, key);
+          // Written by an earlier task, but the files no longer hold it (reset since): write it again.
+          if (cached?.applied && appliedDigest(ws, cached.applied.files) !== cached.applied.digest) delete cached.applied;
           if (!cached) {
             await assertTree(ws, gitRoot, nxRoot, new Set());
             cached = await newCachedPlan(ws, planOptions, key, head);
@@ -203,7 +205,7 @@ export async function runVersionExecutor(
         // records it in the plan cache; the others of the run (this process or another) only report.
         if (!cached.applied) {
           const written = await writeRelease(ws, cached.plan, editOptionsFor(planOptions, cached.date, cached.repoUrl));
-          cached.applied = { by: member.name, files: written.files };
+          cached.applied = { by: member.name, files: written.files, digest: appliedDigest(ws, written.files) };
           writeCachedPlan(nxRoot, cached);
           lines.push(written.files.length === 0 ? '  nothing to write' : `  wrote the whole release plan: ${written.files.map(uvRel).join(', ')}`);
         } else {

@@ -186,7 +186,7 @@ describe('version executor', () => {
     // The plan was computed once, before any write, and is keyed by HEAD; the cache records who applied it.
     const cached = JSON.parse(fs.readFileSync(planCacheFile(r.repo.dir), 'utf8'));
     expect(cached.head).toBe(r.repo.head());
-    expect(cached.applied).toEqual({ by: 'core', files: expect.arrayContaining(['uv.lock', 'pyproject.toml']) });
+    expect(cached.applied).toEqual({ by: 'core', files: expect.arrayContaining(['uv.lock', 'pyproject.toml']), digest: expect.any(String) });
 
     // Running again at the same HEAD changes nothing.
     const after = snapshotTree(r.repo.dir);
@@ -249,6 +249,14 @@ describe('version executor', () => {
         '  written with the whole plan by the version task of app: py/packages/core/CHANGELOG.md, py/packages/core/pyproject.toml, py/pyproject.toml',
       );
       expect(log.info.filter((l) => l.includes('uv.lock'))).toEqual([]);
+
+      // The release thrown away (same HEAD, so the same cached plan, marked applied): written again.
+      r.repo.git(['reset', '--quiet', '--hard', 'HEAD']);
+      r.repo.git(['clean', '--quiet', '-fd', '--exclude=.nx-uv']);
+      expect(strip(snapshotTree(r.repo.dir))).not.toEqual(expected);
+      expect(await runAll(r, {}, ['mid', 'core'])).toEqual([true, true]);
+      expect(strip(snapshotTree(r.repo.dir))).toEqual(expected);
+      expect(log.info.filter((l) => l.includes('py/uv.lock')).map((l) => l.split(':')[1].trim())).toEqual(['mid']);
     } finally {
       other.cleanup();
     }
