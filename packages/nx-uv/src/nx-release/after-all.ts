@@ -50,6 +50,7 @@ export function createAfterAllProjectsVersioned(deps: AfterAllDependencies = {})
         continue;
       }
       let changed: boolean;
+      // The lock step of release/apply's writeRelease, alone: Nx wrote the files (its Tree, flushed).
       try {
         changed = await relock(loadUvWorkspace(root), deps.env ?? process.env);
       } catch (e) {

@@ -139,6 +139,8 @@ function requirementOnlyPlan(updates: RequirementUpdate[]): ReleasePlan {
 
 /** The edits of the requirement updates (each array rewritten once, in place). */
 export function requirementEdits(ws: UvWorkspace, updates: RequirementUpdate[], read: (file: string) => string | undefined): FileEdit[] {
+  // Not release's writeRelease: these edits go into Nx's virtual Tree, per project, and Nx writes the
+  // files; only the edit computation (planFileEdits) is shared, and `uv lock` runs once in after-all.ts.
   if (updates.length === 0) return [];
   return planFileEdits(ws, requirementOnlyPlan(updates), read, { date: new Date(0) });
 }

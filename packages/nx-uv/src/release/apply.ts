@@ -24,8 +24,6 @@ export interface EditOptions {
   tagScheme?: TagScheme;
   /** Which commit types appear under which changelog headings (plugin option `changelogSections`). */
   changelogSections?: readonly ChangelogSectionRule[];
-  /** Only the part of the plan owned by this member's version task (normalised name). */
-  only?: string;
 }
 
 /** The edit options of a release planned with `options` (what version and release-pr share). */
@@ -37,11 +35,28 @@ export function editOptionsFor(
   return { date, repoUrl, tagFormat: options.tagFormat, tagScheme: options.tagScheme, changelogSections: options.changelogSections };
 }
 
-export interface ApplyOptions extends EditOptions {
-  /** Run `uv lock` after writing (only when something changed and uv.lock exists). Default true. */
+export interface WriteReleaseOptions extends EditOptions {
+  /** The current text of a file, relative to the uv root (default: the file in `ws`). */
+  read?: (file: string) => string | undefined;
+  /**
+   * The edits to write, when the caller computed them already with planFileEdits (release-pr shows
+   * them, then writes them into its worktree); default: planFileEdits of the whole plan.
+   */
+  edits?: readonly FileEdit[];
+  /** Run `uv lock` after writing (only when a file changed and uv.lock exists). Default true. */
   lock?: boolean;
   /** Environment of `uv` (default process.env). */
   env?: NodeJS.ProcessEnv;
+}
+
+/** What writeRelease did. */
+export interface WrittenRelease {
+  /** The edits written, sorted by file. */
+  edits: FileEdit[];
+  /** The files changed, relative to the uv root (uv.lock included when uv changed it), sorted. */
+  files: string[];
+  /** Whether `uv lock` ran. */
+  locked: boolean;
 }
 
 /** One file's new text. `file` is POSIX, relative to the uv root. */
@@ -68,22 +83,12 @@ export function sectionKeyPath(section: string): string[] {
   return section.split('.');
 }
 
-/**
- * The member whose version task writes a requirement update inside member M's pyproject.toml: M when
- * it is a package (it has a version target); otherwise (the virtual root, `package = false`
- * members) the released package it names. A package's own version file and CHANGELOG.md are its own.
- */
-export function requirementOwner(ws: UvWorkspace, update: RequirementUpdate): string {
-  const holder = ws.members.find((m) => m.name === update.member && m.name !== '');
-  return holder && holder.isPackage ? holder.name : update.dependency;
-}
-
 /** Changelog path of a member, relative to the uv root. */
 export function changelogPath(member: Member): string {
   return join(member.root, 'CHANGELOG.md');
 }
 
-/** Every file the plan writes (relative to the uv root), whoever owns it; uv.lock not included. */
+/** Every file the plan writes (relative to the uv root); uv.lock not included. */
 export function planFiles(ws: UvWorkspace, plan: ReleasePlan): string[] {
   const files = new Set<string>();
   for (const p of plan.packages) {
@@ -130,9 +135,9 @@ function versionEdit(m: Member, p: PlannedPackage): { file: string; apply: (text
 }
 
 /**
- * The edits the plan makes (or, with `only`, the part that member's task owns), computed from the
- * current text of each file (`read`, relative to the uv root). Pure. Edits that change nothing are
- * left out. Throws ApplyPlanError/TomlEditError naming the file before anything is written.
+ * Every edit the plan makes, computed from the current text of each file (`read`, relative to the uv
+ * root). Pure. Edits that change nothing are left out. Throws ApplyPlanError/TomlEditError naming the
+ * file before anything is written.
  */
 export function planFileEdits(ws: UvWorkspace, plan: ReleasePlan, read: (file: string) => string | undefined, options: EditOptions): FileEdit[] {
   const texts = new Map<string, { before: string | undefined; after: string | undefined }>();
@@ -145,11 +150,9 @@ export function planFileEdits(ws: UvWorkspace, plan: ReleasePlan, read: (file: s
     }
     entry.after = fn(entry.after);
   };
-  const owns = (name: string) => options.only === undefined || options.only === name;
   const scheme = options.tagScheme ?? tagScheme(options.tagFormat);
 
   for (const p of plan.packages) {
-    if (!owns(p.name)) continue;
     const m = memberOf(ws, p.name);
     const v = versionEdit(m, p);
     if (v) {
@@ -175,7 +178,6 @@ export function planFileEdits(ws: UvWorkspace, plan: ReleasePlan, read: (file: s
   // Requirement updates, grouped by file and section so each array is rewritten once.
   const groups = new Map<string, RequirementUpdate[]>();
   for (const u of plan.requirementUpdates) {
-    if (!owns(requirementOwner(ws, u))) continue;
     const file = u.pyprojectPath ?? pyprojectOf(ws, u.member);
     const key = `${file}\0${u.section}`;
     groups.set(key, [...(groups.get(key) ?? []), u]);
@@ -226,7 +228,7 @@ export function diskText(ws: UvWorkspace): (file: string) => string | undefined 
 }
 
 /** Writes computed edits (relative to the uv root). */
-export function writeEdits(ws: UvWorkspace, edits: readonly FileEdit[]): void {
+function writeEdits(ws: UvWorkspace, edits: readonly FileEdit[]): void {
   for (const e of edits) {
     const abs = path.join(ws.absRoot, e.file);
     fs.mkdirSync(path.dirname(abs), { recursive: true });
@@ -244,14 +246,17 @@ export async function relock(ws: UvWorkspace, env?: NodeJS.ProcessEnv): Promise<
 }
 
 /**
- * Applies the plan (or one member's part with `only`) and, when anything changed, runs `uv lock` once
- * (unless `lock: false`; skipped when the workspace has no uv.lock). Returns the files changed,
- * relative to the uv root (uv.lock included when uv changed it), sorted.
+ * The one way a release is written (version executor and batch, release-pr's worktree): every edit
+ * of the plan computed first (nothing is written when one fails), then the files, then — when a file
+ * changed, unless `lock: false` — one `uv lock` (skipped when the workspace has no uv.lock). Writing
+ * the same plan again changes nothing. The nx release adapter writes into Nx's Tree instead (see
+ * nx-release/manifest-edits.ts) and shares planFileEdits and relock.
  */
-export async function applyPlan(ws: UvWorkspace, plan: ReleasePlan, options: ApplyOptions): Promise<string[]> {
-  const edits = planFileEdits(ws, plan, diskText(ws), options);
+export async function writeRelease(ws: UvWorkspace, plan: ReleasePlan, options: WriteReleaseOptions): Promise<WrittenRelease> {
+  const edits = options.edits ? [...options.edits] : planFileEdits(ws, plan, options.read ?? diskText(ws), options);
   writeEdits(ws, edits);
   const files = edits.map((e) => e.file);
-  if (edits.length > 0 && options.lock !== false && (await relock(ws, options.env))) files.push('uv.lock');
-  return files.sort();
+  const locked = edits.length > 0 && options.lock !== false && fs.existsSync(path.join(ws.absRoot, 'uv.lock'));
+  if (locked && (await relock(ws, options.env))) files.push('uv.lock');
+  return { edits, files: files.sort(), locked };
 }

@@ -7,7 +7,6 @@ export { readWorkspaceHistory, type ReadWorkspaceHistoryOptions, type WorkspaceH
 export { lastReleaseTags, type ReleaseTag } from './release-tags';
 export { tagScheme, assertGroupTagFormat, type FixedGroup, type TagScheme } from './tag-scheme';
 export {
-  applyPlan,
   ApplyPlanError,
   changelogPath,
   diskText,
@@ -15,14 +14,14 @@ export {
   planFileEdits,
   planFiles,
   relock,
-  requirementOwner,
   sectionKeyPath,
-  writeEdits,
+  writeRelease,
   writeVersionInto,
-  type ApplyOptions,
   type EditOptions,
   type FileEdit,
   type WritableVersionSource,
+  type WriteReleaseOptions,
+  type WrittenRelease,
 } from './apply';
 export { fixedGroupsOf, resolveReleaseGroup, ReleaseGroupError, type NxProjectLike } from './group';
 export { withFileLock, type FileLockOptions } from '../file-lock';

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { extractChangelogSection } from '../../changelog';
 import { gitHubClientFromEnv, type GitHubClient } from '../../forge';
 import { commitAll, dirtyFiles, DirtyWorkingTreeError, remoteUrl, runGit } from '../../git';
-import { changelogPath, computeWorkspacePlan, diskText, editOptionsFor, planFileEdits, relock, writeEdits, type FileEdit } from '../../release';
+import { changelogPath, computeWorkspacePlan, diskText, editOptionsFor, planFileEdits, writeRelease, type FileEdit } from '../../release';
 import { formatPlanTable, type ReleasePlan } from '../../versioning';
 import { loadUvWorkspace, type UvWorkspace } from '../../workspace';
 import { loadWorkspaceOf, planOptionsFor } from '../release-plan/options';
@@ -220,10 +220,8 @@ export async function releasePr(options: ReleasePrExecutorOptions, context: Exec
   try {
     await runGit(cwd, ['worktree', 'add', '--quiet', '--detach', '--end-of-options', worktree, checkout.head]);
     const uvRootInWorktree = path.join(worktree, path.relative(fs.realpathSync(gitRoot), fs.realpathSync(ws.absRoot)));
-    const release = loadUvWorkspace(uvRootInWorktree);
-    writeEdits(release, edits);
-    const files = edits.map((e) => e.file);
-    if (await relock(release)) files.push('uv.lock');
+    // The edits computed (and shown) above, written by the one release writer into the worktree.
+    const { files } = await writeRelease(loadUvWorkspace(uvRootInWorktree), plan, { ...editOptions, edits });
     const commit = await commitAll(uvRootInWorktree, releaseCommitMessage(plan, opts.group), files);
     if (!commit) throw new Error(`nx-uv: the release edits changed nothing on ${branch} (internal error): nothing to push`);
     result.commit = commit;

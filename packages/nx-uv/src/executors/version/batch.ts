@@ -21,11 +21,8 @@ export function versionBatchWith(write: (text: string) => void) {
   ): AsyncGenerator<BatchTaskOutcome> {
     const hooks: VersionRunHooks = {
       onDryRunReport: (report) => write(`\n${report}(also in ${DRY_RUN_REPORT})\n\n`),
-      // The workspace read and the plan prepared once, `uv lock` once, by the last task.
-      session: versionSession(
-        Object.keys(taskGraph.tasks).length,
-        oncePerKey((uvRoot: string) => loadUvWorkspace(uvRoot)),
-      ),
+      // The workspace read and the plan prepared once; the first task writes it all, with one `uv lock`.
+      session: versionSession(oncePerKey((uvRoot: string) => loadUvWorkspace(uvRoot))),
     };
     yield* runBatch(taskGraph, {
       name: 'version',

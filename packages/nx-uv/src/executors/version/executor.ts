@@ -11,23 +11,23 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DirtyWorkingTreeError, dirtyFiles, remoteUrl, runGit } from '../../git';
 import {
+  changelogPath,
   computeWorkspacePlan,
   diskText,
   editOptionsFor,
   planFileEdits,
   planFiles,
-  relock,
-  requirementOwner,
   withFileLock,
-  writeEdits,
+  writeRelease,
   type ComputePlanOptions,
+  type FileEdit,
 } from '../../release';
-import type { ReleasePlan } from '../../versioning';
+import type { ReleasePlan, RequirementUpdate } from '../../versioning';
 import type { UvWorkspace } from '../../workspace';
 import { planOptionsFor, type PlanExecutorOptions } from '../release-plan/options';
 import { resolveUvProject, runNxUvExecutor, type ExecutorLogger, type ExecutorResult } from '../shared';
 import { DRY_RUN_REPORT, formatDryRunReport, writeDryRunReport } from './dry-run-report';
-import { planKey, readCachedPlan, STATE_DIR, versionLockFile, writeCachedPlan, type CachedPlan } from './plan-cache';
+import { appliedDigest, planKey, readCachedPlan, STATE_DIR, versionLockFile, writeCachedPlan, type CachedPlan } from './plan-cache';
 import { toPosix } from '../../posix-path';
 
 export interface VersionExecutorOptions extends PlanExecutorOptions {
@@ -39,7 +39,7 @@ export interface VersionExecutorOptions extends PlanExecutorOptions {
 export interface VersionRunHooks {
   /** Called with the dry-run report when this process writes it (once per plan). */
   onDryRunReport?: (report: string) => void;
-  /** The batch's shared state: the plan is prepared once and `uv lock` runs once, in its last task. */
+  /** The batch's shared state: the workspace read and the plan prepared (tree checked) once. */
   session?: VersionSession;
 }
 
@@ -48,24 +48,18 @@ export interface VersionSession {
   /** Reads a uv workspace once for the whole batch. */
   load: (uvRoot: string) => UvWorkspace;
   /** The plan of a workspace with given options, computed (or read) and its tree checked once. */
-  prepared: Map<string, Promise<PreparedPlan>>;
-  /** Version tasks of the batch still to run; the one that brings it to 0 finishes the plans. */
-  remaining: number;
-  /** Workspaces this batch wrote into, by uv root: their plans are finished (uv lock) by the last task. */
-  touched: Map<string, { ws: UvWorkspace; plan: ReleasePlan; editOptions: ReturnType<typeof editOptionsFor>; wrote: boolean }>;
+  prepared: Map<string, Promise<CachedPlan>>;
 }
 
-interface PreparedPlan {
-  cached: CachedPlan;
-}
-
-/** A fresh session for a batch of `tasks` version tasks. */
-export function versionSession(tasks: number, load: (uvRoot: string) => UvWorkspace): VersionSession {
-  return { load, prepared: new Map(), remaining: tasks, touched: new Map() };
+/** A fresh session for a batch of version tasks. */
+export function versionSession(load: (uvRoot: string) => UvWorkspace): VersionSession {
+  return { load, prepared: new Map() };
 }
 
 /** Plans computed by dry runs in this process (never written to disk), by cache key. */
 const dryRunMemo = new Map<string, CachedPlan>();
+/** Every edit of a dry run's plan (Nx root + cache key): a dry run writes nothing, so they stay valid. */
+const dryRunEdits = new Map<string, FileEdit[]>();
 /** Plans (Nx root + cache key) whose dry-run report this process wrote. */
 const reported = new Set<string>();
 
@@ -102,6 +96,30 @@ function describe(plan: ReleasePlan, name: string): string[] {
   return [`${name}: ${p.current} → ${p.next} (${bump})`, ...p.reasons.map((r) => `  - ${r}`)];
 }
 
+/**
+ * The part of the plan a member's task reports (the whole plan is written at once; this only splits
+ * the telling): its version file and CHANGELOG.md, and the requirement updates inside its own
+ * pyproject.toml, plus those of members without a version task (the virtual root, `package = false`
+ * members) that name it. Files relative to the uv root.
+ */
+function shareOf(ws: UvWorkspace, plan: ReleasePlan, name: string): { files: Set<string>; updates: RequirementUpdate[] } {
+  const files = new Set<string>();
+  const member = ws.members.find((m) => m.name === name);
+  if (member && plan.packages.some((p) => p.name === name)) {
+    if (member.version.kind === 'static' || member.version.kind === 'hatch-file') files.add(member.version.file);
+    files.add(changelogPath(member));
+  }
+  const updates: RequirementUpdate[] = [];
+  for (const u of plan.requirementUpdates) {
+    const holder = u.member === '' ? ws.virtualRoot : ws.members.find((m) => m.name === u.member);
+    if ((holder && holder.name !== '' && holder.isPackage ? holder.name : u.dependency) !== name) continue;
+    updates.push(u);
+    const file = u.pyprojectPath ?? holder?.pyprojectPath;
+    if (file !== undefined) files.add(file);
+  }
+  return { files, updates };
+}
+
 /** The executor with its output going to `log` (one task's own log in the batch). */
 export async function runVersionExecutor(
   options: VersionExecutorOptions,
@@ -115,7 +133,6 @@ export async function runVersionExecutor(
     async () => {
       const session = hooks.session;
       const { workspace: ws, member, workspaceRoot: nxRoot } = session ? resolveUvProject(context, session.load) : resolveUvProject(context);
-      if (session && !options.dryRun) session.remaining -= 1;
       if (!member.isPackage) {
         log.info(`nx-uv version: ${member.distributionName || member.root} is not a package (uv does not build it); nothing to version.`);
         return true;
@@ -130,11 +147,14 @@ export async function runVersionExecutor(
           cached = await newCachedPlan(ws, planOptions, key, head);
           dryRunMemo.set(key, cached);
         }
-        const editOptions = editOptionsFor(planOptions, cached.date, cached.repoUrl);
-        const read = diskText(ws);
+        const memo = `${nxRoot}\0${key}`;
+        let all = dryRunEdits.get(memo);
+        if (!all) {
+          all = planFileEdits(ws, cached.plan, diskText(ws), editOptionsFor(planOptions, cached.date, cached.repoUrl));
+          dryRunEdits.set(memo, all);
+        }
         // The whole plan once per process (every task of a batch shares it), before this task's lines.
-        if (!reported.has(`${nxRoot}\0${key}`)) {
-          const all = planFileEdits(ws, cached.plan, read, editOptions);
+        if (!reported.has(memo)) {
           const report = formatDryRunReport({
             plan: cached.plan,
             head: cached.head,
@@ -142,24 +162,26 @@ export async function runVersionExecutor(
             relock: all.length > 0 && fs.existsSync(path.join(ws.absRoot, 'uv.lock')) ? uvRel('uv.lock') : undefined,
           });
           writeDryRunReport(nxRoot, report);
-          reported.add(`${nxRoot}\0${key}`);
+          reported.add(memo);
           hooks.onDryRunReport?.(report);
         }
-        const edits = planFileEdits(ws, cached.plan, read, { ...editOptions, only: member.name });
+        const share = shareOf(ws, cached.plan, member.name);
+        const edits = all.filter((e) => share.files.has(e.file));
         const lines = [...describe(cached.plan, member.name)];
         lines.push(edits.length === 0 ? '  would write nothing' : `  would write: ${edits.map((e) => uvRel(e.file)).join(', ')}`);
-        const ownReq = cached.plan.requirementUpdates.filter((u) => requirementOwner(ws, u) === member.name);
-        for (const u of ownReq) lines.push(`  ${u.pyprojectPath} ${u.section}: ${JSON.stringify(u.from)} → ${JSON.stringify(u.to)}`);
+        for (const u of share.updates) lines.push(`  ${u.pyprojectPath} ${u.section}: ${JSON.stringify(u.from)} → ${JSON.stringify(u.to)}`);
         lines.push(`  the whole plan: ${DRY_RUN_REPORT}`);
         log.info(`nx-uv version (dry run): ${lines.join('\n')}`);
         return true;
       }
 
       return withFileLock(versionLockFile(nxRoot), async () => {
-        const prepare = async (): Promise<PreparedPlan> => {
+        const prepare = async (): Promise<CachedPlan> => {
           const { key, head } = await planKey(ws, planOptions);
           const gitRoot = await gitTopLevel(ws.absRoot);
           let cached = readCachedPlan(nxRoot, key);
+          // Written by an earlier task, but the files no longer hold it (reset since): write it again.
+          if (cached?.applied && appliedDigest(ws, cached.applied.files) !== cached.applied.digest) delete cached.applied;
           if (!cached) {
             await assertTree(ws, gitRoot, nxRoot, new Set());
             cached = await newCachedPlan(ws, planOptions, key, head);
@@ -168,7 +190,7 @@ export async function runVersionExecutor(
             const allowed = new Set([...planFiles(ws, cached.plan), 'uv.lock'].map((f) => toPosix(path.relative(gitRoot, path.join(ws.absRoot, f)))));
             await assertTree(ws, gitRoot, nxRoot, allowed);
           }
-          return { cached };
+          return cached;
         };
         // In a batch, the plan is prepared (and the tree checked) once: only this process writes meanwhile.
         const sessionKey = `${nxRoot}\0${ws.absRoot}\0${JSON.stringify({ ...planOptions, env: undefined })}`;
@@ -177,32 +199,24 @@ export async function runVersionExecutor(
           preparing = prepare();
           session.prepared.set(sessionKey, preparing);
         }
-        const { cached } = await (preparing ?? prepare());
-        const plan = cached.plan;
-        const editOptions = editOptionsFor(planOptions, cached.date, cached.repoUrl);
-        const edits = planFileEdits(ws, plan, diskText(ws), { ...editOptions, only: member.name });
-        writeEdits(ws, edits);
-        const written = edits.map((e) => uvRel(e.file));
-        const lines = describe(plan, member.name);
-        const later: string[] = [];
-        const finish = async (target: UvWorkspace, targetPlan: ReleasePlan, options: typeof editOptions, wrote: boolean): Promise<void> => {
-          const pending = planFileEdits(target, targetPlan, diskText(target), options);
-          if (wrote && pending.length === 0 && (await relock(target))) written.push(uvRel('uv.lock'));
-          if (wrote && pending.length > 0) {
-            later.push(`  uv.lock: left to the version task that completes the plan (pending: ${pending.map((e) => uvRel(e.file)).join(', ')})`);
-          }
-        };
-        if (session) {
-          // One `uv lock` for the whole batch, by its last task, once every task has written its part.
-          const seen = session.touched.get(ws.absRoot);
-          session.touched.set(ws.absRoot, { ws, plan, editOptions, wrote: (seen?.wrote ?? false) || edits.length > 0 });
-          if (session.remaining === 0) {
-            for (const t of session.touched.values()) await finish(t.ws, t.plan, t.editOptions, t.wrote);
-          }
+        const cached = await (preparing ?? prepare());
+        const lines = describe(cached.plan, member.name);
+        // The first task of the run (under the lock) writes the whole plan and one `uv lock`, then
+        // records it in the plan cache; the others of the run (this process or another) only report.
+        if (!cached.applied) {
+          const written = await writeRelease(ws, cached.plan, editOptionsFor(planOptions, cached.date, cached.repoUrl));
+          cached.applied = { by: member.name, files: written.files, digest: appliedDigest(ws, written.files) };
+          writeCachedPlan(nxRoot, cached);
+          lines.push(written.files.length === 0 ? '  nothing to write' : `  wrote the whole release plan: ${written.files.map(uvRel).join(', ')}`);
         } else {
-          await finish(ws, plan, editOptions, edits.length > 0);
+          const share = shareOf(ws, cached.plan, member.name);
+          const mine = cached.applied.files.filter((f) => share.files.has(f));
+          lines.push(
+            mine.length === 0
+              ? '  nothing to write'
+              : `  written with the whole plan by the version task of ${cached.applied.by}: ${mine.map(uvRel).join(', ')}`,
+          );
         }
-        lines.push(written.length === 0 ? '  nothing to write' : `  wrote: ${written.join(', ')}`, ...later);
         log.info(`nx-uv version: ${lines.join('\n')}`);
         return true;
       });

@@ -24,6 +24,12 @@ export interface CachedPlan {
   date: string;
   repoUrl?: string;
   plan: ReleasePlan;
+  /**
+   * Set once the plan is written (all files, then one `uv lock`) by the version task named `by`;
+   * `files` are those it changed, relative to the uv root, and `digest` their contents then
+   * (appliedDigest). Later tasks only report while the files still hold what was written.
+   */
+  applied?: { by: string; files: string[]; digest: string };
 }
 
 export const STATE_DIR = '.nx-uv';
@@ -57,6 +63,25 @@ export async function planKey(ws: UvWorkspace, options: ComputePlanOptions): Pro
     .update(stable({ v: 1, root: ws.absRoot, head, tags, options: rest }))
     .digest('hex');
   return { key, head };
+}
+
+/**
+ * A digest of `files` (relative to the uv root) as they are now: equal to the recorded one while
+ * nobody reset or changed what the plan's first task wrote (a `git checkout .` after a run at the
+ * same HEAD makes the next run write the plan again).
+ */
+export function appliedDigest(ws: UvWorkspace, files: readonly string[]): string {
+  const hash = createHash('sha256');
+  for (const file of [...files].sort()) {
+    hash.update(`${file}\0`);
+    try {
+      hash.update(fs.readFileSync(path.join(ws.absRoot, file)));
+    } catch {
+      hash.update('\0missing');
+    }
+    hash.update('\0');
+  }
+  return hash.digest('hex');
 }
 
 /** The cached plan when the file exists and has this key; else undefined. */

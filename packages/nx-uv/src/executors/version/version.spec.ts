@@ -172,13 +172,21 @@ describe('version executor', () => {
     expect(lock).toMatch(/name = "app"\nversion = "2\.0\.1"/);
     const check = await uv(r.uvRoot, ['lock', '--check']);
     expect(check.exitCode === 0 ? 'ok' : check.all).toBe('ok');
-    // Only app (the task that completed the plan) ran uv lock; the others said so.
-    expect(log.info.filter((l) => l.includes('py/uv.lock')).map((l) => l.split(':')[1].trim())).toEqual(['app']);
-    expect(log.info.find((l) => l.startsWith('nx-uv version: core:'))).toMatch(/uv\.lock: left to the version task that completes the plan/);
+    // Only core (the first task) wrote, the whole plan and one uv lock; the others only reported their part.
+    expect(log.info.filter((l) => l.includes('py/uv.lock')).map((l) => l.split(':')[1].trim())).toEqual(['core']);
+    expect(log.info.find((l) => l.startsWith('nx-uv version: core:'))).toContain(
+      '  wrote the whole release plan: py/packages/app/CHANGELOG.md, py/packages/app/pyproject.toml, py/packages/core/CHANGELOG.md, ' +
+        'py/packages/core/pyproject.toml, py/packages/mid/CHANGELOG.md, py/packages/mid/pyproject.toml, py/pyproject.toml, py/uv.lock',
+    );
+    expect(log.info.find((l) => l.startsWith('nx-uv version: mid:'))).toContain(
+      '  written with the whole plan by the version task of core: py/packages/mid/CHANGELOG.md, py/packages/mid/pyproject.toml',
+    );
+    expect(log.info.find((l) => l.startsWith('nx-uv version: other:'))).toMatch(/other: not released .*\n  nothing to write$/);
 
-    // The plan was computed once, before any write, and is keyed by HEAD.
+    // The plan was computed once, before any write, and is keyed by HEAD; the cache records who applied it.
     const cached = JSON.parse(fs.readFileSync(planCacheFile(r.repo.dir), 'utf8'));
     expect(cached.head).toBe(r.repo.head());
+    expect(cached.applied).toEqual({ by: 'core', files: expect.arrayContaining(['uv.lock', 'pyproject.toml']), digest: expect.any(String) });
 
     // Running again at the same HEAD changes nothing.
     const after = snapshotTree(r.repo.dir);
@@ -219,6 +227,36 @@ describe('version executor', () => {
       const strip = (t: Record<string, string>) => Object.fromEntries(Object.entries(t).filter(([k]) => !k.startsWith('.nx-uv/')));
       expect(strip(got)).toEqual(strip(expected));
       expect((await uv(r.uvRoot, ['lock', '--check'])).exitCode).toBe(0);
+    } finally {
+      other.cleanup();
+    }
+  });
+
+  it('any one task applies the whole plan (one `uv lock`); the later tasks of the run write nothing more', async () => {
+    const other = await createReleaseRepo();
+    try {
+      await runAll(other);
+      const strip = (t: Record<string, string>) => Object.fromEntries(Object.entries(t).filter(([k]) => !k.startsWith('.nx-uv/')));
+      const expected = strip(snapshotTree(other.repo.dir));
+      expect(await versionExecutor({}, releaseContext(r.repo.dir, 'app'))).toEqual({ success: true });
+      expect(strip(snapshotTree(r.repo.dir))).toEqual(expected);
+      expect((await uv(r.uvRoot, ['lock', '--check'])).exitCode).toBe(0);
+      const written = snapshotTree(r.repo.dir);
+      log.reset();
+      expect(await runAll(r, {}, ['core', 'mid', 'other'])).toEqual([true, true, true]);
+      expect(snapshotTree(r.repo.dir)).toEqual(written);
+      expect(log.info.find((l) => l.startsWith('nx-uv version: core:'))).toContain(
+        '  written with the whole plan by the version task of app: py/packages/core/CHANGELOG.md, py/packages/core/pyproject.toml, py/pyproject.toml',
+      );
+      expect(log.info.filter((l) => l.includes('uv.lock'))).toEqual([]);
+
+      // The release thrown away (same HEAD, so the same cached plan, marked applied): written again.
+      r.repo.git(['reset', '--quiet', '--hard', 'HEAD']);
+      r.repo.git(['clean', '--quiet', '-fd', '--exclude=.nx-uv']);
+      expect(strip(snapshotTree(r.repo.dir))).not.toEqual(expected);
+      expect(await runAll(r, {}, ['mid', 'core'])).toEqual([true, true]);
+      expect(strip(snapshotTree(r.repo.dir))).toEqual(expected);
+      expect(log.info.filter((l) => l.includes('py/uv.lock')).map((l) => l.split(':')[1].trim())).toEqual(['mid']);
     } finally {
       other.cleanup();
     }
