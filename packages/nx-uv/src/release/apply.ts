@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { prependChangelogSection, renderChangelogSection, type ChangelogSectionRule } from '../changelog';
+import { atomicWriteFileSync } from '../pin';
 import { mapArrayStrings, setPythonVersionAssignment, setStringValue } from '../toml';
 import { runUv } from '../uv';
 import type { PlannedPackage, ReleasePlan, RequirementUpdate } from '../versioning';
@@ -227,12 +228,15 @@ export function diskText(ws: UvWorkspace): (file: string) => string | undefined 
   };
 }
 
-/** Writes computed edits (relative to the uv root). */
+/**
+ * Writes computed edits (relative to the uv root), each file replaced atomically: a version task of
+ * the same run that models the workspace meanwhile reads the old text or the new, never half a file.
+ */
 function writeEdits(ws: UvWorkspace, edits: readonly FileEdit[]): void {
   for (const e of edits) {
     const abs = path.join(ws.absRoot, e.file);
     fs.mkdirSync(path.dirname(abs), { recursive: true });
-    fs.writeFileSync(abs, e.after);
+    atomicWriteFileSync(abs, e.after);
   }
 }
 

@@ -108,7 +108,7 @@ async function assertBaseMatchesRemote(cwd: string, opts: NormalizedReleasePrOpt
   }
 }
 
-/** Runs release-pr; throws on any error (after putting the checkout back). */
+/** Runs release-pr; throws on any error (the temporary worktree is removed either way). */
 export async function releasePr(options: ReleasePrExecutorOptions, context: ExecutorContext): Promise<ReleasePrResult> {
   const opts = normalizeReleasePrOptions(options);
   const info = opts.json ? () => undefined : (m: string) => logger.info(m);

@@ -1,5 +1,5 @@
 /**
- * The git side of release-pr, beyond src/git: where the checkout is (to put it back), the local and
+ * The git side of release-pr, beyond src/git: where the checkout is (HEAD, branch), the local and
  * remote release branch, the base branch against its remote, the committer identity, and a push
  * that overwrites the release branch only if nobody else moved it since we looked (force-with-lease).
  */

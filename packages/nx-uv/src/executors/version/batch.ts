@@ -1,9 +1,9 @@
 /**
- * The batch implementation of `nx-uv:version`: every version task of a run in one process. Each
- * task runs the version executor with a shared session: the workspace is read, the plan prepared
- * and the tree checked once; each task writes its own part, in dependency order, one at a time; the
- * last task runs `uv lock` once. A dry run also prints its report once on the batch's own output,
- * which Nx shows where it hides the tasks' output (dry-run-report.ts).
+ * The batch implementation of `nx-uv:version`: every version task of a run in one process, running
+ * the version executor with a shared session (workspace read, plan prepared and tree checked once).
+ * The first task writes the whole plan and runs `uv lock`; the others report their part. A dry run
+ * also prints its report once on the batch's own output, which Nx shows where it hides the tasks'
+ * output (dry-run-report.ts).
  */
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { oncePerKey, runBatch, taskContext, type BatchTaskOutcome } from '../shared/batch';

@@ -4,8 +4,8 @@
  * Nx refuses `run-many -t version` on such a workspace (the `^version` task graph has the cycle; see
  * publish/cycle.spec.ts) unless told to ignore cycles (`NX_IGNORE_CYCLES=true`), when it drops an edge
  * and runs the tasks in some order. The executor does not depend on that order: the plan is computed
- * once for the whole workspace (the cycle propagates and terminates), each task writes only its own
- * files, and whichever task completes the plan runs `uv lock` — which uv accepts for a cycle.
+ * once for the whole workspace (the cycle propagates and terminates) and the first task writes all
+ * of it and runs `uv lock` — which uv accepts for a cycle.
  */
 import { logger, type ExecutorContext } from '@nx/devkit';
 import * as fs from 'node:fs';

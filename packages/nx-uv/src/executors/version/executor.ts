@@ -1,10 +1,8 @@
 /**
- * `nx-uv:version` writes this project's part of the workspace release plan: its version, its
- * CHANGELOG.md section and the requirement updates it owns (release/apply.ts `requirementOwner`).
- * The plan is computed once, from a clean tree before any task wrote (plan-cache.ts), and tasks take
- * turns under `.nx-uv/version.lock`, so `--parallel` cannot race, across processes too. `uv lock`
- * runs in the task that completes the plan: on a half-applied plan it could fail (a dependent still
- * pinning `==old`). A dry run writes nothing but its report (dry-run-report.ts).
+ * `nx-uv:version`: the first task of a run writes the whole workspace release plan (versions,
+ * requirements, changelogs, then one `uv lock`: release/apply.ts `writeRelease`) and marks it applied
+ * in the plan cache; every later task, in this process or another, only reports its member's part.
+ * Tasks take turns under `.nx-uv/version.lock`. A dry run writes nothing but its report.
  */
 import { logger, type ExecutorContext } from '@nx/devkit';
 import * as fs from 'node:fs';

@@ -6,7 +6,9 @@
  * When HEAD moves (the release commit), a tag appears or the options differ, the key differs and the
  * file is recomputed and overwritten (a stale file is ignored). The first task of a run creates it
  * from a clean work tree, under the version lock, so no other task has written yet; later tasks
- * (same process or not) read it. Dry runs read a valid file but never write one.
+ * (same process or not) read it. The first task records there that it wrote the plan (`applied`,
+ * with a digest of the files it wrote, trusted only while the files still match). Dry runs read a
+ * valid file but never write one.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';

@@ -65,8 +65,8 @@ export function updateGitignore(tree: Tree, rules: IgnoreRule[]): string[] {
 }
 
 /**
- * `nx add nx-uv` / `nx g nx-uv:init`: registers the plugin in nx.json and ignores `.nx-uv/` and the
- * build output. Installs nothing, formats nothing, safe to run any number of times.
+ * `nx add nx-uv` / `nx g nx-uv:init`: registers the plugin in nx.json and ignores `.nx/`, `.nx-uv/`
+ * and the build output. Installs nothing, formats nothing, safe to run any number of times.
  */
 export async function initGenerator(tree: Tree, _options: InitGeneratorSchema = {}): Promise<GeneratorCallback> {
   if (registerPlugin(tree)) {
