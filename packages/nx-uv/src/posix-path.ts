@@ -8,8 +8,12 @@ export function toPosix(p: string): string {
 
 /** Joins relative POSIX paths, dropping empty parts and `.` segments; '' stands for the root. */
 export function joinPosix(...parts: string[]): string {
-  return parts
-    .flatMap((p) => p.split('/'))
-    .filter((s) => s !== '' && s !== '.')
-    .join('/');
+  let out = '';
+  for (const part of parts) {
+    // A plain name (a directory entry) is one segment: no split; the workspace walk joins thousands.
+    for (const s of part.includes('/') ? part.split('/') : [part]) {
+      if (s !== '' && s !== '.') out = out === '' ? s : `${out}/${s}`;
+    }
+  }
+  return out;
 }

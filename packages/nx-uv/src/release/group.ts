@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import type { NxUvPluginOptions } from '../options';
+import { toPosix } from '../posix-path';
 import type { UvWorkspace } from '../workspace';
 import { projectSelector } from './project-selector';
 import type { FixedGroup } from './tag-scheme';
@@ -16,6 +17,11 @@ export interface NxProjectLike {
 
 export class ReleaseGroupError extends Error {
   override readonly name = 'ReleaseGroupError';
+}
+
+/** The root of an Nx project relative to the uv root, as a member's `root` is written ('.' for the uv root itself). */
+export function memberRootOf(project: NxProjectLike, ws: UvWorkspace, nxRoot: string): string {
+  return toPosix(path.relative(ws.absRoot, path.resolve(nxRoot, project.root))) || '.';
 }
 
 /** `{ name, projects: member names }` of group `groupName`; throws naming the known groups when unknown. */
@@ -47,8 +53,7 @@ export function resolveReleaseGroup(
   const selected = new Set<string>();
   for (const [name, project] of Object.entries(projects)) {
     if (!selects(name, project.tags ?? [])) continue;
-    const rel = path.relative(ws.absRoot, path.resolve(nxRoot, project.root)).split(path.sep).join('/') || '.';
-    const member = byRoot.get(rel);
+    const member = byRoot.get(memberRootOf(project, ws, nxRoot));
     if (member !== undefined) selected.add(member);
   }
   if (selected.size === 0) {
@@ -83,7 +88,7 @@ export function fixedGroupsOf(pluginOptions: NxUvPluginOptions, projects: Record
     let lead = members[0];
     if (group.lead !== undefined) {
       const project = projects[group.lead];
-      const rel = project ? path.relative(ws.absRoot, path.resolve(nxRoot, project.root)).split(path.sep).join('/') || '.' : undefined;
+      const rel = project ? memberRootOf(project, ws, nxRoot) : undefined;
       const member = ws.members.find((m) => m.root === rel)?.name;
       if (!member || !members.includes(member)) {
         throw new ReleaseGroupError(
