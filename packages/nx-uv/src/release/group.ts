@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import type { NxUvPluginOptions } from '../options';
 import { toPosix } from '../posix-path';
+import { compareCodeUnits } from '../compare-code-units';
 import type { UvWorkspace } from '../workspace';
 import { projectSelector } from './project-selector';
 import type { FixedGroup } from './tag-scheme';
@@ -68,7 +69,7 @@ export function resolveReleaseGroup(
 export function fixedGroupsOf(pluginOptions: NxUvPluginOptions, projects: Record<string, NxProjectLike>, ws: UvWorkspace, nxRoot: string): FixedGroup[] {
   const out: FixedGroup[] = [];
   const taken = new Map<string, string>();
-  for (const [name, group] of Object.entries(pluginOptions.groups ?? {}).sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+  for (const [name, group] of Object.entries(pluginOptions.groups ?? {}).sort((a, b) => compareCodeUnits(a[0], b[0]))) {
     const relationship = group?.relationship ?? 'independent';
     if (relationship !== 'fixed' && relationship !== 'independent') {
       throw new ReleaseGroupError(

@@ -5,6 +5,7 @@
  * bumped by the highest level among the packages released with it (major, minor or patch against
  * each package's previous release; a first release counts as minor). Pure.
  */
+import { compareCodeUnits } from '../compare-code-units';
 import type { TagInfo } from '../git';
 import {
   bumpVersion,
@@ -86,7 +87,7 @@ export function planUmbrella(format: string, scheme: TagScheme, reachable: reado
     }
   }
   if (releases.size === 0) return undefined;
-  const list = [...releases.values()].sort((a, b) => (a.member < b.member ? -1 : 1));
+  const list = [...releases.values()].sort((a, b) => compareCodeUnits(a.member, b.member));
   const prerelease = list.every((r) => isPrereleaseVersion(parseVersion(r.version)));
   let version: string;
   if (existing !== undefined) {

@@ -4,6 +4,7 @@
  * entries, projects and edges on every cold run, where a comparator runs thousands of times in the
  * interpreter; a native sort of the keys does not.
  */
+import { compareCodeUnits } from '../compare-code-units';
 
 /** `items` sorted by `key(item)`; keys are expected to be unique (ties keep their input order). */
 export function sortByKey<T>(items: readonly T[], key: (item: T) => string): T[] {
@@ -22,6 +23,6 @@ export function sortByKey<T>(items: readonly T[], key: (item: T) => string): T[]
 function stableSortWithTies<T>(items: readonly T[], key: (item: T) => string): T[] {
   return items
     .map((item) => [key(item), item] as const)
-    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .sort((a, b) => compareCodeUnits(a[0], b[0]))
     .map(([, item]) => item);
 }
