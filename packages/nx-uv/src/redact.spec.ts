@@ -32,7 +32,7 @@ describe('redactAuthHeaders', () => {
   });
 
   it('leaves ordinary output readable', () => {
-    const text = 'Downloading tokenizers-0.15.2-cp39-abi3-manylinux_2_17_x86_64.whl; bearer of news; token: short';
+    const text = 'Downloading tokenizers-0.15.2-cp39-abi3-manylinux_2_17_x86_64.whl; bearer of news; token: short; ai-token==1.2.3.post20240101+local.abc';
     expect(redactAuthHeaders(text)).toBe(text);
   });
 });

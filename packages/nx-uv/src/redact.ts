@@ -26,7 +26,7 @@ export function redactAuthHeaders(text: string): string {
     .replace(/(\bauthorization["']?\s*[:=]\s*["']?(?:basic|bearer|token)\s+)[\w+/=.~-]+/gi, `$1${REDACTED}`)
     .replace(/(extraheader=\S*\s*(?:basic|bearer|token)\s+)[\w+/=.~-]+/gi, `$1${REDACTED}`)
     .replace(/(\bbearer\s+)[\w+/=.~-]{20,}/gi, `$1${REDACTED}`)
-    .replace(/(\b[\w-]*token["']?\s*[:=]\s*["']?)[\w+/=.~-]{20,}/gi, `$1${REDACTED}`);
+    .replace(/(\b[\w-]*token["']?\s*[:=]\s*["']?)(?!=)[\w+/=.~-]{20,}/gi, `$1${REDACTED}`); // not `some-token==1.0…`, a requirement
 }
 
 /**
