@@ -1,9 +1,9 @@
 /** POSIX paths: what uv, git and Nx's file lists use. */
 import * as path from 'node:path';
 
-/** A native relative path in POSIX form. */
+/** A native relative path in POSIX form (itself where the separator is already `/`). */
 export function toPosix(p: string): string {
-  return p.split(path.sep).join('/');
+  return path.sep === '/' ? p : p.split(path.sep).join('/');
 }
 
 /** Joins relative POSIX paths, dropping empty parts and `.` segments; '' stands for the root. */
