@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { joinPosix, toPosix } from './posix-path';
+import { childPath, joinPosix, toPosix } from './posix-path';
 
 describe('toPosix', () => {
   it('turns native separators into /', () => {
@@ -22,5 +22,13 @@ describe('joinPosix', () => {
     expect(joinPosix('.', '.')).toBe('');
     expect(joinPosix('./a/', '/b//c/.', '')).toBe('a/b/c');
     expect(joinPosix('a', '..', 'b')).toBe('a/../b');
+  });
+});
+
+describe('childPath', () => {
+  it("puts an entry name under a directory, '' standing for the root", () => {
+    expect(childPath('', 'pyproject.toml')).toBe('pyproject.toml');
+    expect(childPath('packages', 'a')).toBe('packages/a');
+    expect(childPath('packages/a', '.gitignore')).toBe('packages/a/.gitignore');
   });
 });

@@ -8,12 +8,16 @@ export function toPosix(p: string): string {
 
 /** Joins relative POSIX paths, dropping empty parts and `.` segments; '' stands for the root. */
 export function joinPosix(...parts: string[]): string {
-  let out = '';
-  for (const part of parts) {
-    // A plain name (a directory entry) is one segment: no split; the workspace walk joins thousands.
-    for (const s of part.includes('/') ? part.split('/') : [part]) {
-      if (s !== '' && s !== '.') out = out === '' ? s : `${out}/${s}`;
-    }
-  }
-  return out;
+  return parts
+    .flatMap((p) => p.split('/'))
+    .filter((s) => s !== '' && s !== '.')
+    .join('/');
+}
+
+/**
+ * `dir/name` for a directory relative to a root ('' for the root itself) and one directory entry's
+ * name, without joinPosix's clean-up, because the workspace walk joins thousands of names that need none.
+ */
+export function childPath(dir: string, name: string): string {
+  return dir === '' ? name : `${dir}/${name}`;
 }

@@ -15,7 +15,7 @@ import type { WorkspaceReader } from './reader';
 import { sortByKey } from './sort-by-key';
 import { getTable } from './toml-access';
 import { UvWorkspaceError } from './types';
-import { joinPosix, toPosix } from '../posix-path';
+import { childPath, toPosix } from '../posix-path';
 
 const ROOT_PYPROJECT = 'pyproject.toml';
 
@@ -80,7 +80,7 @@ export function expandGlob(reader: WorkspaceReader, components: GlobPattern[], f
       while (end + 1 <= last && components[end + 1].recursive) end++;
       const descend = (current: string): void => {
         for (const entry of sorted(current)) {
-          const child = joinPosix(current, entry.name);
+          const child = childPath(current, entry.name);
           if (entry.loop) refuseLoop(child);
           if (entry.isDirectory) {
             if (end === last) found(child, true);
@@ -95,15 +95,15 @@ export function expandGlob(reader: WorkspaceReader, components: GlobPattern[], f
       return;
     }
     if (component.literal) {
-      const child = joinPosix(dir, component.source);
+      const child = childPath(dir, component.source);
       if (idx === last) found(child, undefined);
       else walk(child, idx + 1);
       return;
     }
     for (const entry of sorted(dir)) {
-      if (entry.loop && matchGlob(component, entry.name)) refuseLoop(joinPosix(dir, entry.name));
+      if (entry.loop && matchGlob(component, entry.name)) refuseLoop(childPath(dir, entry.name));
       if (entry.isDirectory && matchGlob(component, entry.name)) {
-        const child = joinPosix(dir, entry.name);
+        const child = childPath(dir, entry.name);
         if (idx === last) found(child, true);
         else walk(child, idx + 1);
       }
