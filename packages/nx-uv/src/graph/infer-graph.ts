@@ -6,7 +6,7 @@ import { hashArray, logger } from '@nx/devkit';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CreateNodesResult } from '@nx/devkit';
-import { compareCodeUnits } from '../compare-code-units';
+import { compareCodeUnits } from '../workspace/sort-by-key';
 import type { NxUvPluginOptions } from '../options';
 import { toPosix } from '../posix-path';
 import { isUvWorkspaceRootToml, modelUvWorkspace, sortByKey, UTF8, UvWorkspaceError } from '../workspace';

@@ -2,7 +2,7 @@
  * From one modelled uv workspace to Nx project configurations and dependency edges. Pure.
  */
 import type { ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
-import { compareCodeUnits } from '../compare-code-units';
+import { compareCodeUnits } from '../workspace/sort-by-key';
 import { sortByKey } from '../workspace';
 import type { Member, UvWorkspace } from '../workspace';
 import { memberProjectName, ResolvedGraphOptions } from './plugin-options';

@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import type { NxUvPluginOptions } from '../options';
 import { toPosix } from '../posix-path';
-import { compareCodeUnits } from '../compare-code-units';
+import { compareCodeUnits } from '../workspace/sort-by-key';
 import type { UvWorkspace } from '../workspace';
 import { projectSelector } from './project-selector';
 import type { FixedGroup } from './tag-scheme';

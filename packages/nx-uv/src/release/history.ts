@@ -29,7 +29,7 @@ import type { UvWorkspace } from '../workspace';
 import { lastReleaseTags, type ReleaseTag } from './release-tags';
 import { compareVersions } from '../versioning';
 import type { TagScheme } from './tag-scheme';
-import { compareCodeUnits } from '../compare-code-units';
+import { compareCodeUnits } from '../workspace/sort-by-key';
 import { toPosix } from '../posix-path';
 
 export interface WorkspaceHistory {

@@ -5,7 +5,6 @@
  * bumped by the highest level among the packages released with it (major, minor or patch against
  * each package's previous release; a first release counts as minor). Pure.
  */
-import { compareCodeUnits } from '../compare-code-units';
 import type { TagInfo } from '../git';
 import {
   bumpVersion,
@@ -19,6 +18,7 @@ import {
   type BumpLevel,
 } from '../versioning';
 import type { TagScheme } from './tag-scheme';
+import { compareCodeUnits } from '../workspace/sort-by-key';
 
 export { assertUmbrellaTagFormat } from './tag-format';
 

@@ -4,7 +4,6 @@
  * entries, projects and edges on every cold run, where a comparator runs thousands of times in the
  * interpreter; a native sort of the keys does not.
  */
-import { compareCodeUnits } from '../compare-code-units';
 
 /** `items` sorted by `key(item)`; keys are expected to be unique (ties keep their input order). */
 export function sortByKey<T>(items: readonly T[], key: (item: T) => string): T[] {
@@ -25,4 +24,9 @@ function stableSortWithTies<T>(items: readonly T[], key: (item: T) => string): T
     .map((item) => [key(item), item] as const)
     .sort((a, b) => compareCodeUnits(a[0], b[0]))
     .map(([, item]) => item);
+}
+
+/** Orders two strings by UTF-16 code units (as `<` does): the same order in every locale, unlike localeCompare. */
+export function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

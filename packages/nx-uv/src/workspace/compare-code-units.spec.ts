@@ -1,4 +1,4 @@
-import { compareCodeUnits } from './compare-code-units';
+import { compareCodeUnits } from './sort-by-key';
 
 describe('compareCodeUnits', () => {
   it('orders as a plain sort does: by UTF-16 code units, upper case before lower, not by locale', () => {
