@@ -20,15 +20,19 @@ export default tseslint.config(
     },
   },
   {
-    files: CORE.map((dir) => `packages/nx-uv/src/${dir}/**/*.ts`),
-    ignores: ['**/*.spec.ts', '**/__fixtures__/**'],
+    // The core folders, and the one-file helpers at the top of src/ (file-lock, redact, posix-path…).
+    files: [...CORE.map((dir) => `packages/nx-uv/src/${dir}/**/*.ts`), 'packages/nx-uv/src/*.ts'],
+    ignores: ['**/*.spec.ts', '**/__fixtures__/**', 'packages/nx-uv/src/index.ts', 'packages/nx-uv/src/plugin-entry.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
-            { group: ['**/executors/**', '../executors', '../../executors'], message: 'The core never imports from executors/: move the shared piece below them.' },
-            { group: ['**/generators/**'], message: 'The core never imports from generators/.' },
+            {
+              group: ['**/executors/**', './executors', '../executors', '../../executors'],
+              message: 'The core never imports from executors/: move the shared piece below them.',
+            },
+            { group: ['**/generators/**', './generators', '../generators', '../../generators'], message: 'The core never imports from generators/.' },
           ],
         },
       ],

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { removeStrayTemps, tempPathFor } from './pin/atomic-write';
 import { makeOwnedTempDir, pidRunning, removeAbandonedTempDirs } from './process-temp';
 import { makeTempDir } from './testing/tools';
 
@@ -28,5 +29,17 @@ describe('temporary folders owned by processes', () => {
     expect(fs.existsSync(staging)).toBe(false);
     expect(fs.existsSync(path.dirname(worktree))).toBe(false);
     expect(fs.existsSync(foreign)).toBe(true);
+  });
+
+  it('removes the temporary files of dead writers next to a file, and this process’s own (it is not writing now)', () => {
+    const dead = 2147483646;
+    const file = path.join(tmp.dir, 'pyproject.toml');
+    const mine = tempPathFor(file);
+    const theirs = tempPathFor(file, dead);
+    const running = tempPathFor(file, process.ppid);
+    const other = tempPathFor(path.join(tmp.dir, 'uv.lock'), dead);
+    for (const f of [mine, theirs, running, other]) fs.writeFileSync(f, 'x');
+    expect(removeStrayTemps(file, pidRunning).sort()).toEqual([mine, theirs].sort());
+    expect([running, other].every((f) => fs.existsSync(f))).toBe(true);
   });
 });

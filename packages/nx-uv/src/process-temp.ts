@@ -29,24 +29,36 @@ export function makeOwnedTempDir(kind: TempKind, tmp = os.tmpdir()): string {
 
 const OWNED = /^nx-uv-(staging|release-pr)-(\d+)-[^/]+$/;
 
-/** Removes the temporary folders of processes that are gone; returns their paths. Never throws. */
-export function removeAbandonedTempDirs(tmp = os.tmpdir()): string[] {
+/**
+ * Removes the files and folders in `dir` whose owning process is gone: `ownerOf(name)` is the pid in
+ * an entry's name (undefined for entries that are not such), `isGone` decides. Returns their paths;
+ * never throws (an entry another cleaner removed first, or another user's, is skipped).
+ */
+export function removeEntriesOfGoneProcesses(dir: string, ownerOf: (name: string) => number | undefined, isGone = (pid: number) => !pidRunning(pid)): string[] {
   const removed: string[] = [];
   let names: string[];
   try {
-    names = fs.readdirSync(tmp);
+    names = fs.readdirSync(dir);
   } catch {
     return removed;
   }
   for (const name of names) {
-    const m = OWNED.exec(name);
-    if (!m || !KINDS.includes(m[1] as TempKind) || pidRunning(Number(m[2]))) continue;
+    const pid = ownerOf(name);
+    if (pid === undefined || !Number.isInteger(pid) || !isGone(pid)) continue;
     try {
-      fs.rmSync(path.join(tmp, name), { recursive: true, force: true });
-      removed.push(path.join(tmp, name));
+      fs.rmSync(path.join(dir, name), { recursive: true });
+      removed.push(path.join(dir, name));
     } catch {
-      // another user's folder, or one being removed: not ours to insist on
+      // removed by another cleaner meanwhile, or not ours to remove
     }
   }
   return removed;
+}
+
+/** Removes the temporary folders of processes that are gone; returns their paths. Never throws. */
+export function removeAbandonedTempDirs(tmp = os.tmpdir()): string[] {
+  return removeEntriesOfGoneProcesses(tmp, (name) => {
+    const m = OWNED.exec(name);
+    return m && KINDS.includes(m[1] as TempKind) ? Number(m[2]) : undefined;
+  });
 }

@@ -17,11 +17,25 @@ export function redactUrlCredentials(text: string): string {
   return text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s@]+@/gi, `$1${REDACTED}@`);
 }
 
-/** The value of `Authorization:` headers and git's `http.extraheader` settings. */
+/**
+ * The value of `Authorization:` headers (also written as JSON, `"authorization": "token …"`), git's
+ * `http.extraheader` settings, `Bearer …`, and `…token: …` / `…token=…` assignments of 20 characters or more.
+ */
 export function redactAuthHeaders(text: string): string {
   return text
-    .replace(/(authorization:\s*(?:basic|bearer|token)\s+)[\w+/=.~-]+/gi, `$1${REDACTED}`)
-    .replace(/(extraheader=\S*\s*(?:basic|bearer|token)\s+)[\w+/=.~-]+/gi, `$1${REDACTED}`);
+    .replace(/(\bauthorization["']?\s*[:=]\s*["']?(?:basic|bearer|token)\s+)[\w+/=.~-]+/gi, `$1${REDACTED}`)
+    .replace(/(extraheader=\S*\s*(?:basic|bearer|token)\s+)[\w+/=.~-]+/gi, `$1${REDACTED}`)
+    .replace(/(\bbearer\s+)[\w+/=.~-]{20,}/gi, `$1${REDACTED}`)
+    .replace(/(\b[\w-]*token["']?\s*[:=]\s*["']?)(?!=)[\w+/=.~-]{20,}/gi, `$1${REDACTED}`); // not `some-token==1.0…`, a requirement
+}
+
+/**
+ * GitHub tokens by their documented prefixes, whoever's they are: personal (`ghp_`), OAuth (`gho_`),
+ * user-to-server (`ghu_`), server-to-server such as GITHUB_TOKEN (`ghs_`), refresh (`ghr_`) and
+ * fine-grained (`github_pat_`).
+ */
+export function redactGitHubTokens(text: string): string {
+  return text.replace(/\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})\b/g, REDACTED);
 }
 
 /** Every form of `secret` that is masked wherever it appears (none when it is short). */
@@ -33,11 +47,11 @@ function secretForms(secret: string): string[] {
   return forms.filter((f) => f.length >= MIN_SECRET_LENGTH);
 }
 
-/** Masks credentials in URLs and headers, and every form of each secret long enough to be told from text. */
+/** Masks credentials in URLs and headers, GitHub tokens, and every form of each secret long enough to be told from text. */
 export function redact(text: string, secrets: readonly (string | undefined)[] = []): string {
   const forms = new Set<string>();
   for (const s of secrets) if (s) for (const f of secretForms(s)) forms.add(f);
-  let out = redactAuthHeaders(redactUrlCredentials(text));
+  let out = redactGitHubTokens(redactAuthHeaders(redactUrlCredentials(text)));
   for (const f of [...forms].sort((a, b) => b.length - a.length)) out = out.split(f).join(REDACTED);
   return out;
 }

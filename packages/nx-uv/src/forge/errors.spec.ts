@@ -1,13 +1,5 @@
 import { truncateBody } from './body-limits';
-import { GitHubApiError, redactSecrets, toApiError } from './errors';
-
-describe('redactSecrets', () => {
-  it('removes the given secrets and GitHub token shapes', () => {
-    expect(redactSecrets('a my-secret-value b my-secret-value', ['my-secret-value'])).toBe('a *** b ***');
-    expect(redactSecrets(`x ghp_${'a'.repeat(36)} y github_pat_${'B'.repeat(40)}`, [])).toBe('x *** y ***');
-    expect(redactSecrets('authorization: token abcdefghijklmnopqrstuvwxyz', [])).toBe('authorization: token ***');
-  });
-});
+import { GitHubApiError, toApiError } from './errors';
 
 describe('toApiError', () => {
   it("states the action, status, GitHub's reasons and a hint, without the token", () => {
@@ -33,9 +25,24 @@ describe('toApiError', () => {
     expect(error.message).toBe(
       'GitHub: could not create pull request b → main in o/r (HTTP 422): Validation Failed; A pull request already exists for o:b.; Label name invalid — GitHub refused the input',
     );
+    expect(error.errors).toEqual([
+      { resource: 'PullRequest', code: 'custom', message: 'A pull request already exists for o:b.' },
+      { resource: 'Label', field: 'name', code: 'invalid' },
+    ]);
+    expect(error.hasValidationError('invalid', 'Label')).toBe(true);
+    expect(error.hasValidationError('already_exists')).toBe(false);
     const network = toApiError(new Error('connect ECONNREFUSED with tok-123456'), 'read repository o/r', 'tok-123456');
     expect(network.status).toBeUndefined();
     expect(network.message).toBe('GitHub: could not read repository o/r: connect ECONNREFUSED with ***');
+    expect(network.errors).toEqual([]);
+  });
+
+  it('masks the token and any GitHub token shape in the message (through redact.ts)', () => {
+    const other = `ghs_${'x'.repeat(36)}`;
+    const error = toApiError({ status: 401, message: `Bad credentials for tok-123456 and ${other}` }, 'read repository o/r', 'tok-123456');
+    expect(error.message).toContain('(HTTP 401): Bad credentials for *** and *** — ');
+    expect(error.message).not.toContain('tok-123456');
+    expect(error.message).not.toContain(other);
   });
 });
 

@@ -9,6 +9,15 @@ export class GitHubConfigError extends Error {
   }
 }
 
+/** One entry of the `errors` of GitHub's 422 "Validation Failed" (https://docs.github.com/rest/overview/resources-in-the-rest-api#client-errors). */
+export interface GitHubValidationError {
+  resource?: string;
+  field?: string;
+  /** `missing`, `missing_field`, `invalid`, `already_exists`, `unprocessable`, or `custom` (then only `message` says what). */
+  code?: string;
+  message?: string;
+}
+
 /** A GitHub API call failed. */
 export class GitHubApiError extends Error {
   constructor(
@@ -17,19 +26,17 @@ export class GitHubApiError extends Error {
     readonly status: number | undefined,
     /** What was attempted (`create pull request release/main → main in o/r`). */
     readonly action: string,
+    /** GitHub's validation errors (422), as it sent them; empty for other failures. */
+    readonly errors: readonly GitHubValidationError[] = [],
   ) {
     super(message);
     this.name = 'GitHubApiError';
   }
-}
 
-/** Replaces every occurrence of each secret (and obvious token shapes) in a text. */
-export function redactSecrets(text: string, secrets: Array<string | undefined>): string {
-  const out = redact(text, secrets);
-  // GitHub token formats (classic, fine-grained, app installation, OAuth...) and bearer headers.
-  return out
-    .replace(/\b(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})\b/g, '***')
-    .replace(/((?:authorization|token|bearer)["']?\s*[:=]?\s*["']?(?:token|bearer)?\s*)[A-Za-z0-9_.-]{20,}/gi, '$1***');
+  /** Whether GitHub refused the input with validation error `code` (for `resource`, when given). */
+  hasValidationError(code: string, resource?: string): boolean {
+    return this.status === 422 && this.errors.some((e) => e.code === code && (resource === undefined || e.resource === resource));
+  }
 }
 
 const HINTS: Record<number, string> = {
@@ -49,13 +56,19 @@ export function toApiError(error: unknown, action: string, token: string): GitHu
   const status = typeof e.status === 'number' ? e.status : undefined;
   const data = e.response?.data as { message?: string; errors?: Array<Record<string, unknown> | string> } | undefined;
   const details: string[] = [];
+  const validation: GitHubValidationError[] = [];
   if (data?.message) details.push(data.message);
   for (const item of data?.errors ?? []) {
-    if (typeof item === 'string') details.push(item);
-    else details.push(String(item.message ?? [item.resource, item.field, item.code].filter(Boolean).join(' ')));
+    if (typeof item === 'string') {
+      details.push(item);
+      continue;
+    }
+    details.push(String(item.message ?? [item.resource, item.field, item.code].filter(Boolean).join(' ')));
+    const text = (key: string) => (typeof item[key] === 'string' ? redact(item[key] as string, [token]) : undefined);
+    validation.push({ resource: text('resource'), field: text('field'), code: text('code'), message: text('message') });
   }
   const reason = details.length > 0 ? details.join('; ') : (e.message ?? String(error));
   const hint = hintFor(status);
   const message = `GitHub: could not ${action}${status !== undefined ? ` (HTTP ${status})` : ''}: ${reason}${hint ? ` — ${hint}` : ''}`;
-  return new GitHubApiError(redactSecrets(message, [token]), status, action);
+  return new GitHubApiError(redact(message, [token]), status, action, validation);
 }

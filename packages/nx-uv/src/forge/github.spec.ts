@@ -77,6 +77,39 @@ describe('GitHubClient against the fake GitHub', () => {
     expect(await client.findOpenPullRequest('release/main', 'main')).toBeUndefined();
   });
 
+  it('takes over the release PR another run opened between its lookup and its create (GitHub: 422, code "custom")', async () => {
+    const other = createGitHubClient({ token: TOKEN, baseUrl: fake.url, repository: REPOSITORY, retryDelayMs: 1, log: {} });
+    const lookup = jest.spyOn(client, 'findOpenPullRequest').mockImplementationOnce(async () => {
+      await other.createOrUpdateReleasePullRequest({ head: 'release/main', base: 'main', title: 'chore: release main', body: 'from the other run' });
+      return undefined;
+    });
+    const result = await client.createOrUpdateReleasePullRequest({ head: 'release/main', base: 'main', title: 'chore: release main', body: 'a 1.1.0' });
+    expect(lookup).toHaveBeenCalledTimes(2);
+    expect(fake.requestsFor('pulls/create').map((r) => r.status)).toEqual([201, 422]);
+    expect(result).toMatchObject({ action: 'updated', number: 1, body: 'a 1.1.0' });
+    expect(fake.pulls()).toHaveLength(1);
+  });
+
+  it("passes on GitHub's other refusals of a pull request, with its validation errors as data", async () => {
+    const error = await client.createOrUpdateReleasePullRequest({ head: 'main', base: 'main', title: 't', body: 'b' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GitHubApiError);
+    expect((error as GitHubApiError).status).toBe(422);
+    expect((error as GitHubApiError).errors).toEqual([{ resource: 'PullRequest', code: 'custom', message: 'No commits between main and main' }]);
+    expect((error as GitHubApiError).hasValidationError('custom', 'PullRequest')).toBe(true);
+    expect((error as GitHubApiError).hasValidationError('already_exists')).toBe(false);
+  });
+
+  it('takes a label created between its lookup and its create (422 already_exists) as there', async () => {
+    await client.ensureLabel(RELEASE_LABEL_PENDING, { color: 'ededed', description: 'd' });
+    fake.injectFailure({ operationId: 'issues/get-label', status: 404 });
+    await client.ensureLabel(RELEASE_LABEL_PENDING, { color: 'ededed', description: 'd' });
+    expect(fake.requestsFor('issues/create-label').map((r) => r.status)).toEqual([201, 422]);
+    // Any other refusal is an error.
+    fake.injectFailure({ operationId: 'issues/get-label', status: 404 });
+    fake.injectFailure({ operationId: 'issues/create-label', status: 422, message: 'Validation Failed' });
+    await expect(client.ensureLabel(RELEASE_LABEL_PENDING, { color: 'ededed', description: 'd' })).rejects.toThrow(/HTTP 422/);
+  });
+
   it('truncates a body over GitHub’s limit', async () => {
     const long = 'x'.repeat(PULL_REQUEST_BODY_LIMIT + 5000);
     await client.createOrUpdateReleasePullRequest({ head: 'release/main', base: 'main', title: 't', body: long });

@@ -10,7 +10,8 @@ import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import Bottleneck from 'bottleneck';
 import { PULL_REQUEST_BODY_LIMIT, RELEASE_BODY_LIMIT, truncateBody } from './body-limits';
-import { GitHubApiError, GitHubConfigError, redactSecrets, toApiError } from './errors';
+import { redact } from '../redact';
+import { GitHubApiError, GitHubConfigError, toApiError } from './errors';
 import { RELEASE_LABEL_PENDING, RELEASE_LABEL_STYLES, type LabelStyle } from './labels';
 import { summarize, type PullRequestSummary } from './pull-request-summary';
 import { formatRepository, parseRepositorySlug, type RepoRef } from './repository';
@@ -164,12 +165,12 @@ export class GitHubClient {
     this.repo = ref.repo;
     this.baseUrl = (options.baseUrl ?? 'https://api.github.com').replace(/\/+$/, '');
     const sink = options.log ?? {};
-    const redact = (m: string) => redactSecrets(m, [this.token]);
+    const mask = (m: string) => redact(m, [this.token]);
     this.log = {
-      debug: (m) => sink.debug?.(redact(m)),
-      info: (m) => sink.info?.(redact(m)),
-      warn: (m) => (sink.warn ? sink.warn(redact(m)) : console.warn(redact(m))),
-      error: (m) => (sink.error ? sink.error(redact(m)) : console.error(redact(m))),
+      debug: (m) => sink.debug?.(mask(m)),
+      info: (m) => sink.info?.(mask(m)),
+      warn: (m) => (sink.warn ? sink.warn(mask(m)) : console.warn(mask(m))),
+      error: (m) => (sink.error ? sink.error(mask(m)) : console.error(mask(m))),
     };
     const retries = options.retries ?? 2;
     const rateLimitRetries = options.rateLimitRetries ?? 1;
@@ -233,8 +234,10 @@ export class GitHubClient {
         pr = summarize(data);
         action = 'created';
       } catch (error) {
-        // Another run opened it in between: update that one instead.
-        if (!(error instanceof GitHubApiError && error.status === 422 && /already exists/i.test(error.message))) throw error;
+        // Another run may have opened it in between: then update that one. GitHub reports a duplicate
+        // pull request as a 422 whose only validation error has code "custom" (no "already_exists"),
+        // so whether one is open now is asked, not read from the message.
+        if (!(error instanceof GitHubApiError && error.status === 422)) throw error;
         pr = await this.findOpenPullRequest(input.head, input.base);
         if (!pr) throw error;
         action = 'unchanged';
@@ -331,7 +334,7 @@ export class GitHubClient {
         this.octokit.issues.createLabel({ owner: this.owner, repo: this.repo, name, color: style.color, description: style.description }),
       );
     } catch (error) {
-      if (!(error instanceof GitHubApiError && error.status === 422)) throw error; // created meanwhile
+      if (!(error instanceof GitHubApiError && error.hasValidationError('already_exists', 'Label'))) throw error; // created meanwhile
     }
   }
 

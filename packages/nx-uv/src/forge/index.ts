@@ -12,7 +12,8 @@ export type {
 } from './github';
 export { gitHubClientFromEnv, resolveGitHubSettings } from './config';
 export type { GitHubSettings, ResolveGitHubOptions } from './config';
-export { GitHubApiError, GitHubConfigError, redactSecrets } from './errors';
+export { GitHubApiError, GitHubConfigError } from './errors';
+export type { GitHubValidationError } from './errors';
 export { RELEASE_LABEL_PENDING, RELEASE_LABEL_TAGGED, RELEASE_LABEL_STYLES } from './labels';
 export type { LabelStyle } from './labels';
 export { apiUrlForHost, formatRepository, parseRemoteUrl, parseRepositorySlug } from './repository';

@@ -7,7 +7,8 @@
  */
 import execa from 'execa';
 import { StringDecoder } from 'node:string_decoder';
-import { formatGitCommand, GitError, redactCredentials } from './run-git';
+import { redact } from '../redact';
+import { formatGitCommand, GitError } from './run-git';
 
 export interface Commit {
   hash: string;
@@ -150,7 +151,7 @@ export async function readHistory(cwd: string, options: ReadHistoryOptions = {})
   const [result] = await Promise.all([child, drained]);
   if ((result.exitCode as number | undefined) === undefined && !result.signal) {
     throw new GitError(
-      `${command} could not start in ${cwd}: ${redactCredentials(String((result as { shortMessage?: string }).shortMessage))}`,
+      `${command} could not start in ${cwd}: ${redact(String((result as { shortMessage?: string }).shortMessage))}`,
       command,
       cwd,
       undefined,
@@ -159,7 +160,7 @@ export async function readHistory(cwd: string, options: ReadHistoryOptions = {})
   }
   if (parseError) throw new GitError(`${command} in ${cwd}: cannot parse its output: ${parseError.message}`, command, cwd, result.exitCode, '');
   if (result.exitCode !== 0) {
-    const message = redactCredentials(stderr.trim());
+    const message = redact(stderr.trim());
     // A branch without commits has no history (not an error for a release tool).
     if (!options.since && !options.until && /bad revision 'HEAD'|ambiguous argument 'HEAD'|does not have any commits yet/.test(message)) return [];
     throw new GitError(

@@ -1,6 +1,7 @@
 import { createTestRepo, type TestRepo } from '../testing/git-repo';
 import { commitAll, currentBranch, currentCommit, fetchTags, isAncestor, remoteUrl } from './repo';
-import { GitError, redactCredentials, runGit } from './run-git';
+import { redact } from '../redact';
+import { GitError, runGit } from './run-git';
 import { assertClean, dirtyFiles, DirtyWorkingTreeError, isClean } from './status';
 
 describe('working tree and commits', () => {
@@ -100,9 +101,9 @@ describe('git errors', () => {
     }
   });
 
-  it('redactCredentials masks user:password, tokens and auth headers', () => {
-    expect(redactCredentials('fatal: https://user:pw@host/x and ssh://git@host/y')).toBe('fatal: https://***@host/x and ssh://***@host/y');
-    expect(redactCredentials('http.extraheader=AUTHORIZATION: basic abc123')).not.toContain('abc123');
+  it('git output is masked by redact: user:password, tokens and auth headers', () => {
+    expect(redact('fatal: https://user:pw@host/x and ssh://git@host/y')).toBe('fatal: https://***@host/x and ssh://***@host/y');
+    expect(redact('http.extraheader=AUTHORIZATION: basic abc123')).not.toContain('abc123');
   });
 
   it('name a missing directory', async () => {

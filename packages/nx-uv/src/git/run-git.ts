@@ -33,16 +33,11 @@ export class GitError extends Error {
   }
 }
 
-/** Masks `user:password@` and `token@` in URLs, and `Authorization:`/`extraheader` values. */
-export function redactCredentials(text: string): string {
-  return redact(text);
-}
-
 /** Options every git call gets: no pager, no colour, no prompts, output independent of user config. */
 const BASE_ARGS = ['-c', 'core.quotePath=false', '-c', 'color.ui=false', '-c', 'log.showSignature=false'];
 
 export function formatGitCommand(args: readonly string[]): string {
-  return redactCredentials(`git ${args.map((a) => (/^[\w@%+=:,./^{}~-]+$/.test(a) ? a : JSON.stringify(a))).join(' ')}`);
+  return redact(`git ${args.map((a) => (/^[\w@%+=:,./^{}~-]+$/.test(a) ? a : JSON.stringify(a))).join(' ')}`);
 }
 
 export async function runGit(cwd: string, args: readonly string[], options: GitRunOptions = {}): Promise<GitResult> {
@@ -57,12 +52,12 @@ export async function runGit(cwd: string, args: readonly string[], options: GitR
       stripFinalNewline: false,
     });
   } catch (error) {
-    throw new GitError(`${command} could not start in ${cwd}: ${redactCredentials((error as Error).message)}`, command, cwd, undefined, '');
+    throw new GitError(`${command} could not start in ${cwd}: ${redact((error as Error).message)}`, command, cwd, undefined, '');
   }
   if ((result.exitCode as number | undefined) === undefined && !result.signal) {
     // Spawning failed (no git on PATH, missing directory).
     throw new GitError(
-      `${command} could not start in ${cwd}: ${redactCredentials(String((result as { shortMessage?: string }).shortMessage ?? result.stderr))}`,
+      `${command} could not start in ${cwd}: ${redact(String((result as { shortMessage?: string }).shortMessage ?? result.stderr))}`,
       command,
       cwd,
       undefined,
@@ -71,7 +66,7 @@ export async function runGit(cwd: string, args: readonly string[], options: GitR
   }
   const ok = result.exitCode === 0 || (options.okExitCodes ?? []).includes(result.exitCode);
   if (!ok) {
-    const stderr = redactCredentials(result.stderr.trim());
+    const stderr = redact(result.stderr.trim());
     const how = result.signal ? `was killed (${result.signal})` : `failed with exit code ${result.exitCode}`;
     throw new GitError(`${command} ${how} in ${cwd}${stderr ? `:\n${stderr}` : ''}`, command, cwd, result.exitCode, stderr);
   }

@@ -6,7 +6,9 @@ import { hashArray, logger } from '@nx/devkit';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CreateNodesResult } from '@nx/devkit';
+import { compareCodeUnits } from '../workspace/sort-by-key';
 import type { NxUvPluginOptions } from '../options';
+import { toPosix } from '../posix-path';
 import { isUvWorkspaceRootToml, modelUvWorkspace, sortByKey, UTF8, UvWorkspaceError } from '../workspace';
 import { BatchReader, newReadLog, ReadLog, TomlSource } from './batch-reader';
 import { CACHE_FORMAT, entryStillValid, GraphCacheFile, GraphEntry, memoGet, memoSet, recordForDependencies } from './cache';
@@ -118,9 +120,7 @@ function attribute(err: unknown, uvRoot: string, workspaceRoot: string, batch: S
   const line = (e as UvWorkspaceError).line;
   let file: string | undefined;
   if (typeof rawFile === 'string' && rawFile !== '') {
-    file = path.isAbsolute(rawFile)
-      ? path.relative(workspaceRoot, rawFile).split(path.sep).join('/')
-      : joinRel(uvRoot, path.posix.normalize(rawFile.replace(/\\/g, '/')));
+    file = path.isAbsolute(rawFile) ? toPosix(path.relative(workspaceRoot, rawFile)) : joinRel(uvRoot, path.posix.normalize(toPosix(rawFile)));
   }
   const named = file ?? rootFile;
   const mentions = e.message.includes(named) || (typeof rawFile === 'string' && rawFile !== '' && e.message.includes(rawFile));
@@ -132,7 +132,7 @@ function attribute(err: unknown, uvRoot: string, workspaceRoot: string, batch: S
 }
 
 function logEntries(map: Map<string, string | null>): [string, string | null][] {
-  return [...map.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return [...map.entries()].sort((a, b) => compareCodeUnits(a[0], b[0]));
 }
 
 /** Finds roots, models workspaces, builds projects and edges. No caching here. */
@@ -162,7 +162,7 @@ export function computeGraph(
     }
   });
   // Outer workspaces first, so a file claimed by two roots goes to the outer one.
-  roots.sort((a, b) => depth(a) - depth(b) || (a < b ? -1 : a > b ? 1 : 0));
+  roots.sort((a, b) => depth(a) - depth(b) || compareCodeUnits(a, b));
 
   // 2. Model each workspace and infer its projects.
   const errors = new Map<string, Error>();
@@ -232,7 +232,7 @@ export function computeGraph(
     reads: logEntries(log.files),
     dirs: logEntries(log.dirs),
   };
-  const errorList = [...errors.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const errorList = [...errors.entries()].sort((a, b) => compareCodeUnits(a[0], b[0]));
   return { entry, results: sortResults(results), errors: errorList };
 }
 
@@ -315,7 +315,7 @@ export function resultsFromEntry(entry: GraphEntry, key: GraphOptionsKey): Nodes
 
 /** Reads the batch once (missing files are skipped), keyed by Nx-relative POSIX path, sorted. */
 export function readBatch(files: readonly string[], workspaceRoot: string): Map<string, string> {
-  const sorted = [...new Set(files.map((f) => f.replace(/\\/g, '/')))].sort();
+  const sorted = [...new Set(files.map(toPosix))].sort();
   const contents = new Map<string, string>();
   const prefix = workspaceRoot.endsWith(path.sep) ? workspaceRoot : workspaceRoot + path.sep;
   for (const f of sorted) {

@@ -2,6 +2,7 @@
  * From one modelled uv workspace to Nx project configurations and dependency edges. Pure.
  */
 import type { ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
+import { compareCodeUnits } from '../workspace/sort-by-key';
 import { sortByKey } from '../workspace';
 import type { Member, UvWorkspace } from '../workspace';
 import { memberProjectName, ResolvedGraphOptions } from './plugin-options';
@@ -233,10 +234,6 @@ export function inferWorkspaceProjects(ws: UvWorkspace, uvRoot: string, options:
   };
 }
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 export function compareEdges(a: GraphEdge, b: GraphEdge): number {
-  return cmp(a[0], b[0]) || cmp(a[1], b[1]);
+  return compareCodeUnits(a[0], b[0]) || compareCodeUnits(a[1], b[1]);
 }

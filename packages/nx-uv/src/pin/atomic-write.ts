@@ -4,6 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { removeEntriesOfGoneProcesses } from '../process-temp';
 
 const TEMP_MARK = '.nx-uv-tmp-';
 
@@ -67,27 +68,19 @@ export function atomicWriteFileSync(file: string, data: Buffer | string, options
   fsyncDir(path.dirname(file));
 }
 
-/** Removes temporary files left next to `file` by writers that are no longer running. */
+/** The writer's pid of a temporary file `name` of atomicWriteFileSync (of `target`, when given). */
+export function tempWriterPid(name: string, target?: string): number | undefined {
+  const at = name.lastIndexOf(TEMP_MARK);
+  if (at <= 0 || name[0] !== '.' || (target !== undefined && name.slice(1, at) !== target)) return undefined;
+  return Number(name.slice(at + TEMP_MARK.length));
+}
+
+/** Removes temporary files left next to `file` by writers that are no longer running (this process is not writing now). */
 export function removeStrayTemps(file: string, isRunning: (pid: number) => boolean): string[] {
-  const dir = path.dirname(file);
-  const prefix = `.${path.basename(file)}${TEMP_MARK}`;
-  const removed: string[] = [];
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    return removed;
-  }
-  for (const name of names) {
-    if (!name.startsWith(prefix)) continue;
-    const pid = Number(name.slice(prefix.length));
-    if (!Number.isInteger(pid) || (pid !== process.pid && isRunning(pid))) continue;
-    try {
-      fs.unlinkSync(path.join(dir, name));
-      removed.push(path.join(dir, name));
-    } catch {
-      // raced with another cleaner
-    }
-  }
-  return removed;
+  const target = path.basename(file);
+  return removeEntriesOfGoneProcesses(
+    path.dirname(file),
+    (name) => tempWriterPid(name, target),
+    (pid) => pid === process.pid || !isRunning(pid),
+  );
 }

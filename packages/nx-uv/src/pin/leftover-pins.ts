@@ -4,12 +4,13 @@
  */
 import { logger } from '@nx/devkit';
 import * as path from 'node:path';
+import { toPosix } from '../posix-path';
 import { defaultJournalDir, restorePins, type RestoreReport } from './pin-journal';
 
 /** `file` relative to `root`, POSIX, for messages. */
 export function displayPath(root: string, file: string): string {
   const rel = path.relative(root, file);
-  return (rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file).split(path.sep).join('/');
+  return toPosix(rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file);
 }
 
 /**

@@ -17,9 +17,9 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { atomicWriteFileSync, fsyncDir, removeStrayTemps } from './atomic-write';
+import { atomicWriteFileSync, fsyncDir, removeStrayTemps, tempWriterPid } from './atomic-write';
 import { applyPins, type PinPlan } from './plan';
-import { pidRunning } from '../process-temp';
+import { pidRunning, removeEntriesOfGoneProcesses } from '../process-temp';
 import { withFileLockSync } from '../file-lock';
 
 export const JOURNAL_FORMAT = 'nx-uv-pin-journal/1';
@@ -274,13 +274,7 @@ export function restorePins(journalDir: string, options: RestoreOptions = {}): R
   if (!fs.existsSync(journalDir)) return report;
   const conflicts: { entry: PinJournal; conflict: PinConflict }[] = [];
   withLock(journalDir, () => {
-    for (const name of fs.readdirSync(journalDir)) {
-      // journal temp files of dead writers: `.<id>.json.nx-uv-tmp-<pid>`
-      if (name.startsWith('.') && name.includes('.json.nx-uv-tmp-')) {
-        const pid = Number(name.slice(name.lastIndexOf('-') + 1));
-        if (pid !== process.pid && !pidRunning(pid)) fs.rmSync(path.join(journalDir, name), { force: true });
-      }
-    }
+    removeEntriesOfGoneProcesses(journalDir, (name) => tempWriterPid(name)); // journal writes of dead writers: `.<id>.json.nx-uv-tmp-<pid>`
     for (const entry of readJournal(journalDir)) {
       if (options.id !== undefined && entry.id !== options.id) continue;
       if (options.onlyAbandoned && !isAbandoned(entry)) continue;

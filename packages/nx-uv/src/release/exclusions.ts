@@ -4,10 +4,9 @@
  * versioned). Matched against the Nx projects (name and tags, project.json tags included) through their
  * roots. Pure given the project configurations.
  */
-import * as path from 'node:path';
 import type { NxUvPluginOptions } from '../options';
 import type { Member, UvWorkspace } from '../workspace';
-import type { NxProjectLike } from './group';
+import { memberRootOf, type NxProjectLike } from './group';
 import { projectSelector } from './project-selector';
 
 export interface Exclusion {
@@ -26,8 +25,7 @@ export function memberExclusions(plugin: NxUvPluginOptions, projects: Record<str
   const bumpExclude = projectSelector(plugin.bumpExclude, '"bumpExclude"');
   const byRoot = new Map<string, Member>(ws.members.filter((m) => m.isPackage && m.name !== '').map((m) => [m.root, m]));
   for (const [name, project] of Object.entries(projects)) {
-    const rel = path.relative(ws.absRoot, path.resolve(nxRoot, project.root)).split(path.sep).join('/') || '.';
-    const member = byRoot.get(rel);
+    const member = byRoot.get(memberRootOf(project, ws, nxRoot));
     if (!member || out.has(member.name)) continue;
     const tags = project.tags ?? [];
     if (publishExclude(name, tags)) out.set(member.name, { publish: true, why: `publishExclude in nx.json matches project ${name}` });

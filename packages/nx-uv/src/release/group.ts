@@ -5,6 +5,8 @@
  */
 import * as path from 'node:path';
 import type { NxUvPluginOptions } from '../options';
+import { toPosix } from '../posix-path';
+import { compareCodeUnits } from '../workspace/sort-by-key';
 import type { UvWorkspace } from '../workspace';
 import { projectSelector } from './project-selector';
 import type { FixedGroup } from './tag-scheme';
@@ -16,6 +18,11 @@ export interface NxProjectLike {
 
 export class ReleaseGroupError extends Error {
   override readonly name = 'ReleaseGroupError';
+}
+
+/** The root of an Nx project relative to the uv root, as a member's `root` is written ('.' for the uv root itself). */
+export function memberRootOf(project: NxProjectLike, ws: UvWorkspace, nxRoot: string): string {
+  return toPosix(path.relative(ws.absRoot, path.resolve(nxRoot, project.root))) || '.';
 }
 
 /** `{ name, projects: member names }` of group `groupName`; throws naming the known groups when unknown. */
@@ -47,8 +54,7 @@ export function resolveReleaseGroup(
   const selected = new Set<string>();
   for (const [name, project] of Object.entries(projects)) {
     if (!selects(name, project.tags ?? [])) continue;
-    const rel = path.relative(ws.absRoot, path.resolve(nxRoot, project.root)).split(path.sep).join('/') || '.';
-    const member = byRoot.get(rel);
+    const member = byRoot.get(memberRootOf(project, ws, nxRoot));
     if (member !== undefined) selected.add(member);
   }
   if (selected.size === 0) {
@@ -63,7 +69,7 @@ export function resolveReleaseGroup(
 export function fixedGroupsOf(pluginOptions: NxUvPluginOptions, projects: Record<string, NxProjectLike>, ws: UvWorkspace, nxRoot: string): FixedGroup[] {
   const out: FixedGroup[] = [];
   const taken = new Map<string, string>();
-  for (const [name, group] of Object.entries(pluginOptions.groups ?? {}).sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+  for (const [name, group] of Object.entries(pluginOptions.groups ?? {}).sort((a, b) => compareCodeUnits(a[0], b[0]))) {
     const relationship = group?.relationship ?? 'independent';
     if (relationship !== 'fixed' && relationship !== 'independent') {
       throw new ReleaseGroupError(
@@ -83,7 +89,7 @@ export function fixedGroupsOf(pluginOptions: NxUvPluginOptions, projects: Record
     let lead = members[0];
     if (group.lead !== undefined) {
       const project = projects[group.lead];
-      const rel = project ? path.relative(ws.absRoot, path.resolve(nxRoot, project.root)).split(path.sep).join('/') || '.' : undefined;
+      const rel = project ? memberRootOf(project, ws, nxRoot) : undefined;
       const member = ws.members.find((m) => m.root === rel)?.name;
       if (!member || !members.includes(member)) {
         throw new ReleaseGroupError(

@@ -12,6 +12,7 @@ import type { UvWorkspace } from '../workspace';
 import { lastReleaseTags, type ReleaseTag } from './release-tags';
 import { compareVersions } from '../versioning';
 import type { TagScheme } from './tag-scheme';
+import { compareCodeUnits } from '../workspace/sort-by-key';
 import { toPosix } from '../posix-path';
 
 export interface WorkspaceHistory {
@@ -150,13 +151,13 @@ export async function readWorkspaceHistory(ws: UvWorkspace, options: ReadWorkspa
     const seen = outOfStep.get(member);
     if (seen === undefined || compareVersions(tag.version, seen) > 0) outOfStep.set(member, tag.version);
   });
-  for (const [member, version] of [...outOfStep].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+  for (const [member, version] of [...outOfStep].sort((a, b) => compareCodeUnits(a[0], b[0]))) {
     notes.push(
       `${member} is at ${versions.get(member)}, below its fixed group's release ${version}: it was not released with the group, ` +
         "so the group's tags do not count for it (check the group's projects in nx.json; released with the group, it moves to the group's version)",
     );
   }
-  for (const [name, tag] of Object.entries(newest).sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+  for (const [name, tag] of Object.entries(newest).sort((a, b) => compareCodeUnits(a[0], b[0]))) {
     if (releases[name]?.tag === tag.tag) continue;
     notes.push(
       `${name}: tag ${tag.tag} is not reachable from HEAD (made on another branch or a later commit): ignored; ` +

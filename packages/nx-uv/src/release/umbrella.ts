@@ -20,6 +20,7 @@ import {
 } from '../versioning';
 import type { UvWorkspace } from '../workspace';
 import type { TagScheme } from './tag-scheme';
+import { compareCodeUnits } from '../workspace/sort-by-key';
 
 export { assertUmbrellaTagFormat } from './tag-format';
 
@@ -88,7 +89,7 @@ export function planUmbrella(format: string, scheme: TagScheme, reachable: reado
     }
   }
   if (releases.size === 0) return undefined;
-  const list = [...releases.values()].sort((a, b) => (a.member < b.member ? -1 : 1));
+  const list = [...releases.values()].sort((a, b) => compareCodeUnits(a.member, b.member));
   const prerelease = list.every((r) => isPrereleaseVersion(parseVersion(r.version)));
   let version: string;
   if (existing !== undefined) {

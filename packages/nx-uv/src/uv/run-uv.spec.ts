@@ -76,6 +76,16 @@ describe('runUv', () => {
     const uv = fakeUv('echo "error: Failed to publish\n  cause: Server returned status code 503 Service Unavailable" >&2; exit 2');
     const err = await rejection<UvCommandError>(runUv(['publish'], { cwd: tmp.dir, env: { PATH: process.env.PATH }, uvPath: uv }));
     expect(err.retryable).toBe(true);
+    expect(err.status).toBe(503);
+  });
+
+  it('gives the HTTP status uv reports as a number, and none when it reports none', async () => {
+    const refused = fakeUv('echo "error: Failed to publish\n  Caused by: HTTP status client error (401 Unauthorized) for url (http://i/legacy/)" >&2; exit 2');
+    const err = await rejection<UvCommandError>(runUv(['publish'], { cwd: tmp.dir, env: { PATH: process.env.PATH }, uvPath: refused }));
+    expect(err.status).toBe(401);
+    expect(err.retryable).toBe(false);
+    const plain = fakeUv('echo "error: No files found" >&2; exit 2');
+    expect((await rejection<UvCommandError>(runUv(['publish'], { cwd: tmp.dir, env: { PATH: process.env.PATH }, uvPath: plain }))).status).toBeUndefined();
   });
 
   it('explains a missing uv', async () => {

@@ -39,6 +39,8 @@ export class UvCommandError extends Error {
     readonly stderr: string,
     /** Whether running the same command again may succeed (transient network/index trouble). */
     readonly retryable: boolean,
+    /** The HTTP status of the index's last answer, when uv's stderr reports one (`httpStatusInUvOutput`). */
+    readonly status?: number,
   ) {
     super(message);
   }
@@ -49,16 +51,24 @@ export function resolveUvPath(env: NodeJS.ProcessEnv | undefined, override?: str
 }
 
 /**
+ * The HTTP status of the last answer uv reports in its stderr (`… status code 403 Forbidden` from an
+ * upload, `HTTP status client error (401 Unauthorized) for url …` from a request), if any. uv has no
+ * machine-readable error output, so this is the one place its text is read for a status.
+ */
+export function httpStatusInUvOutput(stderr: string): number | undefined {
+  let status: number | undefined;
+  for (const m of stderr.matchAll(/status (?:code |(?:client|server) error \()(\d{3})\b/gi)) status = Number(m[1]);
+  return status;
+}
+
+/**
  * Pure: does uv's stderr describe a transient failure? An HTTP status in uv's message decides
  * (5xx/408/429 yes, other 4xx no); then known permanent failures (credentials, hash mismatch, offline,
  * bad files) say no; then connection-level trouble says yes. Unknown failures are not retried.
  */
 export function isTransientUvFailure(stderr: string): boolean {
-  const statuses = [...stderr.matchAll(/status (?:code |(?:client|server) error \()(\d{3})\b/gi)].map((m) => Number(m[1]));
-  if (statuses.length > 0) {
-    const last = statuses[statuses.length - 1];
-    return last >= 500 || last === 408 || last === 429;
-  }
+  const status = httpStatusInUvOutput(stderr);
+  if (status !== undefined) return status >= 500 || status === 408 || status === 429;
   if (
     /Missing credentials|Local file and index file do not match|offline mode|Trusted publishing failed|No files found|not a valid|Invalid|Permission denied/i.test(
       stderr,
@@ -124,6 +134,7 @@ export async function runUv(args: string[], options: RunUvOptions): Promise<UvRe
       result.exitCode,
       stderr,
       isTransientUvFailure(stderr),
+      httpStatusInUvOutput(stderr),
     );
   }
   return { command, exitCode: 0, stdout, stderr };

@@ -4,6 +4,7 @@
  * owns its own files); the root member (root '.') owns every file no other member holds; with a
  * virtual root, files outside every member belong to nobody and are ignored.
  */
+import { toPosix } from '../posix-path';
 
 export interface MemberRoot {
   name: string;
@@ -12,8 +13,7 @@ export interface MemberRoot {
 }
 
 function cleanPath(p: string): string {
-  let out = p
-    .replace(/\\/g, '/')
+  let out = toPosix(p)
     .replace(/^\.\/+/, '')
     .replace(/\/+/g, '/');
   while (out.startsWith('./')) out = out.slice(2);
@@ -25,7 +25,7 @@ function cleanRoot(root: string): string {
   return r === '' || r === '.' ? '.' : r;
 }
 
-/** Paths that need cleaning: a backslash, `./` at the start, `//`, or a trailing `/`. */
+/** Paths that may need cleaning: a backslash (a Windows separator), `./` at the start, `//`, or a trailing `/`. */
 const UNCLEAN = /\\|^\.\/|\/\/|\/$/;
 
 /**

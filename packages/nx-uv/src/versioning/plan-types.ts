@@ -1,7 +1,7 @@
 /** Inputs and outputs of the release planner (plan.ts). All JSON-serialisable. */
 import type { DependencyKind, InternalDependency } from '../workspace/types';
 import type { ZeroMajorPolicy } from './bump-level';
-import type { CommitInput } from './commits';
+import type { ClassifiedCommit, CommitInput } from './commits';
 import type { BumpLevel, NextVersionAction } from './next-version';
 
 export type BumpType = 'auto' | 'patch' | 'minor' | 'major';
@@ -70,15 +70,8 @@ export interface PlanInput {
   options?: PlanOptions;
 }
 
-export interface PlannedCommit {
-  hash: string;
-  subject: string;
-  type: string | null;
-  scope: string | null;
-  description: string;
-  breaking: boolean;
-  breakingNotes: string[];
-}
+/** A commit as the plan lists it: the part of its classification a changelog and a reader need. */
+export type PlannedCommit = Pick<ClassifiedCommit, 'hash' | 'subject' | 'type' | 'scope' | 'description' | 'breaking' | 'breakingNotes'>;
 
 export type PlannedAction = NextVersionAction | 'first-release' | 'as-set';
 

@@ -7,6 +7,7 @@
  * never walks the tree in the normal case.
  */
 import ignore, { type Ignore } from 'ignore';
+import { childPath } from '../posix-path';
 import type { WorkspaceReader } from './reader';
 
 /** The rules of the ignore files of one directory (`base`, relative to the root; '' for the root). */
@@ -18,12 +19,8 @@ interface IgnoreLayer {
 /** In order of precedence, lowest first. */
 const IGNORE_FILES = ['.gitignore', '.ignore'];
 
-function join(dir: string, name: string): string {
-  return dir === '' ? name : `${dir}/${name}`;
-}
-
 function layersIn(reader: WorkspaceReader, dir: string): IgnoreLayer[] {
-  const texts = IGNORE_FILES.map((file) => reader.readText(join(dir, file))).filter((text): text is string => text !== undefined);
+  const texts = IGNORE_FILES.map((file) => reader.readText(childPath(dir, file))).filter((text): text is string => text !== undefined);
   if (texts.length === 0) return [];
   const rules = ignore({ ignorecase: false });
   for (const text of texts) rules.add(text);
@@ -52,7 +49,7 @@ export function hasOnlyIgnoredFiles(reader: WorkspaceReader, dir: string): boole
     const here = [...inherited, ...layersIn(reader, current)];
     for (const entry of reader.listDir(current) ?? []) {
       if (entry.name === '.git') continue;
-      const path = join(current, entry.name);
+      const path = childPath(current, entry.name);
       if (isIgnored(here, path, entry.isDirectory)) continue;
       if (!entry.isDirectory) return false;
       if (!walk(path, here)) return false;

@@ -15,7 +15,7 @@ import type { WorkspaceReader } from './reader';
 import { sortByKey } from './sort-by-key';
 import { getTable } from './toml-access';
 import { UvWorkspaceError } from './types';
-import { toPosix } from '../posix-path';
+import { childPath, toPosix } from '../posix-path';
 
 const ROOT_PYPROJECT = 'pyproject.toml';
 
@@ -24,10 +24,6 @@ export interface DiscoveredMember {
   root: string;
   pyprojectPath: string;
   doc: Record<string, unknown>;
-}
-
-function join(dir: string, name: string): string {
-  return dir === '' ? name : `${dir}/${name}`;
 }
 
 /**
@@ -84,7 +80,7 @@ export function expandGlob(reader: WorkspaceReader, components: GlobPattern[], f
       while (end + 1 <= last && components[end + 1].recursive) end++;
       const descend = (current: string): void => {
         for (const entry of sorted(current)) {
-          const child = join(current, entry.name);
+          const child = childPath(current, entry.name);
           if (entry.loop) refuseLoop(child);
           if (entry.isDirectory) {
             if (end === last) found(child, true);
@@ -99,15 +95,15 @@ export function expandGlob(reader: WorkspaceReader, components: GlobPattern[], f
       return;
     }
     if (component.literal) {
-      const child = join(dir, component.source);
+      const child = childPath(dir, component.source);
       if (idx === last) found(child, undefined);
       else walk(child, idx + 1);
       return;
     }
     for (const entry of sorted(dir)) {
-      if (entry.loop && matchGlob(component, entry.name)) refuseLoop(join(dir, entry.name));
+      if (entry.loop && matchGlob(component, entry.name)) refuseLoop(childPath(dir, entry.name));
       if (entry.isDirectory && matchGlob(component, entry.name)) {
-        const child = join(dir, entry.name);
+        const child = childPath(dir, entry.name);
         if (idx === last) found(child, true);
         else walk(child, idx + 1);
       }
