@@ -1,3 +1,5 @@
+import { UvCommandError } from '../uv';
+import { IndexHttpError } from './errors';
 import type { IndexTarget } from './index-target';
 import { condenseHtml, dryRunLines, failureMessage, formatSize } from './publish-report';
 
@@ -39,8 +41,12 @@ describe('failure messages', () => {
 
   it('say where it failed, and what to check on 401/403', () => {
     expect(failureMessage('a 1.0', index, new Error('boom'))).toBe('a 1.0 was not published to http://idx/: boom');
-    expect(failureMessage('a 1.0', index, new Error('Upload failed with status code 401 Unauthorized'), 'UV_PUBLISH_TOKEN')).toMatch(
-      /401 Unauthorized\nThe index refused the credentials from UV_PUBLISH_TOKEN/,
-    );
+    const uvRefused = new UvCommandError('Upload failed with status code 401 Unauthorized', 'uv publish …', 2, '', false, 401);
+    expect(failureMessage('a 1.0', index, uvRefused, 'UV_PUBLISH_TOKEN')).toMatch(/401 Unauthorized\nThe index refused the credentials from UV_PUBLISH_TOKEN/);
+    const indexRefused = new IndexHttpError('GET', 'http://idx/simple/a/', 403, 'Forbidden', 'no');
+    expect(failureMessage('a 1.0', index, indexRefused, 'UV_PUBLISH_TOKEN')).toMatch(/The index refused the credentials from UV_PUBLISH_TOKEN/);
+    // The status is read from the typed error, never from message text.
+    expect(failureMessage('a 1.0', index, new Error('status code 401'), 'UV_PUBLISH_TOKEN')).not.toMatch(/refused the credentials/);
+    expect(failureMessage('a 1.0', index, uvRefused)).not.toMatch(/refused the credentials/);
   });
 });

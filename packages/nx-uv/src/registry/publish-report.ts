@@ -1,7 +1,8 @@
 /**
  * Pure: the lines the publish executor prints (plans, summaries) and the wording of its failures.
  */
-import { decodeHtmlEntities, ServeTimeoutError, UploadConflictError } from './errors';
+import { UvCommandError } from '../uv';
+import { decodeHtmlEntities, IndexHttpError, ServeTimeoutError, UploadConflictError } from './errors';
 import type { IndexTarget } from './index-target';
 import type { UploadPlan } from './plan-uploads';
 import { RetriesExhaustedError } from './retry';
@@ -54,11 +55,17 @@ export function condenseHtml(message: string, max = 400): string {
   });
 }
 
+/** Whether the index answered 401 or 403: uv's failure (`UvCommandError.status`) or our own request's. */
+function refusedCredentials(error: unknown): boolean {
+  const status = error instanceof UvCommandError || error instanceof IndexHttpError ? error.status : undefined;
+  return status === 401 || status === 403;
+}
+
 /** The message for a failed publish of `label` to `index`. */
 export function failureMessage(label: string, index: IndexTarget, error: unknown, credentialsSource?: string): string {
   const message = condenseHtml(error instanceof Error ? error.message : String(error));
   const where = `${label} was not published to ${index.publishUrl}`;
-  if (credentialsSource && /status(?: code)? 40[13]\b/i.test(message)) {
+  if (credentialsSource && refusedCredentials(error)) {
     return `${where}: ${message}\nThe index refused the credentials from ${credentialsSource}: check that they are valid for this index and may upload this project.`;
   }
   if (error instanceof UploadConflictError) return `${where}: ${message}`;

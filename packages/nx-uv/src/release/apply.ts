@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { prependChangelogSection, renderChangelogSection, type ChangelogSectionRule } from '../changelog';
 import { atomicWriteFileSync } from '../pin';
+import { joinPosix } from '../posix-path';
 import { mapArrayStrings, setPythonVersionAssignment, setStringValue } from '../toml';
 import { runUv } from '../uv';
 import type { PlannedPackage, ReleasePlan, RequirementUpdate } from '../versioning';
@@ -72,10 +73,6 @@ export class ApplyPlanError extends Error {
   override readonly name = 'ApplyPlanError';
 }
 
-function join(root: string, file: string): string {
-  return root === '.' || root === '' ? file : `${root}/${file}`;
-}
-
 /** TOML key path of a requirement section (`project.optional-dependencies.<extra>` may hold dots in the extra). */
 export function sectionKeyPath(section: string): string[] {
   for (const prefix of ['project.optional-dependencies.', 'dependency-groups.']) {
@@ -86,7 +83,7 @@ export function sectionKeyPath(section: string): string[] {
 
 /** Changelog path of a member, relative to the uv root. */
 export function changelogPath(member: Member): string {
-  return join(member.root, 'CHANGELOG.md');
+  return joinPosix(member.root, 'CHANGELOG.md');
 }
 
 /** Every file the plan writes (relative to the uv root); uv.lock not included. */

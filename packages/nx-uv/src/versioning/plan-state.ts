@@ -1,4 +1,5 @@
 /** What the planner's phases share (plan.ts): the resolved input, a member's release state, small helpers. */
+import { compareCodeUnits } from '../workspace/sort-by-key';
 import type { DependencyKind } from '../workspace/types';
 import type { ZeroMajorPolicy } from './bump-level';
 import type { ClassifiedCommit, CommitInput } from './commits';
@@ -56,9 +57,8 @@ export interface State {
   releaseAs?: string;
 }
 
-export function byName(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+/** Names in code-unit order. */
+export const byName = compareCodeUnits;
 
 export function short(hash: string): string {
   return hash.slice(0, 7);
