@@ -1,8 +1,6 @@
 /**
- * Sorting by a string key with the engine's own string comparison (UTF-16 code units, as `<`
- * compares) instead of a JavaScript comparator. The graph sorts a thousand members, directory
- * entries, projects and edges on every cold run, where a comparator runs thousands of times in the
- * interpreter; a native sort of the keys does not.
+ * String order by UTF-16 code units (as `<` compares), the same in every locale. `sortByKey` sorts
+ * the keys natively instead of calling a JavaScript comparator, which is cheaper on long lists.
  */
 
 /** `items` sorted by `key(item)`; keys are expected to be unique (ties keep their input order). */
