@@ -22,3 +22,4 @@ export {
   type WithPinsOptions,
 } from './pin-journal';
 export { atomicWriteFileSync, fsyncDir, removeStrayTemps, tempPathFor } from './atomic-write';
+export { applyMemberPin, persistentPinId, planMemberPin, restoreAllPins, type MemberPinPlan, type PinLog } from './member-pin';
