@@ -7,7 +7,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const [compiledDir, specJson] = process.argv.slice(2);
-const pin = require(path.join(compiledDir, 'pin'));
+const pin = require(path.join(compiledDir, 'pin', 'pin-journal'));
 const spec = JSON.parse(specJson);
 
 /** Announces the step and sleeps there (synchronously, as the journal's steps are) until killed. */
