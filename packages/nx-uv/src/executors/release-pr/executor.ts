@@ -27,10 +27,10 @@ import {
   removeWorktree,
   resetReleaseBranch,
   type CheckoutState,
-} from './git-state';
+} from '../../release/release-pr-git';
 import { normalizeReleasePrOptions, type NormalizedReleasePrOptions, type ReleasePrExecutorOptions } from './options';
-import { keepPreparedChangelogs } from './prepared-changelogs';
-import { releaseCommitMessage, releasePrBody, releasePrTitle, type ChangelogSectionText } from './pr-content';
+import { keepPreparedChangelogs } from '../../release/prepared-changelogs';
+import { releaseCommitMessage, releasePrBody, releasePrTitle, type ChangelogSectionText } from '../../release/release-pr-content';
 import { makeOwnedTempDir } from '../../process-temp';
 import { toPosix } from '../../posix-path';
 

@@ -3,8 +3,8 @@
  * plan as Markdown tables, then each package's new changelog section), kept under GitHub's body
  * limit by leaving out whole sections first. Pure.
  */
-import { PULL_REQUEST_BODY_LIMIT, RELEASE_LABEL_PENDING, RELEASE_LABEL_TAGGED, truncateBody } from '../../forge';
-import { describeBump, type PlannedPackage, type ReleasePlan } from '../../versioning';
+import { PULL_REQUEST_BODY_LIMIT, RELEASE_LABEL_PENDING, RELEASE_LABEL_TAGGED, truncateBody } from '../forge';
+import { describeBump, type PlannedPackage, type ReleasePlan } from '../versioning';
 
 /** The new changelog section of one released package (without its `## version` heading). */
 export interface ChangelogSectionText {

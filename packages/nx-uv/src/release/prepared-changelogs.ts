@@ -5,10 +5,10 @@
  * re-rendering it would only change the date (a new release PR the day after a merge) or overwrite
  * hand-written notes. Pure.
  */
-import { extractChangelogSection } from '../../changelog';
-import { changelogPath, type FileEdit } from '../../release';
-import type { ReleasePlan } from '../../versioning';
-import type { UvWorkspace } from '../../workspace';
+import { extractChangelogSection } from '../changelog';
+import { changelogPath, type FileEdit } from './apply';
+import type { ReleasePlan } from '../versioning';
+import type { UvWorkspace } from '../workspace';
 
 /** `edits` without the changelog edits of prepared "as set" releases; `kept` names those packages. */
 export function keepPreparedChangelogs(ws: UvWorkspace, plan: ReleasePlan, edits: readonly FileEdit[]): { edits: FileEdit[]; kept: string[] } {

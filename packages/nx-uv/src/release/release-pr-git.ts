@@ -4,7 +4,7 @@
  * that overwrites the release branch only if nobody else moved it since we looked (force-with-lease).
  */
 import * as fs from 'node:fs';
-import { currentBranch, currentCommit, isAncestor, redactCredentials, remoteAuthEnv, runGit } from '../../git';
+import { currentBranch, currentCommit, isAncestor, redactCredentials, remoteAuthEnv, runGit } from '../git';
 
 export interface CheckoutState {
   /** Checked-out branch; undefined on a detached HEAD. */
