@@ -24,6 +24,18 @@ export {
   type WrittenRelease,
 } from './apply';
 export { fixedGroupsOf, resolveReleaseGroup, ReleaseGroupError, type NxProjectLike } from './group';
+export {
+  assertOnBase,
+  planReleasePr,
+  renderReleasePrPlan,
+  type ReleasePrAlreadyApplied,
+  type ReleasePrContent,
+  type ReleasePrFacts,
+  type ReleasePrNothing,
+  type ReleasePrPlan,
+  type ReleasePrPlanOptions,
+  type ReleasePrPrepare,
+} from './release-pr-plan';
 export { withFileLock, type FileLockOptions } from '../file-lock';
 export { excludedMembers, memberExclusions, type Exclusion } from './exclusions';
 export { projectSelector, type ProjectMatcher } from './project-selector';
