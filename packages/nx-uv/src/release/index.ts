@@ -36,6 +36,15 @@ export {
   type ReleasePrPlanOptions,
   type ReleasePrPrepare,
 } from './release-pr-plan';
+export {
+  applyReleasePr,
+  readReleasePrFacts,
+  type ReleasePrApplied,
+  type ReleasePrEffects,
+  type ReleasePrFactsInput,
+  type ReleasePrForge,
+  type ReleasePrLog,
+} from './release-pr-apply';
 export { withFileLock, type FileLockOptions } from '../file-lock';
 export { excludedMembers, memberExclusions, type Exclusion } from './exclusions';
 export { projectSelector, type ProjectMatcher } from './project-selector';
