@@ -8,7 +8,5 @@ export { dirtyFiles, isClean, assertClean, DirtyWorkingTreeError } from './statu
 export type { DirtyFile, CleanOptions } from './status';
 export { currentCommit, currentBranch, remoteUrl, isAncestor, commitAll, fetchTags } from './repo';
 export { runGit, GitError } from './run-git';
-/** @deprecated Import `redact` from src/redact.ts; kept until executors/release-pr/git-state.ts does. */
-export { redact as redactCredentials } from '../redact';
 export type { GitRunOptions, GitResult } from './run-git';
 export { gitHubAuthEnv, remoteAuthEnv } from './github-auth';

@@ -4,7 +4,8 @@
  * that overwrites the release branch only if nobody else moved it since we looked (force-with-lease).
  */
 import * as fs from 'node:fs';
-import { currentBranch, currentCommit, isAncestor, redactCredentials, remoteAuthEnv, runGit } from '../git';
+import { currentBranch, currentCommit, isAncestor, remoteAuthEnv, runGit } from '../git';
+import { redact } from '../redact';
 
 export interface CheckoutState {
   /** Checked-out branch; undefined on a detached HEAD. */
@@ -79,7 +80,7 @@ export async function pushWithLease(cwd: string, remote: string, branch: string,
     .split('\n')
     .filter((l) => l.startsWith('!'))
     .map((l) => l.split('\t').slice(2).join(' ').trim());
-  const detail = redactCredentials([...refused, r.stderr.trim()].filter(Boolean).join('\n'));
+  const detail = redact([...refused, r.stderr.trim()].filter(Boolean).join('\n'));
   if (refused.some((l) => /stale info/i.test(l))) {
     throw new Error(
       `nx-uv: ${remote} refused to overwrite ${branch}: the branch changed on ${remote} while this run was working ` +
