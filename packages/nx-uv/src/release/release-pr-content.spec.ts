@@ -1,23 +1,8 @@
 import type { PlannedPackage, ReleasePlan } from '../versioning';
 import { memoryReader, modelUvWorkspace } from '../workspace';
+import { pkg } from './__fixtures__/planned-package';
 import { keepPreparedChangelogs } from './prepared-changelogs';
 import { planMarkdown, releaseCommitMessage, releasePrBody, releasePrTitle, type ChangelogSectionText } from './release-pr-content';
-
-function pkg(name: string, next: string, extra: Partial<PlannedPackage> = {}): PlannedPackage {
-  return {
-    name,
-    current: '1.0.0',
-    next,
-    lastRelease: '1.0.0',
-    bump: 'minor',
-    action: 'release',
-    prerelease: false,
-    reasons: [`feat(${name}): x (abc1234)`],
-    commits: [],
-    dependencyUpdates: [],
-    ...extra,
-  };
-}
 
 function plan(packages: PlannedPackage[], extra: Partial<ReleasePlan> = {}): ReleasePlan {
   return {

@@ -3,26 +3,11 @@
  */
 import type { PlannedPackage, ReleasePlan } from '../versioning';
 import { memoryReader, modelUvWorkspace } from '../workspace';
+import { pkg } from './__fixtures__/planned-package';
 import { assertOnBase, planReleasePr, renderReleasePrPlan, type ReleasePrFacts, type ReleasePrPlanOptions } from './release-pr-plan';
 import { RELEASE_PR_MARKER } from './release-pr-content';
 
 const HEAD = 'a'.repeat(40);
-
-function pkg(name: string, next: string, extra: Partial<PlannedPackage> = {}): PlannedPackage {
-  return {
-    name,
-    current: '1.0.0',
-    next,
-    lastRelease: '1.0.0',
-    bump: 'minor',
-    action: 'release',
-    prerelease: false,
-    reasons: [`feat(${name}): x (abc1234)`],
-    commits: [],
-    dependencyUpdates: [],
-    ...extra,
-  };
-}
 
 function releasePlan(packages: PlannedPackage[]): ReleasePlan {
   return {
