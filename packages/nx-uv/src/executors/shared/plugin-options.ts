@@ -1,17 +1,16 @@
 /**
  * The nx-uv plugin options from nx.json as an executor sees them (for defaults of options a target
- * was configured without, e.g. a hand-written target).
+ * was configured without, e.g. a hand-written target): resolved and checked as the graph does.
  */
 import type { ExecutorContext } from '@nx/devkit';
-import type { NxUvPluginOptions } from '../../options';
 import { resolveReleaseLabel } from '../../forge/labels';
-import { readPluginOptions } from '../../plugin-entry';
+import { readResolvedPluginOptions, type ResolvedPluginOptions } from '../../plugin-entry';
 
 export { PLUGIN_NAME } from '../../plugin-entry';
 
-/** The options of the first `nx-uv` entry in nx.json `plugins` ({} when it has none or is not registered). */
-export function nxUvPluginOptions(context: Pick<ExecutorContext, 'nxJsonConfiguration'>): NxUvPluginOptions {
-  return readPluginOptions(context.nxJsonConfiguration);
+/** The options of the first `nx-uv` entry in nx.json `plugins`, defaults applied (all defaults when it is not registered). */
+export function nxUvPluginOptions(context: Pick<ExecutorContext, 'nxJsonConfiguration'>): ResolvedPluginOptions {
+  return readResolvedPluginOptions(context.nxJsonConfiguration);
 }
 
 /** The release label of a run: the executor option, else the plugin option, else `autorelease: pending`. */

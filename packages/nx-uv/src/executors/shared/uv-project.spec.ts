@@ -105,20 +105,20 @@ describe('runNxUvExecutor', () => {
 });
 
 describe('nxUvPluginOptions', () => {
-  it('reads the options of the first nx-uv plugin entry', () => {
+  it('reads the options of the first nx-uv plugin entry, with the defaults the graph applies', () => {
     const opts = (plugins: unknown[]) => nxUvPluginOptions({ nxJsonConfiguration: { plugins: plugins as never } });
-    expect(opts([])).toEqual({});
-    expect(opts(['@nx/js', 'nx-uv'])).toEqual({});
+    const defaults = opts([]);
+    expect(defaults).toMatchObject({ buildOutputPath: 'dist', tagFormat: '{name}-v{version}', publishExclude: [], bumpExclude: [] });
+    expect(defaults.groups).toBeUndefined();
+    expect(opts(['@nx/js', 'nx-uv'])).toEqual(defaults);
     expect(
       opts([
         { plugin: '@nx/js', options: { buildOutputPath: 'no' } },
-        { plugin: 'nx-uv', options: { buildOutputPath: 'out' } },
+        { plugin: 'nx-uv', options: { buildOutputPath: './out/', umbrellaTag: 'py/v{version}' } },
       ]),
-    ).toEqual({
-      buildOutputPath: 'out',
-    });
+    ).toEqual({ ...defaults, buildOutputPath: 'out', umbrellaTag: 'py/v{version}' });
     // One reader for generators and executors: options that are not an object are an error naming the entry.
     expect(() => opts([{ plugin: 'nx-uv', options: 'oops' }])).toThrow(/nx.json: plugins\[0\] \(nx-uv\) has "options" that is not an object/);
-    expect(nxUvPluginOptions({ nxJsonConfiguration: {} })).toEqual({});
+    expect(nxUvPluginOptions({ nxJsonConfiguration: {} })).toEqual(defaults);
   });
 });
