@@ -15,7 +15,7 @@ import { buildMembers, finishBuild } from '../../release/build-apply';
 import { planBuild, renderBuildStep, type BuildPlan } from '../../release/build-plan';
 import { loadUvWorkspace, type UvWorkspace } from '../../workspace';
 import { reportExecutorError, resolveUvProject, runNxUvExecutor } from '../shared';
-import { oncePerKey, runBatch, TaskLog, taskContext, type BatchTaskOutcome } from '../shared/batch';
+import { batchTaskState, oncePerKey, runBatch, type BatchTaskOutcome, type BatchTaskState } from '../shared/batch';
 import { readBuildFacts, releaseVersionsOf, type BuildExecutorOptions, type ReleasesOf } from './executor';
 
 export interface BuildBatchDependencies {
@@ -33,13 +33,7 @@ function separateBuildConcurrency(env: NodeJS.ProcessEnv): number {
   return raw && /^\d+$/.test(raw) && Number(raw) > 0 ? Number(raw) : Math.max(1, availableParallelism());
 }
 
-interface TaskState {
-  id: string;
-  context: ExecutorContext;
-  log: TaskLog;
-  startTime: number;
-  /** False once the task failed. */
-  ok: boolean;
+interface TaskState extends BatchTaskState {
   plan?: BuildPlan;
   /** The folder holding this member's built files alone. */
   staging?: string;
@@ -65,7 +59,7 @@ export async function* runBuildBatch(
   // 1. Plan every task.
   const tasks: TaskState[] = [];
   for (const id of Object.keys(taskGraph.tasks)) {
-    const task: TaskState = { id, context: taskContext(context, taskGraph.tasks[id]), log: new TaskLog(), startTime: Date.now(), ok: true };
+    const task: TaskState = batchTaskState(taskGraph, context, id);
     tasks.push(task);
     const result = await runNxUvExecutor(
       'build',

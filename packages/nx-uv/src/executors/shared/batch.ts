@@ -50,6 +50,22 @@ export function oncePerKey<K, V>(fn: (key: K) => V): (key: K) => V {
   };
 }
 
+/** What a batch keeps of each task between its steps. */
+export interface BatchTaskState {
+  id: string;
+  context: ExecutorContext;
+  /** The task's own lines (its terminalOutput). */
+  log: TaskLog;
+  startTime: number;
+  /** False once the task failed. */
+  ok: boolean;
+}
+
+/** A fresh state for task `id` of the batch, started now. */
+export function batchTaskState(taskGraph: TaskGraph, context: ExecutorContext, id: string): BatchTaskState {
+  return { id, context: taskContext(context, taskGraph.tasks[id]), log: new TaskLog(), startTime: Date.now(), ok: true };
+}
+
 /** The ExecutorContext of one task of the batch (Nx gives the batch one context, without a project). */
 export function taskContext(context: ExecutorContext, task: Task): ExecutorContext {
   const { project, target, configuration } = task.target;

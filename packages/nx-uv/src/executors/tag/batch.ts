@@ -10,7 +10,7 @@ import { releasePlannedTag, tagAndPushAll, type TagEffects } from '../../release
 import { planTag, renderTagPlan, type TagRelease } from '../../release/tag-plan';
 import { loadUvWorkspace, type UvWorkspace } from '../../workspace';
 import { reportExecutorError, resolveUvProject, runNxUvExecutor } from '../shared';
-import { oncePerKey, runBatch, TaskLog, taskContext, type BatchTaskOutcome } from '../shared/batch';
+import { batchTaskState, oncePerKey, runBatch, type BatchTaskOutcome, type BatchTaskState } from '../shared/batch';
 import { readTagFacts, runTagExecutor, type TagExecutorOptions } from './executor';
 import { umbrellaFormatFor } from './umbrella';
 
@@ -19,12 +19,7 @@ export interface TagBatchDependencies {
   loadWorkspace?: (uvRoot: string) => UvWorkspace;
 }
 
-interface TaskState {
-  id: string;
-  context: ExecutorContext;
-  log: TaskLog;
-  startTime: number;
-  ok: boolean;
+interface TaskState extends BatchTaskState {
   /** Runs the executor itself in step 3 (the uv root project's umbrella tag). */
   whole: boolean;
   plan?: TagRelease;
@@ -49,7 +44,7 @@ export async function* runTagBatch(
   const tasks: TaskState[] = [];
   for (const id of Object.keys(taskGraph.tasks)) {
     const options = inputs[id] ?? {};
-    const task: TaskState = { id, context: taskContext(context, taskGraph.tasks[id]), log: new TaskLog(), startTime: Date.now(), ok: true, whole: false };
+    const task: TaskState = { ...batchTaskState(taskGraph, context, id), whole: false };
     tasks.push(task);
     let umbrella = false;
     const result = await runNxUvExecutor(
