@@ -3,6 +3,7 @@
  * projects are given as name → root (relative to the Nx root).
  */
 import type { ExecutorContext } from '@nx/devkit';
+import { GIT_TEST_VARIABLES } from './git-repo';
 
 export interface ExecutorContextOptions {
   targetName?: string;
@@ -42,6 +43,19 @@ export function preserveEnv(keys: readonly string[]): void {
       else process.env[k] = saved[k];
     }
   });
+}
+
+/**
+ * For a spec whose executors run git and call the GitHub fake: process.env is restored after the
+ * file, and `set` gives a test git's test variables and the fake as GitHub (`repository` on `apiUrl`).
+ */
+export function gitAndGitHubEnv(): { set(apiUrl: string, repository: string): void } {
+  preserveEnv([...Object.keys(GIT_TEST_VARIABLES), 'GITHUB_TOKEN', 'GITHUB_API_URL', 'GITHUB_REPOSITORY']);
+  return {
+    set: (apiUrl, repository) => {
+      Object.assign(process.env, GIT_TEST_VARIABLES, { GITHUB_TOKEN: 'test-token', GITHUB_API_URL: apiUrl, GITHUB_REPOSITORY: repository });
+    },
+  };
 }
 
 /**

@@ -15,16 +15,12 @@ export const GIT_TEST_IDENTITY = {
   GIT_COMMITTER_EMAIL: 'test@nx-uv.invalid',
 };
 
-/** Environment for git in tests: identity, no system/global config, no prompts. */
+/** What git needs in tests: the identity, no system/global config, no prompts. */
+export const GIT_TEST_VARIABLES = { ...GIT_TEST_IDENTITY, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_TERMINAL_PROMPT: '0' };
+
+/** Environment for git in tests: process.env with GIT_TEST_VARIABLES. */
 export function gitTestEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    ...GIT_TEST_IDENTITY,
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_CONFIG_GLOBAL: '/dev/null',
-    GIT_TERMINAL_PROMPT: '0',
-    ...extra,
-  };
+  return { ...process.env, ...GIT_TEST_VARIABLES, ...extra };
 }
 
 export interface CommitOptions {

@@ -1,13 +1,12 @@
 import { logger } from '@nx/devkit';
-import { createTestRepo, GIT_TEST_IDENTITY, type TestRepo } from '../../testing/git-repo';
-import { preserveEnv } from '../../testing/executor-context';
+import { createTestRepo, type TestRepo } from '../../testing/git-repo';
+import { gitAndGitHubEnv } from '../../testing/executor-context';
 import { startFakeGitHub, type FakeGitHub } from '../../testing/github-fake';
 import { captureLogger, executorContext, workspaceFiles, type LogCapture } from '../shared/__fixtures__/uv-workspace';
 import notifyExecutor from './executor';
 
 const REPO = 'octo-org/octo-repo';
 const DOWNSTREAM = ['octo-org/docs-site', 'other-org/consumer'];
-const ENV_KEYS = ['GITHUB_TOKEN', 'GITHUB_API_URL', 'GITHUB_REPOSITORY', 'GIT_CONFIG_NOSYSTEM', 'GIT_CONFIG_GLOBAL', ...Object.keys(GIT_TEST_IDENTITY)];
 
 let repo: TestRepo;
 let fake: FakeGitHub;
@@ -16,7 +15,7 @@ let head: string;
 
 const run = (options: Parameters<typeof notifyExecutor>[0]) => notifyExecutor(options, executorContext(repo.dir, 'uv-workspace'));
 
-preserveEnv(ENV_KEYS);
+const env = gitAndGitHubEnv();
 
 beforeEach(async () => {
   repo = createTestRepo({ files: workspaceFiles() });
@@ -26,13 +25,7 @@ beforeEach(async () => {
   repo.tag('pkg-b-v0.3.0rc1'); // lightweight counts too
   repo.tag('nightly'); // does not match the tag format
   fake = await startFakeGitHub({ repositories: [REPO, ...DOWNSTREAM] });
-  Object.assign(process.env, GIT_TEST_IDENTITY, {
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_CONFIG_GLOBAL: '/dev/null',
-    GITHUB_TOKEN: 'test-token',
-    GITHUB_API_URL: fake.url,
-    GITHUB_REPOSITORY: REPO,
-  });
+  env.set(fake.url, REPO);
   log = captureLogger(logger);
 });
 afterEach(async () => {

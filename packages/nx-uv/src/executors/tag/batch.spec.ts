@@ -6,8 +6,8 @@
 import { logger, type TaskGraph } from '@nx/devkit';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { preserveEnv } from '../../testing/executor-context';
-import { createTestRepo, GIT_TEST_IDENTITY, type TestRepo } from '../../testing/git-repo';
+import { gitAndGitHubEnv } from '../../testing/executor-context';
+import { createTestRepo, type TestRepo } from '../../testing/git-repo';
 import { startFakeGitHub, type FakeGitHub } from '../../testing/github-fake';
 import { loadUvWorkspace } from '../../workspace';
 import { captureLogger, executorContext, workspaceFiles, type LogCapture } from '../shared/__fixtures__/uv-workspace';
@@ -19,15 +19,6 @@ const REPO = 'octo-org/octo-repo';
 const ID = (project: string) => `${project}:tag`;
 const MEMBERS = ['pkg-a', 'pkg-b', 'pkg-c', 'scripts'];
 const TAGS = ['pkg-a-v1.2.0', 'pkg-b-v0.3.0rc1', 'pkg-c-v2.0.0'];
-const ENV_KEYS = [
-  'GITHUB_TOKEN',
-  'GITHUB_API_URL',
-  'GITHUB_REPOSITORY',
-  'GIT_CONFIG_NOSYSTEM',
-  'GIT_CONFIG_GLOBAL',
-  'GIT_TERMINAL_PROMPT',
-  ...Object.keys(GIT_TEST_IDENTITY),
-];
 
 /** The task graph of `nx run-many -t tag` (tag has no dependsOn on a package member). */
 function tagTaskGraph(projects: readonly string[] = MEMBERS): TaskGraph {
@@ -41,7 +32,7 @@ let fake: FakeGitHub;
 let log: LogCapture;
 let pushLog: string;
 
-preserveEnv(ENV_KEYS);
+const env = gitAndGitHubEnv();
 
 beforeEach(async () => {
   repo = createTestRepo({
@@ -56,14 +47,7 @@ beforeEach(async () => {
     { mode: 0o755 },
   );
   fake = await startFakeGitHub({ repositories: [{ fullName: REPO, gitDir: repo.bare }] });
-  Object.assign(process.env, GIT_TEST_IDENTITY, {
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_CONFIG_GLOBAL: '/dev/null',
-    GIT_TERMINAL_PROMPT: '0',
-    GITHUB_TOKEN: 'test-token',
-    GITHUB_API_URL: fake.url,
-    GITHUB_REPOSITORY: REPO,
-  });
+  env.set(fake.url, REPO);
   log = captureLogger(logger);
 });
 afterEach(async () => {

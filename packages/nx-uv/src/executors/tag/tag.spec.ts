@@ -1,7 +1,7 @@
 import { logger } from '@nx/devkit';
 import { Octokit } from '@octokit/rest';
-import { createTestRepo, GIT_TEST_IDENTITY, type TestRepo } from '../../testing/git-repo';
-import { preserveEnv } from '../../testing/executor-context';
+import { createTestRepo, type TestRepo } from '../../testing/git-repo';
+import { gitAndGitHubEnv } from '../../testing/executor-context';
 import { startFakeGitHub, type FakeGitHub } from '../../testing/github-fake';
 import { captureLogger, executorContext, workspaceFiles, type LogCapture } from '../shared/__fixtures__/uv-workspace';
 import * as fs from 'node:fs';
@@ -24,43 +24,22 @@ const CHANGELOG_A = `# Changelog
 - **a:** fix the thing
 `;
 
-const ENV_KEYS = [
-  'GITHUB_TOKEN',
-  'GITHUB_API_URL',
-  'GITHUB_REPOSITORY',
-  'GIT_CONFIG_NOSYSTEM',
-  'GIT_CONFIG_GLOBAL',
-  'GIT_TERMINAL_PROMPT',
-  ...Object.keys(GIT_TEST_IDENTITY),
-];
-
 let repo: TestRepo;
 let fake: FakeGitHub;
 let log: LogCapture;
 
-function setEnv(fakeUrl: string): void {
-  Object.assign(process.env, GIT_TEST_IDENTITY, {
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_CONFIG_GLOBAL: '/dev/null',
-    GIT_TERMINAL_PROMPT: '0',
-    GITHUB_TOKEN: 'test-token',
-    GITHUB_API_URL: fakeUrl,
-    GITHUB_REPOSITORY: REPO,
-  });
-}
+const env = gitAndGitHubEnv();
 
 const remoteTag = (name: string): string => repo.gitBare(['for-each-ref', '--format=%(objecttype) %(*objectname)', `refs/tags/${name}`]);
 const localTags = (): string[] => repo.git(['tag', '--list']).split('\n').filter(Boolean);
 const posts = (): string[] => fake.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.operationId}`);
 const run = (project: string, options: Parameters<typeof tagExecutor>[0] = {}) => tagExecutor(options, executorContext(repo.dir, project));
 
-preserveEnv(ENV_KEYS);
-
 beforeEach(async () => {
   repo = createTestRepo({ files: workspaceFiles({ 'py/packages/a/CHANGELOG.md': CHANGELOG_A }) });
   repo.push();
   fake = await startFakeGitHub({ repositories: [{ fullName: REPO, gitDir: repo.bare }] });
-  setEnv(fake.url);
+  env.set(fake.url, REPO);
   log = captureLogger(logger);
 });
 afterEach(async () => {
